@@ -1,0 +1,24 @@
+package dev.herald.bench;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code ./herald bench <name>}: the benchmarks, each comparing Herald with a baseline on the same data in one run. */
+@Command(name = "herald bench", mixinStandardHelpOptions = true,
+        description = "Benchmarks: each prints a table and writes bench-results/<name>.json.",
+        subcommands = {})
+public final class BenchMain implements Runnable {
+    public static void main(String[] args) {
+        CommandLine cl = new CommandLine(new BenchMain());
+        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            cmd.getErr().println("herald bench: " + ex.getMessage());
+            return 1;
+        });
+        System.exit(cl.execute(args));
+    }
+
+    @Override
+    public void run() {
+        new CommandLine(this).usage(System.out);
+    }
+}

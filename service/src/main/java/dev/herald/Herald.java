@@ -1,0 +1,109 @@
+package dev.herald;
+
+import dev.herald.api.ApiKeys;
+import dev.herald.api.HttpServer;
+import dev.herald.api.Routes;
+import dev.herald.config.HeraldConfig;
+import dev.herald.config.Settings;
+import dev.herald.infra.Database;
+import dev.herald.infra.Metrics;
+import dev.herald.organizations.OrganizationRoutes;
+import dev.herald.organizations.Organizations;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One Herald process's parts, wired once from the configuration: metrics, the migrated database, API keys and the
+ * features. Commands open it, use what they need, and close it. Thread-safe after {@link #open}.
+ */
+public final class Herald implements AutoCloseable {
+    private final HeraldConfig config;
+    private final Metrics metrics;
+    private final Database db;
+    private final ApiKeys keys;
+    private final Organizations organizations;
+
+    private Herald(HeraldConfig config, Metrics metrics, Database db) {
+        this.config = config;
+        this.metrics = metrics;
+        this.db = db;
+        this.keys = new ApiKeys(db);
+        this.organizations = new Organizations(db);
+    }
+
+    /** Opens the database (embedded or external), migrates it, and wires the features. */
+    public static Herald open(HeraldConfig config) {
+        Metrics metrics = new Metrics();
+        Database db = Database.open(config, metrics);
+        return new Herald(config, metrics, db);
+    }
+
+    /** The routes of every feature, in registration order. */
+    public List<Routes> routes() {
+        List<Routes> r = new ArrayList<>();
+        r.add(new OrganizationRoutes(organizations, keys));
+        return r;
+    }
+
+    /** Starts the HTTP API. */
+    public HttpServer serveHttp() {
+        return HttpServer.start(config, metrics, keys, this::health, routes());
+    }
+
+    /** Liveness + readiness: the database answers. */
+    public HttpServer.Health health() {
+        try {
+            db.read("Health.PING", c -> {
+                try (var rs = c.createStatement().executeQuery("SELECT 1")) {
+                    return rs.next();
+                }
+            });
+            return new HttpServer.Health(true, Map.of("database", "ok"));
+        } catch (RuntimeException e) {
+            return new HttpServer.Health(false, Map.of("database", "unavailable"));
+        }
+    }
+
+    /**
+     * On the first start with no API keys, creates an admin key, saves it to {@code data.dir/admin-key} (readable by
+     * its owner only) and returns it so the caller can print it once.
+     */
+    public Optional<String> ensureFirstAdminKey() {
+        if (keys.countLive() > 0) {
+            return Optional.empty();
+        }
+        ApiKeys.CreatedKey k = keys.create(null, "first-start admin key");
+        Path file = config.get(Settings.DATA_DIR).resolve("admin-key");
+        try {
+            Files.createDirectories(file.getParent());
+            Files.deleteIfExists(file);
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(file, k.secret() + "\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot save the admin key to " + file, e);
+        }
+        return Optional.of(k.secret());
+    }
+
+    public HeraldConfig config() { return config; }
+
+    public Metrics metrics() { return metrics; }
+
+    public Database db() { return db; }
+
+    public ApiKeys keys() { return keys; }
+
+    public Organizations organizations() { return organizations; }
+
+    @Override
+    public void close() {
+        db.close();
+    }
+}

@@ -1,0 +1,140 @@
+package dev.herald.api;
+
+import dev.herald.config.HeraldConfig;
+import dev.herald.config.Settings;
+import dev.herald.infra.DatabaseException;
+import dev.herald.infra.Metrics;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import io.javalin.http.HandlerType;
+import io.javalin.json.JavalinJackson;
+import java.net.InetAddress;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP API: Javalin on virtual threads, JSON errors per the contract, API-key authentication on every route but
+ * {@code GET /health} (and {@code GET /metrics} from loopback when {@code metrics.open-on-loopback}), one log line per
+ * request with its time, and a graceful stop that lets in-flight requests finish within {@code http.shutdown-grace}.
+ */
+public final class HttpServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(HttpServer.class);
+    private static final Logger access = LoggerFactory.getLogger("herald.access");
+
+    /** What {@code GET /health} reports; {@code ready} false answers 503. */
+    public record Health(boolean ready, Map<String, String> checks) {}
+
+    private final Javalin app;
+
+    private HttpServer(Javalin app) {
+        this.app = app;
+    }
+
+    /** Starts the server on {@code http.host}:{@code http.port} with the given features' routes. */
+    public static HttpServer start(HeraldConfig config, Metrics metrics, ApiKeys keys, Supplier<Health> health, List<Routes> features) {
+        boolean openMetrics = config.get(Settings.METRICS_OPEN_ON_LOOPBACK);
+        boolean logRequests = config.get(Settings.HTTP_LOG_REQUESTS);
+        Javalin app = Javalin.create(cfg -> {
+            cfg.concurrency.useVirtualThreads = true;
+            cfg.startup.showJavalinBanner = false;
+            cfg.http.maxRequestSize = config.get(Settings.HTTP_MAX_BODY_BYTES);
+            cfg.jetty.host = config.get(Settings.HTTP_HOST);
+            cfg.jetty.port = config.get(Settings.HTTP_PORT);
+            cfg.jetty.modifyServer(server -> server.setStopTimeout(config.get(Settings.HTTP_SHUTDOWN_GRACE).toMillis()));
+            cfg.jsonMapper(new JavalinJackson(Json.mapper(), true));
+            if (logRequests) {
+                cfg.requestLogger.http((ctx, ms) -> access.info("{} {} {} {}ms", ctx.method(), ctx.path(), ctx.statusCode(),
+                        String.format("%.1f", ms)));
+            }
+            cfg.routes.before(ctx -> authenticate(ctx, keys, openMetrics));
+            cfg.routes.get("/health", ctx -> {
+                Health h = health.get();
+                ctx.status(h.ready() ? 200 : 503).json(Map.of("status", h.ready() ? "ok" : "unavailable", "checks", h.checks()));
+            });
+            cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
+            Router router = new Router() {
+                @Override public void get(String path, Handler h) { cfg.routes.get(path, h); }
+                @Override public void post(String path, Handler h) { cfg.routes.post(path, h); }
+                @Override public void patch(String path, Handler h) { cfg.routes.patch(path, h); }
+                @Override public void put(String path, Handler h) { cfg.routes.put(path, h); }
+                @Override public void delete(String path, Handler h) { cfg.routes.delete(path, h); }
+            };
+            features.forEach(f -> f.register(router));
+            cfg.routes.exception(ApiException.class, (e, ctx) -> error(ctx, e.status(), e.code(), e.getMessage()));
+            cfg.routes.exception(DatabaseException.class, (e, ctx) -> {
+                switch (e.kind()) {
+                    case TIMEOUT -> error(ctx, 503, "database_timeout", "the database did not answer in time; retry later");
+                    case UNAVAILABLE -> error(ctx, 503, "database_unavailable", "the database is unavailable; retry later");
+                    default -> internal(ctx, e);
+                }
+            });
+            cfg.routes.exception(Exception.class, (e, ctx) -> internal(ctx, e));
+            cfg.routes.error(404, ctx -> {
+                if (ctx.result() == null || ctx.result().isEmpty()) {
+                    error(ctx, 404, "not_found", "no route for " + ctx.method() + " " + ctx.path());
+                }
+            });
+            cfg.routes.error(405, ctx -> error(ctx, 405, "method_not_allowed", ctx.method() + " is not allowed on " + ctx.path()));
+            cfg.routes.error(413, ctx -> error(ctx, 413, "too_large", "request body is larger than " + config.get(Settings.HTTP_MAX_BODY_BYTES) + " bytes"));
+        });
+        app.start();
+        log.info("Herald API listening on http://{}:{}", config.get(Settings.HTTP_HOST), app.port());
+        return new HttpServer(app);
+    }
+
+    private static void authenticate(Context ctx, ApiKeys keys, boolean openMetrics) {
+        String path = ctx.path();
+        if (ctx.method() == HandlerType.GET && path.equals("/health")) {
+            return;
+        }
+        if (ctx.method() == HandlerType.GET && path.equals("/metrics") && openMetrics && loopback(ctx)) {
+            return;
+        }
+        String header = ctx.header("Authorization");
+        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            throw ApiException.unauthorized("missing API key: send Authorization: Bearer <key>");
+        }
+        Optional<Caller> caller = keys.authenticate(header.substring(7).trim());
+        if (caller.isEmpty()) {
+            throw ApiException.unauthorized("invalid API key");
+        }
+        if (path.equals("/metrics") && !caller.get().admin()) {
+            throw ApiException.notFound("route");
+        }
+        ctx.attribute(Caller.ATTRIBUTE, caller.get());
+    }
+
+    private static boolean loopback(Context ctx) {
+        try {
+            return InetAddress.getByName(ctx.req().getRemoteAddr()).isLoopbackAddress();
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    static void error(Context ctx, int status, String code, String message) {
+        ctx.status(status).json(Map.of("error", Map.of("code", code, "message", message == null ? code : message)));
+    }
+
+    private static void internal(Context ctx, Exception e) {
+        String ref = UUID.randomUUID().toString().substring(0, 8);
+        log.error("unhandled error {} on {} {}", ref, ctx.method(), ctx.path(), e);
+        error(ctx, 500, "internal", "internal error (reference " + ref + ")");
+    }
+
+    /** The port the server listens on (useful with {@code --port 0}). */
+    public int port() {
+        return app.port();
+    }
+
+    @Override
+    public void close() {
+        app.stop();
+    }
+}

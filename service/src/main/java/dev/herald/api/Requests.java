@@ -1,0 +1,66 @@
+package dev.herald.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import io.javalin.http.Context;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+/** Reading request parts with clear 400s: JSON bodies, UUID path and query parameters. */
+public final class Requests {
+    private Requests() {}
+
+    /** The JSON body as {@code type}; 400 naming the field for malformed JSON, wrong types or unknown fields. */
+    public static <T> T body(Context ctx, Class<T> type) {
+        String raw = ctx.body();
+        if (raw.isBlank()) {
+            throw ApiException.badRequest("request body must be a JSON object");
+        }
+        try {
+            T value = Json.mapper().readValue(raw, type);
+            if (value == null) throw ApiException.badRequest("request body must be a JSON object");
+            return value;
+        } catch (UnrecognizedPropertyException e) {
+            throw ApiException.badRequest("unknown field '" + e.getPropertyName() + "'");
+        } catch (JsonMappingException e) {
+            String path = e.getPath().stream()
+                    .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                    .collect(Collectors.joining("."));
+            String why = e.getOriginalMessage() == null ? "invalid value" : e.getOriginalMessage().lines().findFirst().orElse("");
+            if (e.getCause() instanceof ApiException api) throw api;
+            throw ApiException.badRequest(path.isEmpty() ? "malformed JSON: " + why : "field '" + path + "': " + why);
+        } catch (JsonProcessingException e) {
+            throw ApiException.badRequest("malformed JSON: " + e.getOriginalMessage());
+        }
+    }
+
+    /** A UUID path parameter; 400 when malformed. */
+    public static UUID pathUuid(Context ctx, String name) {
+        return uuid(ctx.pathParam(name), name);
+    }
+
+    /** A UUID query parameter; null when absent and not required, 400 when missing but required or malformed. */
+    public static UUID queryUuid(Context ctx, String name, boolean required) {
+        String raw = ctx.queryParam(name);
+        if (raw == null || raw.isEmpty()) {
+            if (required) throw ApiException.badRequest(name + " is required");
+            return null;
+        }
+        return uuid(raw, name);
+    }
+
+    public static UUID uuid(String raw, String name) {
+        if (raw == null) throw ApiException.badRequest(name + " is required");
+        try {
+            if (raw.length() != 36) throw new IllegalArgumentException();
+            return UUID.fromString(raw);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(name + " must be a UUID, got '" + abbreviate(raw) + "'");
+        }
+    }
+
+    static String abbreviate(String s) {
+        return s.length() > 60 ? s.substring(0, 60) + "…" : s;
+    }
+}

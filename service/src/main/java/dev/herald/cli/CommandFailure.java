@@ -1,0 +1,8 @@
+package dev.herald.cli;
+
+/** A command cannot do what was asked; its message is printed as the one line the user sees. */
+public final class CommandFailure extends RuntimeException {
+    public CommandFailure(String message) {
+        super(message);
+    }
+}

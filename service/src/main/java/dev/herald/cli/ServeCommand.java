@@ -1,0 +1,44 @@
+package dev.herald.cli;
+
+import dev.herald.Herald;
+import dev.herald.api.HttpServer;
+import dev.herald.config.Settings;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code ./herald serve}: the API (and, with the pipeline, the consumers) until SIGTERM. */
+@Command(name = "serve", mixinStandardHelpOptions = true, description = "Run the HTTP API until stopped (SIGTERM/Ctrl-C stops gracefully).")
+final class ServeCommand implements Callable<Integer> {
+    @Mixin DbOptions db;
+
+    @Option(names = "--port", paramLabel = "N", description = "HTTP port (default 8080; 0 picks a free one and prints it)")
+    Integer port;
+
+    @Option(names = "--host", paramLabel = "ADDR", description = "Address to bind (default 127.0.0.1)")
+    String host;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        Map<String, String> flags = new LinkedHashMap<>();
+        if (port != null) flags.put(Settings.HTTP_PORT.key(), port.toString());
+        if (host != null) flags.put(Settings.HTTP_HOST.key(), host);
+        Herald herald = Herald.open(db.load(flags));
+        herald.ensureFirstAdminKey().ifPresent(k -> System.out.println("First start: created admin API key (saved to "
+                + herald.config().get(Settings.DATA_DIR).resolve("admin-key") + "):\n  " + k));
+        HttpServer http = herald.serveHttp();
+        System.out.println("Herald listening on http://" + herald.config().get(Settings.HTTP_HOST) + ":" + http.port());
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            http.close();
+            herald.close();
+            stopped.countDown();
+        }, "herald-shutdown"));
+        stopped.await();
+        return 0;
+    }
+}

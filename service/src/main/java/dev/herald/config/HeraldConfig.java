@@ -1,0 +1,172 @@
+package dev.herald.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * The one immutable, validated configuration of a Herald process.
+ *
+ * <p>Values come, lowest precedence first, from each setting's default, a properties file ({@code --config FILE},
+ * else {@code data.dir/herald.properties} when it exists), environment variables ({@code HERALD_<KEY>}), and
+ * command-line flags. Every value is parsed and checked when the config is built; the first build reports every bad
+ * value at once, each naming its setting and source. Thread-safe: it never changes after {@link #load}.
+ */
+public final class HeraldConfig {
+    private final Map<Setting<?>, Object> values;
+    private final Map<Setting<?>, String> sources;
+
+    private HeraldConfig(Map<Setting<?>, Object> values, Map<Setting<?>, String> sources) {
+        this.values = Collections.unmodifiableMap(values);
+        this.sources = Collections.unmodifiableMap(sources);
+    }
+
+    /** The validated value of a setting. */
+    @SuppressWarnings("unchecked")
+    public <T> T get(Setting<T> setting) {
+        Object v = values.get(setting);
+        if (v == null && !values.containsKey(setting)) {
+            throw new IllegalArgumentException("setting " + setting.key() + " is not in Settings.ALL");
+        }
+        return (T) v;
+    }
+
+    /** Where a setting's value came from: {@code default}, {@code file <path>}, {@code env HERALD_...} or {@code flag}. */
+    public String sourceOf(Setting<?> setting) {
+        return sources.getOrDefault(setting, "default");
+    }
+
+    /** A copy with some values replaced (validated like flags); used by tests and by commands that derive a config. */
+    public HeraldConfig with(Map<String, String> overrides) {
+        Builder b = new Builder();
+        b.values.putAll(values);
+        b.sources.putAll(sources);
+        b.apply(overrides, "override");
+        return b.build();
+    }
+
+    /**
+     * Loads the configuration.
+     *
+     * @param configFile an explicit properties file, or null
+     * @param env        the environment (usually {@code System.getenv()})
+     * @param flags      setting key to raw value, from the command line
+     * @throws ConfigException naming every bad value
+     */
+    public static HeraldConfig load(Path configFile, Map<String, String> env, Map<String, String> flags) {
+        Builder b = new Builder();
+        // data.dir decides where the default config file lives, so resolve it first from env and flags.
+        Map<String, String> fromEnv = new LinkedHashMap<>();
+        for (Setting<?> s : Settings.ALL) {
+            String v = env.get(s.envName());
+            if (v != null) {
+                fromEnv.put(s.key(), v);
+            }
+        }
+        Path file = configFile;
+        if (file == null) {
+            String dd = flags.getOrDefault(Settings.DATA_DIR.key(), fromEnv.get(Settings.DATA_DIR.key()));
+            Path dataDir;
+            try {
+                dataDir = Settings.DATA_DIR.parse(dd == null ? Settings.DATA_DIR.defaultText() : dd);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("data.dir: " + e.getMessage());
+            }
+            Path candidate = dataDir.resolve("herald.properties");
+            file = Files.isRegularFile(candidate) ? candidate : null;
+        } else if (!Files.isRegularFile(file)) {
+            throw new ConfigException("config file " + file + " does not exist");
+        }
+        if (file != null) {
+            Properties p = new Properties();
+            try (Reader r = Files.newBufferedReader(file)) {
+                p.load(r);
+            } catch (IOException e) {
+                throw new ConfigException("cannot read config file " + file + ": " + e.getMessage());
+            }
+            Map<String, String> fromFile = new LinkedHashMap<>();
+            p.stringPropertyNames().forEach(k -> fromFile.put(k, p.getProperty(k)));
+            b.apply(fromFile, "file " + file);
+        }
+        b.apply(fromEnv, "env");
+        b.apply(flags, "flag");
+        return b.build();
+    }
+
+    /** Defaults only (plus overrides); for tests. */
+    public static HeraldConfig defaults(Map<String, String> overrides) {
+        Builder b = new Builder();
+        b.apply(overrides, "override");
+        return b.build();
+    }
+
+    private static final class Builder {
+        final Map<Setting<?>, Object> values = new HashMap<>();
+        final Map<Setting<?>, String> sources = new HashMap<>();
+        final List<String> errors = new ArrayList<>();
+        final Map<String, Setting<?>> byKey = Settings.byKey();
+
+        Builder() {
+            for (Setting<?> s : Settings.ALL) {
+                try {
+                    values.put(s, s.parseDefault());
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalStateException("default of " + s.key() + " is invalid: " + e.getMessage(), e);
+                }
+            }
+        }
+
+        void apply(Map<String, String> raw, String source) {
+            raw.forEach((key, value) -> {
+                Setting<?> s = byKey.get(key);
+                if (s == null) {
+                    errors.add("unknown setting '" + key + "' (from " + source + "); `./herald config` lists them");
+                    return;
+                }
+                try {
+                    values.put(s, s.parse(value));
+                    sources.put(s, source.equals("env") ? "env " + s.envName() : source);
+                } catch (IllegalArgumentException e) {
+                    String where = source.equals("env") ? "env " + s.envName() : source;
+                    errors.add(key + " (from " + where + "): " + e.getMessage());
+                }
+            });
+        }
+
+        HeraldConfig build() {
+            crossCheck();
+            if (!errors.isEmpty()) {
+                throw new ConfigException(errors.size() == 1 ? "bad setting: " + errors.get(0)
+                        : "bad settings:\n  " + String.join("\n  ", errors));
+            }
+            return new HeraldConfig(new HashMap<>(values), new HashMap<>(sources));
+        }
+
+        private void crossCheck() {
+            int def = (Integer) values.get(Settings.API_LIST_DEFAULT_LIMIT);
+            int max = (Integer) values.get(Settings.API_LIST_MAX_LIMIT);
+            if (def > max) {
+                errors.add("api.list-default-limit (" + def + ") is larger than api.list-max-limit (" + max + ")");
+            }
+            var base = (java.time.Duration) values.get(Settings.DB_RETRY_BASE_DELAY);
+            var maxDelay = (java.time.Duration) values.get(Settings.DB_RETRY_MAX_DELAY);
+            if (base.compareTo(maxDelay) > 0) {
+                errors.add("db.retry-base-delay (" + Durations.format(base) + ") is larger than db.retry-max-delay ("
+                        + Durations.format(maxDelay) + ")");
+            }
+            int defDist = (Integer) values.get(Settings.GRAPH_DEFAULT_MAX_DISTANCE);
+            int cap = (Integer) values.get(Settings.GRAPH_MAX_DISTANCE_CAP);
+            if (defDist > cap) {
+                errors.add("graph.default-max-distance (" + defDist + ") is larger than graph.max-distance-cap (" + cap + ")");
+            }
+        }
+    }
+}

@@ -1,0 +1,144 @@
+package dev.herald.config;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The catalog of every Herald setting, with its default and what it means. {@code ./herald config} prints it;
+ * the README's settings table is generated from it. Add a feature's settings in its own section below and to {@link #ALL}.
+ */
+public final class Settings {
+    private Settings() {}
+
+    private static Duration ms(long n) { return Duration.ofMillis(n); }
+    private static Duration s(long n) { return Duration.ofSeconds(n); }
+    private static Duration h(long n) { return Duration.ofHours(n); }
+
+    private static String validJdbcUrl(String raw) {
+        if (!raw.startsWith("jdbc:postgresql://") && !raw.startsWith("postgresql://") && !raw.startsWith("postgres://")) {
+            throw new IllegalArgumentException("'" + raw + "' is not a PostgreSQL URL (postgresql://host:port/db or jdbc:postgresql://...)");
+        }
+        return raw;
+    }
+
+    private static String validRedisUrl(String raw) {
+        if (!raw.startsWith("redis://") && !raw.startsWith("rediss://")) {
+            throw new IllegalArgumentException("'" + raw + "' is not a Redis URL (redis://host:port)");
+        }
+        return raw;
+    }
+
+    // ---- where data lives ----------------------------------------------------------------------------------------
+    public static final Setting<java.nio.file.Path> DATA_DIR = Setting.path("data.dir", "~/.herald",
+            "Directory for the embedded PostgreSQL data, the first admin key and local state.");
+    public static final Setting<Optional<String>> DATABASE_URL = Setting.optional("database.url",
+            "External PostgreSQL 13+ URL; when absent Herald runs an embedded PostgreSQL under data.dir.", Settings::validJdbcUrl);
+    public static final Setting<Optional<String>> DATABASE_USER = Setting.optional("database.user",
+            "User for database.url (or put it in the URL).", v -> v);
+    public static final Setting<Optional<String>> DATABASE_PASSWORD = Setting.optional("database.password",
+            "Password for database.url; never logged.", v -> v);
+    public static final Setting<Optional<String>> REDIS_URL = Setting.optional("redis.url",
+            "Redis URL for shared limits, caches and single-flight across processes; absent = in-process.", Settings::validRedisUrl);
+    public static final Setting<Integer> EMBEDDED_PORT = Setting.integer("embedded.port", 0, 0, 65535,
+            "Port of the embedded PostgreSQL; 0 picks a free one (written to data.dir/embedded-pg.port for other processes).");
+    public static final Setting<Duration> EMBEDDED_START_TIMEOUT = Setting.duration("embedded.start-timeout", "60s", s(5), Duration.ofMinutes(10),
+            "How long to wait for the embedded PostgreSQL to start.");
+
+    // ---- database access -----------------------------------------------------------------------------------------
+    public static final Setting<Integer> DB_POOL_SIZE = Setting.integer("db.pool-size", 24, 1, 500,
+            "Maximum connections in the pool.");
+    public static final Setting<Duration> DB_CONNECT_TIMEOUT = Setting.duration("db.connect-timeout", "5s", ms(250), Duration.ofMinutes(5),
+            "How long to wait for a pooled connection (or a new one) before failing.");
+    public static final Setting<Duration> DB_STATEMENT_TIMEOUT = Setting.duration("db.statement-timeout", "5s", ms(10), Duration.ofHours(1),
+            "Server-side statement_timeout of every statement; long jobs (seed, rebuild, benchmarks) set their own per transaction.");
+    public static final Setting<Duration> DB_LOCK_TIMEOUT = Setting.duration("db.lock-timeout", "3s", ms(10), Duration.ofHours(1),
+            "Server-side lock_timeout: how long a statement waits for a row or table lock.");
+    public static final Setting<Duration> DB_IDLE_IN_TX_TIMEOUT = Setting.duration("db.idle-in-transaction-timeout", "60s", s(1), Duration.ofHours(1),
+            "Server-side idle_in_transaction_session_timeout: a transaction left open this long is ended by the server.");
+    public static final Setting<Duration> DB_SOCKET_TIMEOUT = Setting.duration("db.socket-timeout", "120s", s(1), Duration.ofHours(2),
+            "Client-side socket read timeout, the backstop if the server or network stops answering.");
+    public static final Setting<Duration> DB_RETRY_DEADLINE = Setting.duration("db.retry-deadline", "15s", ms(100), Duration.ofMinutes(10),
+            "Total time a retried operation may take across all its attempts.");
+    public static final Setting<Integer> DB_RETRY_MAX_ATTEMPTS = Setting.integer("db.retry-max-attempts", 5, 1, 100,
+            "Most attempts of one retried operation (first try included).");
+    public static final Setting<Duration> DB_RETRY_BASE_DELAY = Setting.duration("db.retry-base-delay", "25ms", ms(1), s(10),
+            "First backoff delay between attempts; doubles each time, with jitter.");
+    public static final Setting<Duration> DB_RETRY_MAX_DELAY = Setting.duration("db.retry-max-delay", "1s", ms(1), s(60),
+            "Largest backoff delay between attempts.");
+    public static final Setting<Duration> SEED_STATEMENT_TIMEOUT = Setting.duration("seed.statement-timeout", "10m", s(1), Duration.ofHours(2),
+            "statement_timeout of the seed and import transactions (bulk COPY).");
+
+    // ---- HTTP API ------------------------------------------------------------------------------------------------
+    public static final Setting<String> HTTP_HOST = Setting.string("http.host", "127.0.0.1",
+            "Address the API binds to; 0.0.0.0 for every interface.");
+    public static final Setting<Integer> HTTP_PORT = Setting.integer("http.port", 8080, 0, 65535,
+            "API port; 0 picks a free one and prints it.");
+    public static final Setting<Integer> HTTP_MAX_BODY_BYTES = Setting.integer("http.max-body-bytes", 10_000_000, 1024, 1_000_000_000,
+            "Largest request body accepted.");
+    public static final Setting<Duration> HTTP_SHUTDOWN_GRACE = Setting.duration("http.shutdown-grace", "10s", ms(0), Duration.ofMinutes(5),
+            "On SIGTERM, how long in-flight requests and work may take to finish.");
+    public static final Setting<Boolean> METRICS_OPEN_ON_LOOPBACK = Setting.bool("metrics.open-on-loopback", true,
+            "GET /metrics needs no key when asked from 127.0.0.1 / ::1; from elsewhere it needs an admin key.");
+    public static final Setting<Boolean> HTTP_LOG_REQUESTS = Setting.bool("http.log-requests", true,
+            "Log one line per request with its status and time.");
+    public static final Setting<Integer> API_LIST_DEFAULT_LIMIT = Setting.integer("api.list-default-limit", 100, 1, 100_000,
+            "Items per page when a list call gives no limit.");
+    public static final Setting<Integer> API_LIST_MAX_LIMIT = Setting.integer("api.list-max-limit", 1000, 1, 100_000,
+            "Largest limit a list call may ask for (422 above).");
+    public static final Setting<Integer> API_CURRENT_MAX_LIMIT = Setting.integer("api.current-max-limit", 5000, 1, 100_000,
+            "Largest page of GET /incidents/current.");
+    public static final Setting<Integer> API_BULK_MAX_IDS = Setting.integer("api.bulk-max-ids", 1000, 1, 100_000,
+            "Most ids or roots in one bulk call (422 above).");
+
+    // ---- graph ---------------------------------------------------------------------------------------------------
+    public static final Setting<Integer> GRAPH_DEFAULT_MAX_DISTANCE = Setting.integer("graph.default-max-distance", 5, 1, 1000,
+            "Dependency distance followed when a call or organization gives none.");
+    public static final Setting<Integer> GRAPH_MAX_DISTANCE_CAP = Setting.integer("graph.max-distance-cap", 100, 1, 100_000,
+            "Largest max_distance a call may ask for (422 above).");
+
+    // ---- caches: TTL per data kind -------------------------------------------------------------------------------
+    public static final Setting<Duration> CACHE_TTL_REFERENCE = Setting.duration("cache.ttl.reference", "6h", s(1), Duration.ofDays(7),
+            "TTL of reference data (organizations, asset types, templates); invalidated on change.");
+    public static final Setting<Duration> CACHE_TTL_CURRENT = Setting.duration("cache.ttl.current-incidents", "10m", s(1), Duration.ofDays(1),
+            "TTL of current-incidents entries in memory; invalidated on change.");
+    public static final Setting<Duration> CACHE_TTL_CONTEXT = Setting.duration("cache.ttl.context", "5m", s(1), Duration.ofDays(1),
+            "TTL of notification contexts cached by fingerprint.");
+    public static final Setting<Duration> CACHE_TTL_METRICS = Setting.duration("cache.ttl.metrics", "5s", ms(100), h(1),
+            "TTL of computed gauges (queue depth, oldest age, dead count).");
+    public static final Setting<Integer> CACHE_MAX_ENTRIES = Setting.integer("cache.max-entries", 100_000, 100, 10_000_000,
+            "Bound on entries of each in-process cache.");
+
+    /** Every setting, in the order {@code ./herald config} prints them. */
+    public static final List<Setting<?>> ALL = List.of(
+            DATA_DIR, DATABASE_URL, DATABASE_USER, DATABASE_PASSWORD, REDIS_URL, EMBEDDED_PORT, EMBEDDED_START_TIMEOUT,
+            DB_POOL_SIZE, DB_CONNECT_TIMEOUT, DB_STATEMENT_TIMEOUT, DB_LOCK_TIMEOUT, DB_IDLE_IN_TX_TIMEOUT, DB_SOCKET_TIMEOUT,
+            DB_RETRY_DEADLINE, DB_RETRY_MAX_ATTEMPTS, DB_RETRY_BASE_DELAY, DB_RETRY_MAX_DELAY, SEED_STATEMENT_TIMEOUT,
+            HTTP_HOST, HTTP_PORT, HTTP_MAX_BODY_BYTES, HTTP_SHUTDOWN_GRACE, METRICS_OPEN_ON_LOOPBACK, HTTP_LOG_REQUESTS,
+            API_LIST_DEFAULT_LIMIT, API_LIST_MAX_LIMIT, API_CURRENT_MAX_LIMIT, API_BULK_MAX_IDS,
+            GRAPH_DEFAULT_MAX_DISTANCE, GRAPH_MAX_DISTANCE_CAP,
+            CACHE_TTL_REFERENCE, CACHE_TTL_CURRENT, CACHE_TTL_CONTEXT, CACHE_TTL_METRICS, CACHE_MAX_ENTRIES);
+
+    /** Settings whose values are secrets: printed as {@code ***}. */
+    public static final List<Setting<?>> SECRET = List.of(DATABASE_PASSWORD);
+
+    static Map<String, Setting<?>> byKey() {
+        Map<String, Setting<?>> m = new LinkedHashMap<>();
+        for (Setting<?> s : ALL) {
+            if (m.put(s.key(), s) != null) {
+                throw new IllegalStateException("duplicate setting " + s.key());
+            }
+        }
+        return Collections.unmodifiableMap(m);
+    }
+
+    static List<String> keys() {
+        List<String> keys = new ArrayList<>();
+        ALL.forEach(s -> keys.add(s.key()));
+        return keys;
+    }
+}

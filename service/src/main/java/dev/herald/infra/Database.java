@@ -1,0 +1,295 @@
+package dev.herald.infra;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.failsafe.Failsafe;
+import dev.failsafe.FailsafeException;
+import dev.failsafe.RetryPolicy;
+import dev.herald.config.HeraldConfig;
+import dev.herald.config.Settings;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Timer;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Database access that cannot hang and retries only what is safe to retry.
+ *
+ * <p><b>Timeouts.</b> Every connection carries server-side {@code statement_timeout}, {@code lock_timeout} and
+ * {@code idle_in_transaction_session_timeout} (settings {@code db.*}), plus a client socket timeout as the backstop for a
+ * dead network. Long jobs ask for their own statement timeout with {@link #transaction(String, Duration, SqlWork)}.
+ *
+ * <p><b>Retries.</b> {@link #read} retries transient failures (timeouts, connection loss, server restart, serialization
+ * failure, deadlock) with exponential backoff and jitter, at most {@code db.retry-max-attempts} attempts within
+ * {@code db.retry-deadline} in total. {@link #write} runs in one transaction and retries only when the server certainly
+ * rolled it back (serialization failure, deadlock) or nothing was sent (no connection): a write that timed out or lost its
+ * connection may have committed, so it fails instead. {@link #writeIdempotent} is for writes that are safe to repeat
+ * (upserts keyed by a natural key) and retries like a read.
+ *
+ * <p><b>Visibility.</b> Every operation is named; its latency goes to the {@code herald_db_query_seconds} histogram
+ * tagged with that name and its outcome, and retries to {@code herald_db_retries_total}.
+ *
+ * <p>Thread-safe; share one instance per process.
+ */
+public final class Database implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Database.class);
+
+    private final HikariDataSource pool;
+    private final EmbeddedPostgresServer embedded; // null for an external database
+    private final Metrics metrics;
+    private final HeraldConfig config;
+    private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+    private final Map<String, Counter> retries = new ConcurrentHashMap<>();
+    private final String jdbcUrl;
+    private final String user;
+    private final String password;
+
+    private Database(HeraldConfig config, Metrics metrics, EmbeddedPostgresServer embedded, String jdbcUrl, String user, String password) {
+        this.config = config;
+        this.metrics = metrics;
+        this.embedded = embedded;
+        this.jdbcUrl = jdbcUrl;
+        this.user = user;
+        this.password = password;
+        HikariConfig hc = new HikariConfig();
+        hc.setPoolName("herald");
+        hc.setJdbcUrl(jdbcUrl);
+        if (user != null) hc.setUsername(user);
+        if (password != null) hc.setPassword(password);
+        hc.setMaximumPoolSize(config.get(Settings.DB_POOL_SIZE));
+        hc.setMinimumIdle(Math.min(2, config.get(Settings.DB_POOL_SIZE)));
+        hc.setConnectionTimeout(config.get(Settings.DB_CONNECT_TIMEOUT).toMillis());
+        hc.setInitializationFailTimeout(config.get(Settings.DB_CONNECT_TIMEOUT).toMillis());
+        hc.addDataSourceProperty("options", serverOptions(config));
+        hc.addDataSourceProperty("socketTimeout", Long.toString(Math.max(1, config.get(Settings.DB_SOCKET_TIMEOUT).toSeconds())));
+        hc.addDataSourceProperty("connectTimeout", Long.toString(Math.max(1, config.get(Settings.DB_CONNECT_TIMEOUT).toSeconds())));
+        hc.addDataSourceProperty("tcpKeepAlive", "true");
+        hc.addDataSourceProperty("reWriteBatchedInserts", "true");
+        hc.addDataSourceProperty("ApplicationName", "herald");
+        try {
+            this.pool = new HikariDataSource(hc);
+        } catch (RuntimeException e) {
+            throw new DatabaseException(DatabaseException.Kind.UNAVAILABLE, "connect", 1, SqlFailures.state(e),
+                    "cannot connect to PostgreSQL at " + redact(jdbcUrl) + ": " + rootMessage(e), e);
+        }
+    }
+
+    static String serverOptions(HeraldConfig config) {
+        return "-c statement_timeout=" + config.get(Settings.DB_STATEMENT_TIMEOUT).toMillis()
+                + " -c lock_timeout=" + config.get(Settings.DB_LOCK_TIMEOUT).toMillis()
+                + " -c idle_in_transaction_session_timeout=" + config.get(Settings.DB_IDLE_IN_TX_TIMEOUT).toMillis();
+    }
+
+    /**
+     * Opens the configured database (external when {@code database.url} is set, else the embedded one under
+     * {@code data.dir}), migrates it with Flyway and enables {@code pg_stat_statements} where possible.
+     */
+    public static Database open(HeraldConfig config, Metrics metrics) {
+        var url = config.get(Settings.DATABASE_URL);
+        if (url.isPresent()) {
+            ExternalUrl ext = ExternalUrl.parse(url.get(),
+                    config.get(Settings.DATABASE_USER).orElse(null), config.get(Settings.DATABASE_PASSWORD).orElse(null));
+            return new Database(config, metrics, null, ext.jdbcUrl(), ext.user(), ext.password()).migrate();
+        }
+        EmbeddedPostgresServer pg = EmbeddedPostgresServer.startOrAttach(config.get(Settings.DATA_DIR),
+                config.get(Settings.EMBEDDED_PORT), config.get(Settings.EMBEDDED_START_TIMEOUT));
+        try {
+            return new Database(config, metrics, pg, pg.jdbcUrl(), pg.user(), null).migrate();
+        } catch (RuntimeException e) {
+            pg.close();
+            throw e;
+        }
+    }
+
+    private Database migrate() {
+        try {
+            Flyway.configure()
+                    .dataSource(pool)
+                    .locations("classpath:db/migration")
+                    .connectRetries(0)
+                    .load()
+                    .migrate();
+        } catch (RuntimeException e) {
+            close();
+            throw new DatabaseException(DatabaseException.Kind.OTHER, "migrate", 1, SqlFailures.state(e),
+                    "database migration failed: " + rootMessage(e), e);
+        }
+        try (Connection c = pool.getConnection()) {
+            c.createStatement().execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+            c.createStatement().executeQuery("SELECT 1 FROM pg_stat_statements LIMIT 1").close();
+        } catch (SQLException e) {
+            log.warn("pg_stat_statements is not available on this server ({}); per-statement statistics are off. "
+                    + "Add it to shared_preload_libraries to enable them.", e.getMessage());
+        }
+        return this;
+    }
+
+    /** A read: retried on transient failures within the deadline. Autocommit; use {@link #transaction} for a snapshot across statements. */
+    public <T> T read(String operation, SqlWork<T> work) {
+        return execute(operation, work, true, false, null);
+    }
+
+    /** A write in one transaction: retried only when the server surely rolled it back or nothing was sent. */
+    public <T> T write(String operation, SqlWork<T> work) {
+        return execute(operation, work, false, true, null);
+    }
+
+    /** A write that is safe to repeat (e.g. an upsert on a natural key): retried like a read. */
+    public <T> T writeIdempotent(String operation, SqlWork<T> work) {
+        return execute(operation, work, true, true, null);
+    }
+
+    /** A write transaction with its own statement timeout (for long jobs: seed, import, rebuild); not retried past rollback-safe failures. */
+    public <T> T transaction(String operation, Duration statementTimeout, SqlWork<T> work) {
+        return execute(operation, work, false, true, statementTimeout);
+    }
+
+    private <T> T execute(String operation, SqlWork<T> work, boolean retryLikeRead, boolean inTransaction, Duration statementTimeout) {
+        AtomicInteger attempts = new AtomicInteger();
+        RetryPolicy<T> policy = RetryPolicy.<T>builder()
+                .handleIf(t -> retryLikeRead ? SqlFailures.transientForReads(t) : SqlFailures.safeForAnyRetry(t))
+                .withBackoff(config.get(Settings.DB_RETRY_BASE_DELAY), config.get(Settings.DB_RETRY_MAX_DELAY))
+                .withJitter(0.5)
+                .withMaxAttempts(config.get(Settings.DB_RETRY_MAX_ATTEMPTS))
+                .withMaxDuration(config.get(Settings.DB_RETRY_DEADLINE))
+                .onRetry(e -> {
+                    retryCounter(operation).increment();
+                    log.debug("retrying {} after {}", operation, e.getLastException().toString());
+                })
+                .build();
+        long start = System.nanoTime();
+        String outcome = "ok";
+        try {
+            return Failsafe.with(policy).get(() -> {
+                attempts.incrementAndGet();
+                return once(work, inTransaction, statementTimeout);
+            });
+        } catch (FailsafeException e) {
+            outcome = "error";
+            throw translate(operation, attempts.get(), e.getCause() == null ? e : e.getCause());
+        } catch (RuntimeException e) {
+            outcome = "error";
+            if (e instanceof DatabaseException) throw e;
+            if (SqlFailures.sqlCause(e) != null) throw translate(operation, attempts.get(), e);
+            throw e;
+        } finally {
+            timer(operation, outcome).record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private <T> T once(SqlWork<T> work, boolean inTransaction, Duration statementTimeout) throws SQLException {
+        try (Connection c = pool.getConnection()) {
+            if (!inTransaction) {
+                return work.run(c);
+            }
+            c.setAutoCommit(false);
+            try {
+                if (statementTimeout != null) {
+                    try (var st = c.createStatement()) {
+                        st.execute("SET LOCAL statement_timeout = " + statementTimeout.toMillis());
+                    }
+                }
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                try {
+                    c.rollback();
+                } catch (SQLException re) {
+                    e.addSuppressed(re);
+                }
+                throw e;
+            } finally {
+                try {
+                    c.setAutoCommit(true);
+                } catch (SQLException ignored) {
+                    // a broken connection; Hikari evicts it
+                }
+            }
+        }
+    }
+
+    private static DatabaseException translate(String operation, int attempts, Throwable t) {
+        if (t instanceof DatabaseException d) return d;
+        String st = SqlFailures.state(t);
+        DatabaseException.Kind kind = SqlFailures.kindOf(t);
+        String msg = operation + " failed" + (attempts > 1 ? " after " + attempts + " attempts" : "")
+                + (st != null ? " [" + st + "]" : "") + ": " + rootMessage(t);
+        return new DatabaseException(kind, operation, attempts, st, msg, t);
+    }
+
+    static String rootMessage(Throwable t) {
+        Throwable c = t;
+        while (c.getCause() != null && c.getCause() != c) c = c.getCause();
+        String m = c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
+        return m.lines().findFirst().orElse(m);
+    }
+
+    private Timer timer(String operation, String outcome) {
+        return timers.computeIfAbsent(operation + "|" + outcome, k -> metrics.timer("herald.db.query",
+                "Latency of each named database operation, retries included", "query", operation, "outcome", outcome));
+    }
+
+    private Counter retryCounter(String operation) {
+        return retries.computeIfAbsent(operation, k -> Counter.builder("herald.db.retries")
+                .description("Retries of named database operations").tag("query", operation).register(metrics.registry()));
+    }
+
+    /** The pooled data source, for code that needs the raw driver (COPY, LISTEN). Statements still carry the timeouts. */
+    public DataSource dataSource() {
+        return pool;
+    }
+
+    /** Opens a connection outside the pool (e.g. a dedicated LISTEN connection or a long COPY). Caller closes it. */
+    public Connection openDedicated() throws SQLException {
+        var props = new java.util.Properties();
+        if (user != null) props.setProperty("user", user);
+        if (password != null) props.setProperty("password", password);
+        props.setProperty("options", serverOptions(config));
+        props.setProperty("tcpKeepAlive", "true");
+        return java.sql.DriverManager.getConnection(jdbcUrl, props);
+    }
+
+    /** The JDBC URL (without password), e.g. to hand to a child process with {@code --database-url}. */
+    public String jdbcUrl() {
+        return jdbcUrl;
+    }
+
+    /** A URL that another process can use with {@code --database-url} (user included, password never). */
+    public String shareableUrl() {
+        String base = jdbcUrl.startsWith("jdbc:") ? jdbcUrl.substring(5) : jdbcUrl;
+        if (user != null && !base.contains("user=")) {
+            base += (base.contains("?") ? "&" : "?") + "user=" + user;
+        }
+        return base;
+    }
+
+    /** True when this process runs on the embedded server (owned or attached). */
+    public boolean embedded() {
+        return embedded != null;
+    }
+
+    public Metrics metrics() {
+        return metrics;
+    }
+
+    static String redact(String url) {
+        return url.replaceAll("password=[^&]*", "password=***").replaceAll("//([^:/@]+):[^@/]*@", "//$1:***@");
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+        if (embedded != null) {
+            embedded.close();
+        }
+    }
+}
