@@ -1,0 +1,21 @@
+package dev.herald.limits;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.herald.delivery.Channel;
+import java.util.UUID;
+
+/**
+ * Asked once per delivery before sending: rate limits and per-contact throttle windows. Thread-safe.
+ * A {@link GateDecision.Delay} reschedules the work at its retry-after without counting an attempt; a
+ * {@link GateDecision.Skip} records the delivery as throttled and does not send.
+ */
+public interface DeliveryGate {
+    /**
+     * @param groupKey        what throttle windows group by (e.g. the incident id)
+     * @param contactThrottle the contact's throttle settings (may be empty)
+     */
+    GateDecision check(UUID organizationId, UUID contactId, Channel channel, String groupKey, JsonNode contactThrottle);
+
+    /** Lets everything through (until rate limits are configured). */
+    DeliveryGate OPEN = (org, contact, channel, group, throttle) -> GateDecision.ALLOW;
+}
