@@ -22,7 +22,7 @@ import java.util.UUID;
  * are always served by SQL. Measured on the large profile ({@code ./herald bench graph}): memory answers in microseconds
  * where SQL takes milliseconds, and both return the same nodes and distances (tests hold them equal).
  *
- * <p>Results: per root, nodes sorted by distance, then type, then id. Thread-safe; one per process.
+ * <p>Results: per root, nodes sorted by distance, then type, then id (as text). Thread-safe; one per process.
  */
 public final class Graph implements DependencyResolver, AutoCloseable {
     /** Which strategy answers a resolution; {@link #AUTO} applies the rule above. */
@@ -30,7 +30,13 @@ public final class Graph implements DependencyResolver, AutoCloseable {
 
     private static final Comparator<Reached> ORDER = Comparator.comparingInt(Reached::distance)
             .thenComparing(r -> r.node().type())
-            .thenComparing(r -> r.node().id());
+            .thenComparing(r -> r.node().id(), Graph::compareAsText);
+
+    /** The order of the canonical text form (unsigned), unlike {@link UUID#compareTo}. */
+    private static int compareAsText(UUID a, UUID b) {
+        int c = Long.compareUnsigned(a.getMostSignificantBits(), b.getMostSignificantBits());
+        return c != 0 ? c : Long.compareUnsigned(a.getLeastSignificantBits(), b.getLeastSignificantBits());
+    }
 
     private final Database db;
     private final SqlResolution sql;
