@@ -13,6 +13,7 @@ import dev.herald.incidents.OutageRoutes;
 import dev.herald.incidents.Outages;
 import dev.herald.intel.IntelRequests;
 import dev.herald.intel.IntelRoutes;
+import dev.herald.records.Dependencies;
 import dev.herald.api.HttpServer;
 import dev.herald.api.Routes;
 import dev.herald.config.HeraldConfig;
@@ -79,8 +80,9 @@ public final class Herald implements AutoCloseable {
         r.add(new LocationRoutes(locations, config));
         r.add(new AssetRoutes(assetTypes, assets, config));
         r.add(new OutageRoutes(outages, internetOutages));
-        r.add(new IntelRoutes(intelRequests, config));
-        r.add(new IncidentRoutes(incidents, config));
+        Dependencies dependencies = new Dependencies(null, organizations, config); // resolver: the graph feature, once merged
+        r.add(new IntelRoutes(intelRequests, dependencies, config));
+        r.add(new IncidentRoutes(incidents, dependencies, config));
         return r;
     }
 

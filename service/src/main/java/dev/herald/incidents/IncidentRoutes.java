@@ -8,7 +8,10 @@ import dev.herald.api.Router;
 import dev.herald.api.Routes;
 import dev.herald.config.HeraldConfig;
 import dev.herald.config.Settings;
+import dev.herald.graph.NodeRef;
+import dev.herald.graph.RecordType;
 import dev.herald.records.Check;
+import dev.herald.records.Dependencies;
 import io.javalin.http.Context;
 import java.time.OffsetDateTime;
 import java.util.Set;
@@ -17,10 +20,12 @@ import java.util.UUID;
 /** {@code POST/GET/PATCH/DELETE /incidents[/{id}]}. */
 public final class IncidentRoutes implements Routes {
     private final Incidents incidents;
+    private final Dependencies dependencies;
     private final HeraldConfig config;
 
-    public IncidentRoutes(Incidents incidents, HeraldConfig config) {
+    public IncidentRoutes(Incidents incidents, Dependencies dependencies, HeraldConfig config) {
         this.incidents = incidents;
+        this.dependencies = dependencies;
         this.config = config;
     }
 
@@ -49,8 +54,11 @@ public final class IncidentRoutes implements Routes {
         ctx.status(201).json(incidents.create(n));
     }
 
+    /** {@code GET /incidents/{id}} with the dependency options ({@link Dependencies}). */
     void get(Context ctx) {
-        ctx.json(visible(ctx));
+        Dependencies.Options options = dependencies.parse(ctx);
+        Incidents.Incident i = visible(ctx);
+        ctx.json(dependencies.attach(i, i.organizationId(), new NodeRef(RecordType.INCIDENT, i.id()), options));
     }
 
     /** The live incident of the path, or 404 when it is missing, deleted or another organization's. */

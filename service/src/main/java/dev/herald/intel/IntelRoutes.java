@@ -8,7 +8,10 @@ import dev.herald.api.Router;
 import dev.herald.api.Routes;
 import dev.herald.config.HeraldConfig;
 import dev.herald.config.Settings;
+import dev.herald.graph.NodeRef;
+import dev.herald.graph.RecordType;
 import dev.herald.records.Check;
+import dev.herald.records.Dependencies;
 import io.javalin.http.Context;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,15 +22,17 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * {@code POST|GET /intel-requests}, {@code GET|PATCH|DELETE /intel-requests/{id}}, {@code POST /intel-requests/bulk}.
+ * {@code POST|GET /intel-requests}, with the dependency options of {@link Dependencies} on the single and bulk reads;, {@code GET|PATCH|DELETE /intel-requests/{id}}, {@code POST /intel-requests/bulk}.
  * A bulk call naming an id that is missing, deleted or another organization's answers 404 naming that id.
  */
 public final class IntelRoutes implements Routes {
     private final IntelRequests intel;
+    private final Dependencies dependencies;
     private final HeraldConfig config;
 
-    public IntelRoutes(IntelRequests intel, HeraldConfig config) {
+    public IntelRoutes(IntelRequests intel, Dependencies dependencies, HeraldConfig config) {
         this.intel = intel;
+        this.dependencies = dependencies;
         this.config = config;
     }
 
@@ -58,8 +63,14 @@ public final class IntelRoutes implements Routes {
     void get(Context ctx) {
         Caller caller = Caller.of(ctx);
         UUID id = Requests.pathUuid(ctx, "id");
-        ctx.json(intel.find(id).filter(i -> caller.sees(i.organizationId()))
-                .orElseThrow(() -> ApiException.notFound("intel request " + id)));
+        Dependencies.Options options = dependencies.parse(ctx);
+        IntelRequests.IntelRequest i = intel.find(id).filter(r -> caller.sees(r.organizationId()))
+                .orElseThrow(() -> ApiException.notFound("intel request " + id));
+        ctx.json(dependencies.attach(i, i.organizationId(), node(i), options));
+    }
+
+    private static NodeRef node(IntelRequests.IntelRequest i) {
+        return new NodeRef(RecordType.INTEL_REQUEST, i.id());
     }
 
     void patch(Context ctx) {
@@ -83,6 +94,7 @@ public final class IntelRoutes implements Routes {
         Caller caller = Caller.of(ctx);
         BulkIds b = Requests.body(ctx, BulkIds.class);
         List<UUID> ids = Check.bulkIds(b.ids(), "ids", config.get(Settings.API_BULK_MAX_IDS));
+        Dependencies.Options options = dependencies.parse(ctx);
         Map<UUID, IntelRequests.IntelRequest> found = intel.findMany(ids).stream()
                 .filter(i -> caller.sees(i.organizationId()))
                 .collect(Collectors.toMap(IntelRequests.IntelRequest::id, Function.identity()));
@@ -92,7 +104,16 @@ public final class IntelRoutes implements Routes {
             if (i == null) throw ApiException.notFound("intel request " + id);
             items.add(i);
         }
-        ctx.json(Map.of("items", items));
+        if (options.none()) {
+            ctx.json(Map.of("items", items));
+            return;
+        }
+        Set<UUID> orgs = items.stream().map(IntelRequests.IntelRequest::organizationId).collect(Collectors.toSet());
+        if (orgs.size() > 1) {
+            throw ApiException.unprocessable("ids name intel requests of " + orgs.size()
+                    + " organizations; dependencies are resolved within one organization per call");
+        }
+        ctx.json(Map.of("items", dependencies.attachAll(items, orgs.iterator().next(), items.stream().map(IntelRoutes::node).toList(), options)));
     }
 
     void list(Context ctx) {

@@ -198,6 +198,23 @@ class RecordsApiTest {
         assertThat(app.get("/locations?organization_id=" + org.id(), app.adminKey).body().get("items")).hasSize(5);
     }
 
+    @Test
+    void dependencyOptionsAreValidatedWithPreciseMessages() {
+        UUID inc = f.incident(f.location());
+        UUID intel = f.intel(null);
+        for (String base : List.of("/incidents/" + inc, "/intel-requests/" + intel)) {
+            assertError(app.get(base + "?dependencies=sideways", app.orgKey), 400, "dependencies must be none, direct or recursive");
+            assertError(app.get(base + "?dependencies=recursive&direction=up", app.orgKey), 400, "direction must be dependents or blockers");
+            assertError(app.get(base + "?dependencies=recursive&max_distance=0", app.orgKey), 422, "max_distance must be between 1 and 100");
+            assertError(app.get(base + "?dependencies=recursive&max_distance=101", app.orgKey), 422, "got 101");
+            assertError(app.get(base + "?dependencies=recursive&max_distance=-3", app.orgKey), 422, "got -3");
+            assertError(app.get(base + "?dependencies=recursive&max_distance=two", app.orgKey), 400, "max_distance must be a whole number");
+            assertError(app.get(base + "?dependencies=recursive&types=intel_request,widget", app.orgKey), 400, "unknown record type 'widget'");
+            assertThat(app.get(base + "?dependencies=none", app.orgKey).body().has("dependencies")).isFalse();
+        }
+        assertError(app.post("/intel-requests/bulk?dependencies=recursive&max_distance=500", app.orgKey, map("ids", List.of(intel))), 422, "max_distance");
+    }
+
     long count(String path) {
         return app.get(path + "?count=true", app.orgKey).body().get("total").asLong();
     }
