@@ -5,6 +5,7 @@ import dev.herald.api.HttpServer;
 import dev.herald.api.Routes;
 import dev.herald.config.HeraldConfig;
 import dev.herald.config.Settings;
+import dev.herald.incidents.CurrentIncidents;
 import dev.herald.infra.Database;
 import dev.herald.infra.Metrics;
 import dev.herald.organizations.OrganizationRoutes;
@@ -29,6 +30,7 @@ public final class Herald implements AutoCloseable {
     private final Database db;
     private final ApiKeys keys;
     private final Organizations organizations;
+    private final CurrentIncidents currentIncidents;
 
     private Herald(HeraldConfig config, Metrics metrics, Database db) {
         this.config = config;
@@ -36,6 +38,7 @@ public final class Herald implements AutoCloseable {
         this.db = db;
         this.keys = new ApiKeys(db);
         this.organizations = new Organizations(db);
+        this.currentIncidents = CurrentIncidents.start(db, config);
     }
 
     /** Opens the database (embedded or external), migrates it, and wires the features. */
@@ -48,6 +51,7 @@ public final class Herald implements AutoCloseable {
     /** The routes of every feature, in registration order. */
     public List<Routes> routes() {
         List<Routes> r = new ArrayList<>();
+        r.add(currentIncidents.routes()); // first: /incidents/current must not be taken for /incidents/{id}
         r.add(new OrganizationRoutes(organizations, keys));
         return r;
     }
@@ -102,8 +106,12 @@ public final class Herald implements AutoCloseable {
 
     public Organizations organizations() { return organizations; }
 
+    /** The current-incidents view (also the {@link dev.herald.incidents.CurrentIncidentLookup} of the pipeline). */
+    public CurrentIncidents currentIncidents() { return currentIncidents; }
+
     @Override
     public void close() {
+        currentIncidents.close();
         db.close();
     }
 }
