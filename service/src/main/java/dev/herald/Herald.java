@@ -5,6 +5,8 @@ import dev.herald.api.HttpServer;
 import dev.herald.api.Routes;
 import dev.herald.config.HeraldConfig;
 import dev.herald.config.Settings;
+import dev.herald.delivery.ChannelSender;
+import dev.herald.delivery.Sender;
 import dev.herald.infra.Database;
 import dev.herald.infra.Metrics;
 import dev.herald.organizations.OrganizationRoutes;
@@ -29,6 +31,7 @@ public final class Herald implements AutoCloseable {
     private final Database db;
     private final ApiKeys keys;
     private final Organizations organizations;
+    private final Sender sender;
 
     private Herald(HeraldConfig config, Metrics metrics, Database db) {
         this.config = config;
@@ -36,6 +39,7 @@ public final class Herald implements AutoCloseable {
         this.db = db;
         this.keys = new ApiKeys(db);
         this.organizations = new Organizations(db);
+        this.sender = ChannelSender.fromConfig(config);
     }
 
     /** Opens the database (embedded or external), migrates it, and wires the features. */
@@ -101,6 +105,9 @@ public final class Herald implements AutoCloseable {
     public ApiKeys keys() { return keys; }
 
     public Organizations organizations() { return organizations; }
+
+    /** Sends a rendered notification through the contact's channel (webhook or email). */
+    public Sender sender() { return sender; }
 
     @Override
     public void close() {
