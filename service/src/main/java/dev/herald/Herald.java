@@ -6,6 +6,8 @@ import dev.herald.api.Routes;
 import dev.herald.config.HeraldConfig;
 import dev.herald.config.Settings;
 import dev.herald.delivery.ChannelSender;
+import dev.herald.delivery.ContactRoutes;
+import dev.herald.delivery.Contacts;
 import dev.herald.delivery.Sender;
 import dev.herald.infra.Database;
 import dev.herald.infra.Metrics;
@@ -32,6 +34,7 @@ public final class Herald implements AutoCloseable {
     private final ApiKeys keys;
     private final Organizations organizations;
     private final Sender sender;
+    private final Contacts contacts;
 
     private Herald(HeraldConfig config, Metrics metrics, Database db) {
         this.config = config;
@@ -40,6 +43,7 @@ public final class Herald implements AutoCloseable {
         this.keys = new ApiKeys(db);
         this.organizations = new Organizations(db);
         this.sender = ChannelSender.fromConfig(config);
+        this.contacts = new Contacts(db);
     }
 
     /** Opens the database (embedded or external), migrates it, and wires the features. */
@@ -53,6 +57,7 @@ public final class Herald implements AutoCloseable {
     public List<Routes> routes() {
         List<Routes> r = new ArrayList<>();
         r.add(new OrganizationRoutes(organizations, keys));
+        r.add(new ContactRoutes(contacts, organizations, config));
         return r;
     }
 
@@ -108,6 +113,9 @@ public final class Herald implements AutoCloseable {
 
     /** Sends a rendered notification through the contact's channel (webhook or email). */
     public Sender sender() { return sender; }
+
+    /** Contacts: the API's view, and targets with secrets for senders. */
+    public Contacts contacts() { return contacts; }
 
     @Override
     public void close() {
