@@ -8,6 +8,10 @@ import dev.herald.config.Settings;
 import dev.herald.delivery.ChannelSender;
 import dev.herald.delivery.ContactRoutes;
 import dev.herald.delivery.Contacts;
+import dev.herald.delivery.MessageRenderer;
+import dev.herald.delivery.PebbleMessageRenderer;
+import dev.herald.delivery.TemplateRoutes;
+import dev.herald.delivery.Templates;
 import dev.herald.delivery.Sender;
 import dev.herald.infra.Database;
 import dev.herald.infra.Metrics;
@@ -35,6 +39,8 @@ public final class Herald implements AutoCloseable {
     private final Organizations organizations;
     private final Sender sender;
     private final Contacts contacts;
+    private final Templates templates;
+    private final MessageRenderer renderer;
 
     private Herald(HeraldConfig config, Metrics metrics, Database db) {
         this.config = config;
@@ -44,6 +50,8 @@ public final class Herald implements AutoCloseable {
         this.organizations = new Organizations(db);
         this.sender = ChannelSender.fromConfig(config);
         this.contacts = new Contacts(db);
+        this.templates = new Templates(db, config);
+        this.renderer = new PebbleMessageRenderer(templates);
     }
 
     /** Opens the database (embedded or external), migrates it, and wires the features. */
@@ -58,6 +66,7 @@ public final class Herald implements AutoCloseable {
         List<Routes> r = new ArrayList<>();
         r.add(new OrganizationRoutes(organizations, keys));
         r.add(new ContactRoutes(contacts, organizations, config));
+        r.add(new TemplateRoutes(templates, organizations));
         return r;
     }
 
@@ -116,6 +125,11 @@ public final class Herald implements AutoCloseable {
 
     /** Contacts: the API's view, and targets with secrets for senders. */
     public Contacts contacts() { return contacts; }
+
+    /** Renders notifications with the organization's templates (or the defaults). */
+    public MessageRenderer renderer() { return renderer; }
+
+    public Templates templates() { return templates; }
 
     @Override
     public void close() {
