@@ -48,7 +48,7 @@ public final class Herald implements AutoCloseable {
         this.db = db;
         this.keys = new ApiKeys(db);
         this.organizations = new Organizations(db);
-        this.sender = ChannelSender.fromConfig(config);
+        this.sender = ChannelSender.fromConfig(config, metrics);
         this.contacts = new Contacts(db);
         this.templates = new Templates(db, config);
         this.renderer = new PebbleMessageRenderer(templates);
