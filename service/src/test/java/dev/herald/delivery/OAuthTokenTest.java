@@ -106,6 +106,32 @@ class OAuthTokenTest {
     }
 
     @Test
+    void noSecretOrTokenReachesTheLogs() throws Exception {
+        var root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        var herald = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("dev.herald");
+        var appender = new ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
+        appender.start();
+        root.addAppender(appender);
+        var level = herald.getLevel();
+        herald.setLevel(ch.qos.logback.classic.Level.TRACE);
+        try {
+            ContactTarget c = contact(UUID.randomUUID(), "s3cret");
+            receiver.script(WebhookReceiver.Reply.status(500), WebhookReceiver.Reply.status(401));
+            for (int i = 0; i < 3; i++) sender.send(c, UUID.randomUUID(), i + 1, MESSAGE);
+            sender.send(contact(UUID.randomUUID(), "wrong-secret"), UUID.randomUUID(), 1, MESSAGE);
+        } finally {
+            herald.setLevel(level);
+            root.detachAppender(appender);
+        }
+        assertThat(appender.list).isNotEmpty();
+        for (var e : appender.list) {
+            String line = e.getFormattedMessage() + (e.getThrowableProxy() == null ? "" : e.getThrowableProxy().getMessage());
+            assertThat(line).doesNotContain("s3cret").doesNotContain("wrong-secret").doesNotContain("tok-")
+                    .doesNotContain(SECRET.substring(6, 20));
+        }
+    }
+
+    @Test
     void eachContactHasItsOwnToken() throws Exception {
         sender.send(contact(UUID.randomUUID(), "s3cret"), UUID.randomUUID(), 1, MESSAGE);
         sender.send(contact(UUID.randomUUID(), "s3cret"), UUID.randomUUID(), 1, MESSAGE);
