@@ -42,6 +42,7 @@ public final class WebhookSender implements Sender {
     private final Duration requestTimeout;
     private final Duration retryAfterMax;
     private final int maxBodyBytes;
+    private final boolean allowPrivate;
     private final OAuthTokens tokens;
 
     public WebhookSender(HeraldConfig config) {
@@ -55,6 +56,7 @@ public final class WebhookSender implements Sender {
         this.requestTimeout = config.get(Settings.DELIVERY_WEBHOOK_REQUEST_TIMEOUT);
         this.retryAfterMax = config.get(Settings.DELIVERY_RETRY_AFTER_MAX);
         this.maxBodyBytes = config.get(Settings.DELIVERY_WEBHOOK_MAX_BODY_BYTES);
+        this.allowPrivate = config.get(Settings.DELIVERY_ALLOW_PRIVATE_TARGETS);
         this.http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(connectTimeout)
@@ -86,6 +88,9 @@ public final class WebhookSender implements Sender {
         } catch (IllegalArgumentException e) {
             return new SendOutcome.Failed("contact " + contact.id() + " is misconfigured: " + e.getMessage());
         }
+        SendOutcome refused = checkPublic(uri.getHost(), "target");
+        if (refused == null && auth instanceof OutboundAuth.OAuth2 o) refused = checkPublic(URI.create(o.tokenUrl()).getHost(), "token_url");
+        if (refused != null) return refused;
         long ts = clock.instant().getEpochSecond();
         String id = deliveryId.toString();
         HttpRequest.Builder req = HttpRequest.newBuilder(uri)
@@ -110,6 +115,27 @@ public final class WebhookSender implements Sender {
         SendOutcome outcome = exchange(req.build(), contact, auth);
         log.debug("webhook {} attempt {} to contact {}: {}", id, attempt, contact.id(), outcome);
         return outcome;
+    }
+
+    /**
+     * Checked again at send time, not only when the contact was created: a host may have been re-pointed at a private
+     * address since (DNS rebinding). Null when sending may go ahead.
+     */
+    private SendOutcome checkPublic(String host, String what) {
+        if (allowPrivate) return null;
+        java.net.InetAddress[] all;
+        try {
+            all = java.net.InetAddress.getAllByName(host);
+        } catch (java.net.UnknownHostException e) {
+            return new SendOutcome.Retry(what + " host " + host + " does not resolve", null);
+        }
+        for (java.net.InetAddress a : all) {
+            if (TargetValidator.isPrivate(a)) {
+                return new SendOutcome.Failed(what + " host " + host + " resolves to the non-public address " + a.getHostAddress()
+                        + "; refused unless delivery.allow-private-targets");
+            }
+        }
+        return null;
     }
 
     private SendOutcome exchange(HttpRequest request, ContactTarget contact, OutboundAuth auth) {

@@ -67,7 +67,7 @@ class OAuthTokenTest {
         });
         tokenServer.start();
         receiver = WebhookReceiver.start(new WebhookVerifier(SECRET, clock, WebhookVerifier.DEFAULT_TOLERANCE));
-        sender = new WebhookSender(HeraldConfig.defaults(Map.of("delivery.oauth.refresh-margin", "60s")), clock);
+        sender = new WebhookSender(HeraldConfig.defaults(Map.of("delivery.oauth.refresh-margin", "60s", "delivery.allow-private-targets", "true")), clock);
     }
 
     @AfterEach

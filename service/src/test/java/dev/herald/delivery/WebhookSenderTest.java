@@ -26,7 +26,8 @@ class WebhookSenderTest {
     final WebhookSender sender = new WebhookSender(config("2s"), clock);
 
     static HeraldConfig config(String requestTimeout) {
-        return HeraldConfig.defaults(Map.of("delivery.webhook.request-timeout", requestTimeout, "delivery.webhook.connect-timeout", "2s"));
+        return HeraldConfig.defaults(Map.of("delivery.webhook.request-timeout", requestTimeout, "delivery.webhook.connect-timeout", "2s",
+                "delivery.allow-private-targets", "true"));
     }
 
     static ContactTarget contact(String url) {
@@ -117,7 +118,7 @@ class WebhookSenderTest {
 
     @Test
     void retryAfterIsCappedByConfiguration() {
-        WebhookSender capped = new WebhookSender(HeraldConfig.defaults(Map.of("delivery.retry-after-max", "60s")), clock);
+        WebhookSender capped = new WebhookSender(HeraldConfig.defaults(Map.of("delivery.retry-after-max", "60s", "delivery.allow-private-targets", "true")), clock);
         receiver.script(WebhookReceiver.Reply.retryAfter(503, "86400"));
         SendOutcome out = capped.send(contact(receiver.url()), UUID.randomUUID(), 1, MESSAGE);
         assertThat(out).isInstanceOfSatisfying(SendOutcome.Retry.class, r -> assertThat(r.retryAfter()).isEqualTo(Duration.ofSeconds(60)));
@@ -135,6 +136,14 @@ class WebhookSenderTest {
             assertThat(meanwhile).isEqualTo(new SendOutcome.Delivered(200));
             assertThat(hung.get()).isInstanceOfSatisfying(SendOutcome.Retry.class, r -> assertThat(r.reason()).contains("timed out"));
         }
+    }
+
+    @Test
+    void privateTargetsAreRefusedAtSendTimeUnlessAllowed() {
+        WebhookSender strict = new WebhookSender(HeraldConfig.defaults(Map.of()), clock);
+        SendOutcome out = strict.send(contact(receiver.url()), UUID.randomUUID(), 1, MESSAGE);
+        assertThat(out).isInstanceOfSatisfying(SendOutcome.Failed.class, f -> assertThat(f.reason()).contains("non-public"));
+        assertThat(receiver.requests()).isZero();
     }
 
     @Test
