@@ -21,6 +21,14 @@ import dev.herald.config.Settings;
 import dev.herald.graph.Graph;
 import dev.herald.graph.GraphRoutes;
 import dev.herald.incidents.CurrentIncidents;
+import dev.herald.delivery.ChannelSender;
+import dev.herald.delivery.ContactRoutes;
+import dev.herald.delivery.Contacts;
+import dev.herald.delivery.MessageRenderer;
+import dev.herald.delivery.PebbleMessageRenderer;
+import dev.herald.delivery.TemplateRoutes;
+import dev.herald.delivery.Templates;
+import dev.herald.delivery.Sender;
 import dev.herald.infra.Database;
 import dev.herald.infra.Metrics;
 import dev.herald.organizations.OrganizationRoutes;
@@ -54,6 +62,10 @@ public final class Herald implements AutoCloseable {
     private final Assets assets;
     private final IntelRequests intelRequests;
     private final CurrentIncidents currentIncidents;
+    private final Sender sender;
+    private final Contacts contacts;
+    private final Templates templates;
+    private final MessageRenderer renderer;
 
     private Herald(HeraldConfig config, Metrics metrics, Database db) {
         this.config = config;
@@ -70,6 +82,10 @@ public final class Herald implements AutoCloseable {
         this.assets = new Assets(db);
         this.intelRequests = new IntelRequests(db);
         this.currentIncidents = CurrentIncidents.start(db, config);
+        this.sender = ChannelSender.fromConfig(config, metrics);
+        this.contacts = new Contacts(db);
+        this.templates = new Templates(db, config);
+        this.renderer = new PebbleMessageRenderer(templates);
     }
 
     /** Opens the database (embedded or external), migrates it, and wires the features. */
@@ -92,6 +108,8 @@ public final class Herald implements AutoCloseable {
         Dependencies dependencies = new Dependencies(graph, organizations, config);
         r.add(new IntelRoutes(intelRequests, dependencies, config));
         r.add(new IncidentRoutes(incidents, dependencies, config));
+        r.add(new ContactRoutes(contacts, organizations, config));
+        r.add(new TemplateRoutes(templates, organizations));
         return r;
     }
 
@@ -157,6 +175,16 @@ public final class Herald implements AutoCloseable {
 
     /** The current-incidents view (also the {@link dev.herald.incidents.CurrentIncidentLookup} of the pipeline). */
     public CurrentIncidents currentIncidents() { return currentIncidents; }
+    /** Sends a rendered notification through the contact's channel (webhook or email). */
+    public Sender sender() { return sender; }
+
+    /** Contacts: the API's view, and targets with secrets for senders. */
+    public Contacts contacts() { return contacts; }
+
+    /** Renders notifications with the organization's templates (or the defaults). */
+    public MessageRenderer renderer() { return renderer; }
+
+    public Templates templates() { return templates; }
 
     @Override
     public void close() {
