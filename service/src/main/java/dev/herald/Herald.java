@@ -3,10 +3,13 @@ package dev.herald;
 import dev.herald.api.ApiKeys;
 import dev.herald.api.HttpServer;
 import dev.herald.api.Routes;
+import dev.herald.cache.Coordination;
+import dev.herald.cache.SingleFlight;
 import dev.herald.config.HeraldConfig;
 import dev.herald.config.Settings;
 import dev.herald.infra.Database;
 import dev.herald.infra.Metrics;
+import dev.herald.limits.DeliveryGate;
 import dev.herald.organizations.OrganizationRoutes;
 import dev.herald.organizations.Organizations;
 import java.io.IOException;
@@ -29,11 +32,13 @@ public final class Herald implements AutoCloseable {
     private final Database db;
     private final ApiKeys keys;
     private final Organizations organizations;
+    private final Coordination coordination;
 
-    private Herald(HeraldConfig config, Metrics metrics, Database db) {
+    private Herald(HeraldConfig config, Metrics metrics, Database db, Coordination coordination) {
         this.config = config;
         this.metrics = metrics;
         this.db = db;
+        this.coordination = coordination;
         this.keys = new ApiKeys(db);
         this.organizations = new Organizations(db);
     }
@@ -41,8 +46,16 @@ public final class Herald implements AutoCloseable {
     /** Opens the database (embedded or external), migrates it, and wires the features. */
     public static Herald open(HeraldConfig config) {
         Metrics metrics = new Metrics();
-        Database db = Database.open(config, metrics);
-        return new Herald(config, metrics, db);
+        // Redis first: an unreachable redis.url stops the start before anything else is opened.
+        Coordination coordination = Coordination.create(config, metrics);
+        Database db;
+        try {
+            db = Database.open(config, metrics);
+        } catch (RuntimeException e) {
+            coordination.close();
+            throw e;
+        }
+        return new Herald(config, metrics, db, coordination);
     }
 
     /** The routes of every feature, in registration order. */
@@ -102,8 +115,17 @@ public final class Herald implements AutoCloseable {
 
     public Organizations organizations() { return organizations; }
 
+    /** Rate limits and throttle windows, shared across processes on Redis when redis.url is set. */
+    public DeliveryGate deliveryGate() { return coordination.deliveryGate(); }
+
+    /** Single-flight caches (TTL per kind), shared across processes on Redis when redis.url is set. */
+    public SingleFlight singleFlight() { return coordination.singleFlight(); }
+
+    public Coordination coordination() { return coordination; }
+
     @Override
     public void close() {
         db.close();
+        coordination.close();
     }
 }
