@@ -69,15 +69,16 @@ public final class RedisLink implements AutoCloseable {
         RedisClient client = null;
         try {
             RedisURI uri = RedisURI.create(url);
-            uri.setTimeout(timeout);
+            uri.setTimeout(config.get(Settings.REDIS_CONNECT_TIMEOUT)); // the handshake may be slow in a cold JVM
             client = RedisClient.create(resources, uri);
             client.setOptions(ClientOptions.builder()
                     .autoReconnect(true)
                     .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                     .socketOptions(SocketOptions.builder().connectTimeout(config.get(Settings.REDIS_CONNECT_TIMEOUT)).build())
-                    .timeoutOptions(TimeoutOptions.enabled(timeout))
+                    .timeoutOptions(TimeoutOptions.enabled())
                     .build());
             StatefulRedisConnection<String, String> conn = client.connect();
+            conn.setTimeout(timeout);
             conn.sync().ping();
             return new RedisLink(client, resources, conn, safe, config.get(Settings.REDIS_RETRY_AFTER), metrics);
         } catch (RuntimeException e) {
