@@ -4,10 +4,11 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.herald.api.Json;
 import dev.herald.infra.RedisLink;
+import dev.herald.infra.RedisScript;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.SetArgs;
 import io.lettuce.core.api.sync.RedisCommands;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -18,8 +19,8 @@ import java.util.function.Supplier;
 
 /**
  * {@link SingleFlight} shared by every process on one Redis. Values are stored as JSON with the TTL of their kind. On a
- * miss the caller takes a lease ({@code SET lease NX PX} with its own token), builds, publishes the value, and releases
- * the lease if it still owns it; callers elsewhere poll for the value with backoff (2 ms doubling to 50 ms) and take
+ * miss the caller takes a lease ({@code SET lease NX PX} with its own token, in the same atomic script as the read of
+ * the value), builds, and publishes the value while releasing the lease if it still owns it (one script); callers elsewhere poll for the value with backoff (2 ms doubling to 50 ms) and take
  * the lease themselves if it is released or expires (the owner died or failed). Nobody waits more than
  * {@code cache.wait}: past it a caller builds for itself. Within one process only one caller per key talks to Redis;
  * the others share its result. When Redis fails, {@link LocalSingleFlight} answers (warning + metric through
@@ -27,7 +28,19 @@ import java.util.function.Supplier;
  */
 public final class RedisSingleFlight implements SingleFlight {
     private static final String PREFIX = "herald:sf:";
-    private static final String RELEASE = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end";
+    private static final RedisScript RELEASE = RedisScript.of(
+            "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end");
+    /** Atomically: the value if cached, else the lease if free ({'L'}), else {'W'} (someone else builds). */
+    private static final RedisScript GET_OR_LEASE = RedisScript.of("""
+            local v = redis.call('GET', KEYS[1])
+            if v then return {'V', v} end
+            if redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[2]) then return {'L'} end
+            return {'W'}""");
+    /** Atomically: publish the value with its TTL and release the lease if still ours. */
+    private static final RedisScript PUBLISH = RedisScript.of("""
+            redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+            if redis.call('GET', KEYS[2]) == ARGV[3] then redis.call('DEL', KEYS[2]) end
+            return 1""");
 
     private record Key(String kind, String key) {}
 
@@ -88,13 +101,15 @@ public final class RedisSingleFlight implements SingleFlight {
         try {
             long deadline = System.nanoTime() + maxWaitNanos;
             long backoffMillis = 2;
+            String token = UUID.randomUUID().toString();
+            String[] keys = {valueKey, leaseKey};
             while (true) {
-                String cached = redis(c -> c.get(valueKey));
-                if (cached != null) {
-                    return parse(cached);
+                // One atomic step, so a value published (and its lease released) between a miss and a lease is never built twice.
+                List<Object> r = redis(c -> GET_OR_LEASE.run(c, ScriptOutputType.MULTI, keys, token, Long.toString(leaseMillis)));
+                if ("V".equals(r.get(0))) {
+                    return parse((String) r.get(1));
                 }
-                String token = UUID.randomUUID().toString();
-                if ("OK".equals(redis(c -> c.set(leaseKey, token, SetArgs.Builder.nx().px(leaseMillis))))) {
+                if ("L".equals(r.get(0))) {
                     return buildAndPublish(kind, valueKey, leaseKey, token, builder);
                 }
                 if (System.nanoTime() - deadline >= 0) {
@@ -125,8 +140,7 @@ public final class RedisSingleFlight implements SingleFlight {
         }
         try {
             long ttl = ttlByKind.getOrDefault(kind, defaultTtl).toMillis();
-            redis(c -> c.set(valueKey, json, SetArgs.Builder.px(ttl)));
-            redis(c -> c.eval(RELEASE, ScriptOutputType.INTEGER, new String[] {leaseKey}, token));
+            redis(c -> PUBLISH.run(c, ScriptOutputType.INTEGER, new String[] {valueKey, leaseKey}, json, Long.toString(ttl), token));
             link.succeeded();
         } catch (RedisDown e) {
             link.failed("single-flight", (RuntimeException) e.getCause());
@@ -136,7 +150,7 @@ public final class RedisSingleFlight implements SingleFlight {
 
     private void releaseQuietly(String leaseKey, String token) {
         try {
-            redis(c -> c.eval(RELEASE, ScriptOutputType.INTEGER, new String[] {leaseKey}, token));
+            redis(c -> RELEASE.run(c, ScriptOutputType.INTEGER, new String[] {leaseKey}, token));
         } catch (RedisDown e) {
             link.failed("single-flight", (RuntimeException) e.getCause());
         }

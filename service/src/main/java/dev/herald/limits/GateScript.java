@@ -1,15 +1,12 @@
 package dev.herald.limits;
 
-import io.lettuce.core.RedisNoScriptException;
+import dev.herald.infra.RedisScript;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.sync.RedisCommands;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -17,8 +14,8 @@ import java.util.List;
  * also loads it again. Thread-safe.
  */
 final class GateScript {
-    static final String TEXT = load();
-    static final String SHA = sha1(TEXT);
+    static final RedisScript SCRIPT = RedisScript.of(load());
+    static final String SHA = SCRIPT.sha();
 
     /** Script outcome codes. */
     static final long DELAYED = 0, ALLOWED = 1, SKIPPED = 2;
@@ -33,12 +30,7 @@ final class GateScript {
         String[] keys = {rateKey, throttleKey};
         String[] args = {Long.toString(limit.emissionIntervalMicros()), Long.toString(limit.toleranceMicros()),
                 Integer.toString(throttleMax), Long.toString(throttleWindowMicros), occurrence};
-        List<Object> out;
-        try {
-            out = redis.evalsha(SHA, ScriptOutputType.MULTI, keys, args);
-        } catch (RedisNoScriptException e) {
-            out = redis.eval(TEXT, ScriptOutputType.MULTI, keys, args);
-        }
+        List<Object> out = SCRIPT.run(redis, ScriptOutputType.MULTI, keys, args);
         return new Result((Long) out.get(0), (Long) out.get(1), (Long) out.get(2), (Long) out.get(3));
     }
 
@@ -48,14 +40,6 @@ final class GateScript {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    private static String sha1(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

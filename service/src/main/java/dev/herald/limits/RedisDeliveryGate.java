@@ -12,7 +12,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The delivery gate shared by every process on one Redis: rate limit and throttle window decided together in ONE
  * atomic script call on the server's clock (a delayed check counts nothing, a skipped one spends no rate slot).
- * If Redis fails, the check is answered by an in-process {@link LocalDeliveryGate} (warning + metric via
+ * A rate denial is remembered in process until its retry-after ({@link DenyCache}), so a hot key refused by Redis is
+ * refused again without asking it. If Redis fails, the check is answered by an in-process {@link LocalDeliveryGate} (warning + metric via
  * {@link RedisLink}) until Redis answers again. Thread-safe.
  */
 public final class RedisDeliveryGate implements DeliveryGate {
@@ -23,6 +24,7 @@ public final class RedisDeliveryGate implements DeliveryGate {
     private final RateScope scope;
     private final LocalDeliveryGate fallback;
     private final GateMetrics metrics;
+    private final DenyCache denials;
 
     public RedisDeliveryGate(RedisLink link, RateLimit limit, RateScope scope, long maxKeys, Metrics metrics) {
         this.link = link;
@@ -30,6 +32,7 @@ public final class RedisDeliveryGate implements DeliveryGate {
         this.scope = scope;
         this.metrics = new GateMetrics(metrics);
         this.fallback = new LocalDeliveryGate(limit, scope, NanoClock.SYSTEM, maxKeys, this.metrics);
+        this.denials = new DenyCache(NanoClock.SYSTEM, maxKeys);
     }
 
     @Override
@@ -59,12 +62,21 @@ public final class RedisDeliveryGate implements DeliveryGate {
     private GateDecision viaRedis(UUID organizationId, UUID contactId, Channel channel, String groupKey, JsonNode contactThrottle,
                                   String occurrenceId) {
         String rateKey = PREFIX + "rl:" + scope.key(organizationId, contactId, channel);
+        RateDecision known = denials.check(rateKey, limit);
+        if (known != null) {
+            return new GateDecision.Delay(known.retryAfter());
+        }
+        long sentAt = denials.now();
         Optional<ThrottleWindow> w = Throttles.of(contactId, contactThrottle);
         String throttleKey = w.map(x -> PREFIX + RateScope.throttleKey(contactId, x, groupKey)).orElse(rateKey);
         GateScript.Result r = GateScript.run(link.sync(), rateKey, throttleKey, limit, w.map(ThrottleWindow::max).orElse(0),
                 w.map(x -> x.window().toNanos() / 1000).orElse(0L), occurrenceId);
         if (r.decision() == GateScript.ALLOWED) return GateDecision.ALLOW;
-        if (r.decision() == GateScript.DELAYED) return new GateDecision.Delay(Duration.ofNanos(r.retryAfterMicros() * 1000));
+        if (r.decision() == GateScript.DELAYED) {
+            Duration retryAfter = Duration.ofNanos(r.retryAfterMicros() * 1000);
+            denials.denied(rateKey, limit, sentAt, retryAfter, Duration.ofNanos(r.resetAfterMicros() * 1000));
+            return new GateDecision.Delay(retryAfter);
+        }
         return new GateDecision.Skip(w.map(ThrottleWindow::reason).orElse("throttled"));
     }
 }

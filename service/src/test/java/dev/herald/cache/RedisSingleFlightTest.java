@@ -58,6 +58,9 @@ class RedisSingleFlightTest {
     @Test
     void sixteenThreadsOnEachOfTwoInstancesBuildAKeyOnce() throws InterruptedException {
         List<RedisSingleFlight> instances = List.of(flight(linkA, Duration.ofSeconds(30)), flight(linkB, Duration.ofSeconds(30)));
+        for (int round = 0; round < 8; round++) { // the racers arrive in a different order each round
+            assertThat(buildCount(instances, "race-" + round, round * 7 % 40)).as("round %d", round).isEqualTo(1);
+        }
         AtomicInteger builds = new AtomicInteger();
         Set<String> seen = ConcurrentHashMap.newKeySet();
         CountDownLatch go = new CountDownLatch(1);
@@ -91,6 +94,32 @@ class RedisSingleFlightTest {
         instances.get(0).invalidate(CacheKinds.CONTEXT, "fp-1");
         assertThat(instances.get(1).getOrBuild(CacheKinds.CONTEXT, "fp-1", () -> JsonNodeFactory.instance.textNode("fresh")).asText())
                 .isEqualTo("fresh");
+    }
+
+    /** 32 callers over two instances ask for one key; the builder takes {@code buildMillis}; returns how often it ran. */
+    private static int buildCount(List<RedisSingleFlight> instances, String key, long buildMillis) throws InterruptedException {
+        AtomicInteger builds = new AtomicInteger();
+        CountDownLatch go = new CountDownLatch(1);
+        List<Thread> threads = new ArrayList<>();
+        for (RedisSingleFlight sf : instances) {
+            for (int i = 0; i < 16; i++) {
+                threads.add(Thread.ofVirtual().start(() -> {
+                    try {
+                        go.await();
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    sf.getOrBuild(CacheKinds.CONTEXT, key, () -> {
+                        builds.incrementAndGet();
+                        sleep(buildMillis);
+                        return JsonNodeFactory.instance.textNode(key);
+                    });
+                }));
+            }
+        }
+        go.countDown();
+        for (Thread t : threads) t.join();
+        return builds.get();
     }
 
     @Test

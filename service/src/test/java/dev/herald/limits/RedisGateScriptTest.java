@@ -62,6 +62,31 @@ class RedisGateScriptTest {
     }
 
     @Test
+    void aDenialIsRememberedUntilItsRetryAfterAndOnlyDenies() {
+        ManualClock clock = new ManualClock();
+        RedisRateLimiter l = new RedisRateLimiter(link.sync(), "test:rl5:", clock, 1000);
+        RateLimit limit = new RateLimit(1, Duration.ofMinutes(10), 1);
+        assertThat(l.check("k", limit).allowed()).isTrue();
+        RateDecision denied = l.check("k", limit);
+        assertThat(denied.allowed()).isFalse();
+        link.sync().del("test:rl5:k"); // Redis forgets the key; the process still knows Redis refused until retry-after
+        clock.advance(denied.retryAfter().minusSeconds(1));
+        RateDecision remembered = l.check("k", limit);
+        assertThat(remembered.allowed()).isFalse();
+        assertThat(remembered.retryAfter()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(link.sync().exists("test:rl5:k")).as("answered without Redis").isZero();
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(l.check("k", limit).allowed()).as("past retry-after, Redis decides again").isTrue();
+        assertThat(link.sync().exists("test:rl5:k")).isEqualTo(1);
+        // Script-only: every check asks Redis.
+        RedisRateLimiter raw = RedisRateLimiter.scriptOnly(link.sync(), "test:rl6:");
+        assertThat(raw.check("k", limit).allowed()).isTrue();
+        assertThat(raw.check("k", limit).allowed()).isFalse();
+        link.sync().del("test:rl6:k");
+        assertThat(raw.check("k", limit).allowed()).isTrue();
+    }
+
+    @Test
     void tightRateAdmitsOnePerInterval() {
         RedisRateLimiter l = new RedisRateLimiter(link.sync(), "test:rl2:");
         RateLimit limit = new RateLimit(1, Duration.ofSeconds(30), 1);

@@ -2,6 +2,8 @@ package dev.herald.bench.ratelimit;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.herald.bench.BenchReport;
+import dev.herald.config.HeraldConfig;
+import dev.herald.config.Settings;
 import dev.herald.limits.RateLimit;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
@@ -13,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -47,11 +50,11 @@ public final class RateLimitBench implements Callable<Integer> {
     @Option(names = "--keys", description = "Keys of the spread phases (default ${DEFAULT-VALUE})")
     int keys = 10_000;
 
-    @Option(names = {"--rate"}, description = "Limit per key: checks per second (default ${DEFAULT-VALUE})")
-    int rate = 1000;
+    @Option(names = {"--rate"}, description = "Limit per key: checks per second (default: Herald's limits.rate default)")
+    Integer rate;
 
-    @Option(names = {"--burst"}, description = "Limit per key: burst (default ${DEFAULT-VALUE})")
-    int burst = 100;
+    @Option(names = {"--burst"}, description = "Limit per key: burst (default: Herald's limits.burst default)")
+    Integer burst;
 
     /** One limiter's figures. */
     record Figures(String name, double hotOps, double spreadOps, double hotP50, double hotP99, double spreadP50, double spreadP99,
@@ -59,12 +62,15 @@ public final class RateLimitBench implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (clients < 1 || offered < 1 || keys < 1 || rate < 1 || burst < 1) {
-            throw new IllegalArgumentException("--clients, --offered, --keys, --rate and --burst must be at least 1");
+        if (clients < 1 || offered < 1 || keys < 1) {
+            throw new IllegalArgumentException("--clients, --offered and --keys must be at least 1");
         }
         Duration phase = Duration.ofSeconds(seconds != null ? seconds : quick ? 1 : 5);
         if (phase.isZero() || phase.isNegative()) throw new IllegalArgumentException("--duration must be at least 1 second");
-        RateLimit limit = new RateLimit(rate, Duration.ofSeconds(1), burst);
+        // Herald's default per-contact limit unless told otherwise (RateLimit rejects zero or negative values).
+        HeraldConfig defaults = HeraldConfig.defaults(Map.of());
+        RateLimit limit = new RateLimit(rate != null ? rate : defaults.get(Settings.LIMITS_RATE), Duration.ofSeconds(1),
+                burst != null ? burst : defaults.get(Settings.LIMITS_BURST));
         RedisServerProcess local = redisUrl == null ? RedisServerProcess.start() : null;
         String url = local != null ? local.url() : redisUrl;
         RedisClient client = RedisClient.create(RedisURI.create(url));
@@ -73,15 +79,25 @@ public final class RateLimitBench implements Callable<Integer> {
              StatefulRedisConnection<String, byte[]> b4jConn = client.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE))) {
             String version = heraldConn.sync().info("server").lines().filter(l -> l.startsWith("redis_version:"))
                     .findFirst().orElse("redis_version:?").substring("redis_version:".length()).trim();
-            System.out.printf(Locale.ROOT, "Redis %s at %s; limit %d/s burst %d per key; %d clients; phases of %ds; open loop %d checks/s%n",
-                    version, url.replaceAll("//[^@/]*@", "//***@"), rate, burst, clients, phase.toSeconds(), offered);
+            System.out.printf(Locale.ROOT, "Redis %s at %s; limit %d/s burst %d per key; %d clients; phases of %ds; open loop %d checks/s; load %s%n",
+                    version, url.replaceAll("//[^@/]*@", "//***@"), limit.rate(), limit.burst(), clients, phase.toSeconds(), offered, loadAverage());
             String run = "bench:" + UUID.randomUUID().toString().substring(0, 8) + ":";
             AtomicBoolean stop = new AtomicBoolean();
             List<Function<String, BenchLimiter>> limiters = List.of(
-                    p -> new HeraldLimiter(heraldConn.sync(), run + "herald:" + p, limit),
+                    p -> new HeraldLimiter(heraldConn.sync(), run + "herald:" + p, limit, false),
                     p -> new Bucket4jLimiter(b4jConn, run + "b4j:" + p, limit),
-                    p -> new LockBasedLimiter(lockConn.sync(), run + "lock:" + p, limit, stop));
+                    p -> new LockBasedLimiter(lockConn.sync(), run + "lock:" + p, limit, stop),
+                    p -> new HeraldLimiter(heraldConn.sync(), run + "raw:" + p, limit, true));
             List<Figures> figures = new ArrayList<>();
+            // Warm every limiter (and the JIT on the shared paths) before measuring any of them.
+            for (Function<String, BenchLimiter> make : limiters) {
+                BenchLimiter warm = make.apply("warm:");
+                System.out.println(warm.name() + ": warm-up");
+                LoadPhases.throughput(warm, LoadPhases.Keys.SPREAD, keys, clients, Duration.ofMillis(quick ? 500 : 2000), stop);
+                LoadPhases.throughput(make.apply("warmhot:"), LoadPhases.Keys.HOT, keys, clients, Duration.ofMillis(quick ? 500 : 2000), stop);
+                LoadPhases.openLoop(make.apply("warmopen:"), LoadPhases.Keys.SPREAD, keys, clients, offered, Duration.ofMillis(500),
+                        Duration.ofSeconds(1), stop);
+            }
             for (Function<String, BenchLimiter> make : limiters) {
                 figures.add(measure(make, limit, phase, stop));
             }
@@ -94,9 +110,7 @@ public final class RateLimitBench implements Callable<Integer> {
 
     private Figures measure(Function<String, BenchLimiter> make, RateLimit limit, Duration phase, AtomicBoolean stop) {
         long periodNanos = limit.period().toNanos();
-        BenchLimiter warm = make.apply("warm:");
-        System.out.println(warm.name() + ": warm-up");
-        LoadPhases.throughput(warm, LoadPhases.Keys.SPREAD, keys, clients, Duration.ofMillis(quick ? 300 : 1000), stop);
+        BenchLimiter warm = make.apply("name:");
         Duration grace = Duration.ofSeconds(Math.max(2, phase.toSeconds()));
         System.out.println(warm.name() + ": throughput, hot key");
         var hotT = LoadPhases.throughput(make.apply("ht:"), LoadPhases.Keys.HOT, keys, clients, phase, stop);
@@ -119,6 +133,7 @@ public final class RateLimitBench implements Callable<Integer> {
         r.header("limiter", "hot ops/s", "spread ops/s", "hot p50 ms", "hot p99 ms", "spread p50 ms", "spread p99 ms",
                 "unfinished", "worst window", "correct");
         ObjectNode json = r.json();
+        json.put("load_average_at_end", loadAverage());
         json.put("redis_version", version).put("clients", clients).put("phase_seconds", phase.toSeconds())
                 .put("offered_checks_per_s", offered).put("spread_keys", keys).put("quick", quick);
         json.putObject("limit").put("rate", limit.rate()).put("period_ms", limit.period().toMillis()).put("burst", limit.burst())
@@ -137,10 +152,15 @@ public final class RateLimitBench implements Callable<Integer> {
         targets.put("herald_hot_p99_ms_le_2", h.hotP99() <= 2.0)
                 .put("herald_hot_ops_ge_bucket4j", h.hotOps() >= b.hotOps())
                 .put("herald_hot_ops_ge_20x_lock_based", h.hotOps() >= 20 * l.hotOps())
-                .put("all_correct", h.correct() && b.correct() && l.correct());
+                .put("all_correct", figures.stream().allMatch(Figures::correct));
         r.finish();
         System.out.printf(Locale.ROOT, "herald vs bucket4j, hot key: %.1fx; herald vs lock-based, hot key: %.0fx; targets: %s%n",
                 h.hotOps() / b.hotOps(), h.hotOps() / l.hotOps(), targets);
+    }
+
+    /** The 1-minute load average (the machine is shared; figures are comparable only within one run). */
+    private static String loadAverage() {
+        return String.format(Locale.ROOT, "%.2f", java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
     }
 
     private static String fmt(double v) {
