@@ -16,6 +16,8 @@ import dev.herald.intel.IntelRoutes;
 import dev.herald.records.Dependencies;
 import dev.herald.api.HttpServer;
 import dev.herald.api.Routes;
+import dev.herald.cache.Coordination;
+import dev.herald.cache.SingleFlight;
 import dev.herald.config.HeraldConfig;
 import dev.herald.config.Settings;
 import dev.herald.graph.Graph;
@@ -31,6 +33,7 @@ import dev.herald.delivery.Templates;
 import dev.herald.delivery.Sender;
 import dev.herald.infra.Database;
 import dev.herald.infra.Metrics;
+import dev.herald.limits.DeliveryGate;
 import dev.herald.organizations.OrganizationRoutes;
 import dev.herald.organizations.Organizations;
 import java.io.IOException;
@@ -53,6 +56,7 @@ public final class Herald implements AutoCloseable {
     private final Database db;
     private final ApiKeys keys;
     private final Organizations organizations;
+    private final Coordination coordination;
     private final Graph graph;
     private final Locations locations;
     private final Incidents incidents;
@@ -67,10 +71,11 @@ public final class Herald implements AutoCloseable {
     private final Templates templates;
     private final MessageRenderer renderer;
 
-    private Herald(HeraldConfig config, Metrics metrics, Database db) {
+    private Herald(HeraldConfig config, Metrics metrics, Database db, Coordination coordination) {
         this.config = config;
         this.metrics = metrics;
         this.db = db;
+        this.coordination = coordination;
         this.keys = new ApiKeys(db);
         this.organizations = new Organizations(db);
         this.graph = new Graph(db, config);
@@ -91,8 +96,16 @@ public final class Herald implements AutoCloseable {
     /** Opens the database (embedded or external), migrates it, and wires the features. */
     public static Herald open(HeraldConfig config) {
         Metrics metrics = new Metrics();
-        Database db = Database.open(config, metrics);
-        return new Herald(config, metrics, db);
+        // Redis first: an unreachable redis.url stops the start before anything else is opened.
+        Coordination coordination = Coordination.create(config, metrics);
+        Database db;
+        try {
+            db = Database.open(config, metrics);
+        } catch (RuntimeException e) {
+            coordination.close();
+            throw e;
+        }
+        return new Herald(config, metrics, db, coordination);
     }
 
     /** The routes of every feature, in registration order. */
@@ -163,6 +176,14 @@ public final class Herald implements AutoCloseable {
 
     public Organizations organizations() { return organizations; }
 
+    /** Rate limits and throttle windows, shared across processes on Redis when redis.url is set. */
+    public DeliveryGate deliveryGate() { return coordination.deliveryGate(); }
+
+    /** Single-flight caches (TTL per kind), shared across processes on Redis when redis.url is set. */
+    public SingleFlight singleFlight() { return coordination.singleFlight(); }
+
+    public Coordination coordination() { return coordination; }
+
     /** The dependency graph: resolution ({@link dev.herald.graph.DependencyResolver}), direct lookups, edge writes. */
     public Graph graph() { return graph; }
     public Locations locations() { return locations; }
@@ -191,5 +212,6 @@ public final class Herald implements AutoCloseable {
         currentIncidents.close();
         graph.close();
         db.close();
+        coordination.close();
     }
 }

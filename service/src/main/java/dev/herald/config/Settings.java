@@ -166,6 +166,29 @@ public final class Settings {
             "Largest template an organization may save (422 above).");
     public static final Setting<Integer> TEMPLATE_MAX_RENDERED_CHARS = Setting.integer("delivery.template.max-rendered-chars", 1_000_000, 1024, 100_000_000,
             "Largest output one template may render; a template rendering more fails (422 when saved).");
+    // ---- limits: GCRA rate limit per key, per-contact throttle windows -------------------------------------------
+    public static final Setting<Integer> LIMITS_RATE = Setting.integer("limits.rate", 100, 1, 100_000_000,
+            "Rate limit: deliveries allowed per limits.period per key, steady state (GCRA).");
+    public static final Setting<Duration> LIMITS_PERIOD = Setting.duration("limits.period", "1s", ms(1), Duration.ofDays(1),
+            "Rate limit: the period limits.rate is counted over.");
+    public static final Setting<Integer> LIMITS_BURST = Setting.integer("limits.burst", 50, 1, 100_000_000,
+            "Rate limit: deliveries allowed back to back after an idle spell; any window of one period admits at most rate + burst.");
+    public static final Setting<String> LIMITS_SCOPE = Setting.choice("limits.scope", "contact", List.of("contact", "organization", "channel"),
+            "What one rate limit counts: contact (default), organization, or channel (per organization and channel).");
+    public static final Setting<Integer> LIMITS_MAX_KEYS = Setting.integer("limits.max-keys", 1_000_000, 1000, 100_000_000,
+            "Bound on keys held by the in-process limiter and throttle windows (idle keys expire once they are full again).");
+
+    // ---- coordination across processes (Redis) ---------------------------------------------------------------------
+    public static final Setting<Duration> REDIS_TIMEOUT = Setting.duration("redis.timeout", "500ms", ms(10), s(60),
+            "Timeout of one Redis command; past it the call falls back to in-process limits and caches.");
+    public static final Setting<Duration> REDIS_CONNECT_TIMEOUT = Setting.duration("redis.connect-timeout", "3s", ms(50), s(60),
+            "How long the first connection to redis.url may take at start before Herald refuses to start.");
+    public static final Setting<Duration> REDIS_RETRY_AFTER = Setting.duration("redis.retry-after", "1s", ms(10), Duration.ofMinutes(10),
+            "After a Redis failure, how long calls stay in process before Redis is tried again.");
+    public static final Setting<Duration> CACHE_LEASE = Setting.duration("cache.lease", "30s", ms(50), Duration.ofHours(1),
+            "Single-flight lease on Redis: how long one process owns building a missing value before others may take over.");
+    public static final Setting<Duration> CACHE_WAIT = Setting.duration("cache.wait", "60s", ms(50), Duration.ofHours(1),
+            "Single-flight on Redis: longest a caller waits for another process's build before building itself.");
 
     /** Every setting, in the order {@code ./herald config} prints them. */
     public static final List<Setting<?>> ALL = List.of(
@@ -181,7 +204,9 @@ public final class Settings {
             DELIVERY_ALLOW_PRIVATE_TARGETS, DELIVERY_WEBHOOK_CONNECT_TIMEOUT, DELIVERY_WEBHOOK_REQUEST_TIMEOUT,
             DELIVERY_WEBHOOK_MAX_BODY_BYTES, DELIVERY_RETRY_AFTER_MAX, DELIVERY_OAUTH_REFRESH_MARGIN, DELIVERY_OAUTH_DEFAULT_LIFETIME,
             SMTP_HOST, SMTP_PORT, SMTP_USER, SMTP_PASSWORD, SMTP_FROM, SMTP_STARTTLS, SMTP_STARTTLS_REQUIRED, SMTP_SSL,
-            SMTP_CONNECT_TIMEOUT, SMTP_TIMEOUT, TEMPLATE_MAX_CHARS, TEMPLATE_MAX_RENDERED_CHARS);
+            SMTP_CONNECT_TIMEOUT, SMTP_TIMEOUT, TEMPLATE_MAX_CHARS, TEMPLATE_MAX_RENDERED_CHARS,
+            LIMITS_RATE, LIMITS_PERIOD, LIMITS_BURST, LIMITS_SCOPE, LIMITS_MAX_KEYS,
+            REDIS_TIMEOUT, REDIS_CONNECT_TIMEOUT, REDIS_RETRY_AFTER, CACHE_LEASE, CACHE_WAIT);
 
     /** Settings whose values are secrets: printed as {@code ***}. */
     public static final List<Setting<?>> SECRET = List.of(DATABASE_PASSWORD, SMTP_PASSWORD);
