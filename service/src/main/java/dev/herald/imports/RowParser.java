@@ -36,11 +36,13 @@ final class RowParser {
     private final Set<UUID> allFileIds = new HashSet<>();
     private final Set<List<Object>> liveEdges = new HashSet<>();
     private final Set<List<Object>> typeNames = new HashSet<>();
+    private final Set<String> allowed;
 
     RowParser(ImportType type, UUID organizationFlag, OffsetDateTime now) {
         this.type = type;
         this.organizationFlag = organizationFlag;
         this.now = now;
+        this.allowed = Set.copyOf(type.allowedNames());
     }
 
     void error(long line, String column, String reason) {
@@ -50,10 +52,9 @@ final class RowParser {
 
     void parseAll(SourceReader.Source source) {
         source.errors().forEach(e -> error(e.line(), e.column(), e.reason()));
-        List<String> allowed = type.allowedNames();
         if (source.header() != null) {
             for (String h : source.header()) {
-                if (!allowed.contains(h)) error(1, h, "unknown column for " + type.cliName() + " (known: " + String.join(", ", allowed) + ")");
+                if (!allowed.contains(h)) error(1, h, "unknown column for " + type.cliName() + " (known: " + String.join(", ", type.allowedNames()) + ")");
             }
             for (Column c : type.columns()) {
                 if (c.required() && !source.header().contains(c.name())) error(1, c.name(), "required column is missing from the header");
@@ -105,7 +106,6 @@ final class RowParser {
 
     /** NDJSON rows may carry keys outside the header-less schema: report them. */
     private boolean source(SourceReader.RawRow r) {
-        List<String> allowed = type.allowedNames();
         boolean bad = false;
         for (String k : r.values().keySet()) {
             if (!allowed.contains(k)) {
