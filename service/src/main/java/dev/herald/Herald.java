@@ -18,6 +18,8 @@ import dev.herald.api.HttpServer;
 import dev.herald.api.Routes;
 import dev.herald.config.HeraldConfig;
 import dev.herald.config.Settings;
+import dev.herald.graph.Graph;
+import dev.herald.graph.GraphRoutes;
 import dev.herald.infra.Database;
 import dev.herald.infra.Metrics;
 import dev.herald.organizations.OrganizationRoutes;
@@ -42,6 +44,7 @@ public final class Herald implements AutoCloseable {
     private final Database db;
     private final ApiKeys keys;
     private final Organizations organizations;
+    private final Graph graph;
     private final Locations locations;
     private final Incidents incidents;
     private final Outages outages;
@@ -56,6 +59,7 @@ public final class Herald implements AutoCloseable {
         this.db = db;
         this.keys = new ApiKeys(db);
         this.organizations = new Organizations(db);
+        this.graph = new Graph(db, config);
         this.locations = new Locations(db);
         this.incidents = new Incidents(db);
         this.outages = new Outages(db);
@@ -76,11 +80,12 @@ public final class Herald implements AutoCloseable {
     public List<Routes> routes() {
         List<Routes> r = new ArrayList<>();
         r.add(new OrganizationRoutes(organizations, keys));
+        r.add(new GraphRoutes(graph, config));
         // record routes last: GET /incidents/{id} must not shadow fixed paths such as /incidents/current (first match wins)
         r.add(new LocationRoutes(locations, config));
         r.add(new AssetRoutes(assetTypes, assets, config));
         r.add(new OutageRoutes(outages, internetOutages));
-        Dependencies dependencies = new Dependencies(null, organizations, config); // resolver: the graph feature, once merged
+        Dependencies dependencies = new Dependencies(graph, organizations, config);
         r.add(new IntelRoutes(intelRequests, dependencies, config));
         r.add(new IncidentRoutes(incidents, dependencies, config));
         return r;
@@ -136,6 +141,8 @@ public final class Herald implements AutoCloseable {
 
     public Organizations organizations() { return organizations; }
 
+    /** The dependency graph: resolution ({@link dev.herald.graph.DependencyResolver}), direct lookups, edge writes. */
+    public Graph graph() { return graph; }
     public Locations locations() { return locations; }
 
     public Incidents incidents() { return incidents; }
@@ -146,6 +153,7 @@ public final class Herald implements AutoCloseable {
 
     @Override
     public void close() {
+        graph.close();
         db.close();
     }
 }
