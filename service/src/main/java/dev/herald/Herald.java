@@ -20,6 +20,7 @@ import dev.herald.config.HeraldConfig;
 import dev.herald.config.Settings;
 import dev.herald.graph.Graph;
 import dev.herald.graph.GraphRoutes;
+import dev.herald.incidents.CurrentIncidents;
 import dev.herald.infra.Database;
 import dev.herald.infra.Metrics;
 import dev.herald.organizations.OrganizationRoutes;
@@ -52,6 +53,7 @@ public final class Herald implements AutoCloseable {
     private final AssetTypes assetTypes;
     private final Assets assets;
     private final IntelRequests intelRequests;
+    private final CurrentIncidents currentIncidents;
 
     private Herald(HeraldConfig config, Metrics metrics, Database db) {
         this.config = config;
@@ -67,6 +69,7 @@ public final class Herald implements AutoCloseable {
         this.assetTypes = new AssetTypes(db);
         this.assets = new Assets(db);
         this.intelRequests = new IntelRequests(db);
+        this.currentIncidents = CurrentIncidents.start(db, config);
     }
 
     /** Opens the database (embedded or external), migrates it, and wires the features. */
@@ -79,6 +82,7 @@ public final class Herald implements AutoCloseable {
     /** The routes of every feature, in registration order. */
     public List<Routes> routes() {
         List<Routes> r = new ArrayList<>();
+        r.add(currentIncidents.routes()); // first: /incidents/current must not be taken for /incidents/{id}
         r.add(new OrganizationRoutes(organizations, keys));
         r.add(new GraphRoutes(graph, config));
         // record routes last: GET /incidents/{id} must not shadow fixed paths such as /incidents/current (first match wins)
@@ -151,8 +155,12 @@ public final class Herald implements AutoCloseable {
 
     public IntelRequests intelRequests() { return intelRequests; }
 
+    /** The current-incidents view (also the {@link dev.herald.incidents.CurrentIncidentLookup} of the pipeline). */
+    public CurrentIncidents currentIncidents() { return currentIncidents; }
+
     @Override
     public void close() {
+        currentIncidents.close();
         graph.close();
         db.close();
     }

@@ -121,6 +121,12 @@ public final class Settings {
     public static final Setting<Integer> CACHE_MAX_ENTRIES = Setting.integer("cache.max-entries", 100_000, 100, 10_000_000,
             "Bound on entries of each in-process cache.");
 
+    // ---- current-incidents view -----------------------------------------------------------------------------------
+    public static final Setting<Duration> CURRENT_LISTEN_RECONNECT_DELAY = Setting.duration("current.listen-reconnect-delay", "1s", ms(10), s(300),
+            "Wait before reconnecting the LISTEN connection that hints current-incidents changes (reads stay correct meanwhile: each checks the version).");
+    public static final Setting<Duration> CURRENT_REBUILD_TIMEOUT = Setting.duration("current.rebuild-timeout", "10m", s(1), Duration.ofHours(2),
+            "statement_timeout of ./herald rebuild-view per organization.");
+
     /** Every setting, in the order {@code ./herald config} prints them. */
     public static final List<Setting<?>> ALL = List.of(
             DATA_DIR, DATABASE_URL, DATABASE_USER, DATABASE_PASSWORD, REDIS_URL, EMBEDDED_PORT, EMBEDDED_START_TIMEOUT,
@@ -130,7 +136,8 @@ public final class Settings {
             API_LIST_DEFAULT_LIMIT, API_LIST_MAX_LIMIT, API_CURRENT_MAX_LIMIT, API_BULK_MAX_IDS,
             GRAPH_DEFAULT_MAX_DISTANCE, GRAPH_MAX_DISTANCE_CAP,
             GRAPH_SNAPSHOTS, GRAPH_SNAPSHOT_MAX_EDGES, GRAPH_SNAPSHOT_IDLE,
-            CACHE_TTL_REFERENCE, CACHE_TTL_CURRENT, CACHE_TTL_CONTEXT, CACHE_TTL_METRICS, CACHE_MAX_ENTRIES);
+            CACHE_TTL_REFERENCE, CACHE_TTL_CURRENT, CACHE_TTL_CONTEXT, CACHE_TTL_METRICS, CACHE_MAX_ENTRIES,
+            CURRENT_LISTEN_RECONNECT_DELAY, CURRENT_REBUILD_TIMEOUT);
 
     /** Settings whose values are secrets: printed as {@code ***}. */
     public static final List<Setting<?>> SECRET = List.of(DATABASE_PASSWORD);
