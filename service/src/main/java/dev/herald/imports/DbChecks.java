@@ -70,7 +70,7 @@ final class DbChecks {
             for (RowParser.PendingRef ref : e.getValue()) {
                 UUID org = live.get(ref.id());
                 if (org == null) {
-                    p.error(ref.line(), ref.column(), ref.label() + " " + ref.id() + (ref.definedLater()
+                    p.error(ref.line(), ref.column(), ref.label() + " " + ref.id() + (p.definedInFile(ref.table(), ref.id())
                             ? " is defined later in the file; put it before the rows that reference it"
                             : " does not exist (neither live in the database nor earlier in the file)"));
                 } else if (!org.equals(ref.organizationId())) {
