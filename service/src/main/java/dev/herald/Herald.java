@@ -37,7 +37,7 @@ public final class Herald implements AutoCloseable {
     private final Database db;
     private final ApiKeys keys;
     private final Organizations organizations;
-    private final Sender sender;
+    private final ChannelSender sender;
     private final Contacts contacts;
     private final Templates templates;
     private final MessageRenderer renderer;
@@ -133,6 +133,7 @@ public final class Herald implements AutoCloseable {
 
     @Override
     public void close() {
+        sender.close();
         db.close();
     }
 }
