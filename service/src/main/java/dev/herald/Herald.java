@@ -1,10 +1,26 @@
 package dev.herald;
 
 import dev.herald.api.ApiKeys;
+import dev.herald.assets.AssetRoutes;
+import dev.herald.assets.AssetTypes;
+import dev.herald.assets.Assets;
+import dev.herald.incidents.IncidentRoutes;
+import dev.herald.incidents.Incidents;
+import dev.herald.incidents.InternetOutages;
+import dev.herald.incidents.LocationRoutes;
+import dev.herald.incidents.Locations;
+import dev.herald.incidents.OutageRoutes;
+import dev.herald.incidents.Outages;
+import dev.herald.intel.IntelRequests;
+import dev.herald.intel.IntelRoutes;
+import dev.herald.records.Dependencies;
 import dev.herald.api.HttpServer;
 import dev.herald.api.Routes;
 import dev.herald.config.HeraldConfig;
 import dev.herald.config.Settings;
+import dev.herald.graph.Graph;
+import dev.herald.graph.GraphRoutes;
+import dev.herald.incidents.CurrentIncidents;
 import dev.herald.delivery.ChannelSender;
 import dev.herald.delivery.ContactRoutes;
 import dev.herald.delivery.Contacts;
@@ -37,6 +53,15 @@ public final class Herald implements AutoCloseable {
     private final Database db;
     private final ApiKeys keys;
     private final Organizations organizations;
+    private final Graph graph;
+    private final Locations locations;
+    private final Incidents incidents;
+    private final Outages outages;
+    private final InternetOutages internetOutages;
+    private final AssetTypes assetTypes;
+    private final Assets assets;
+    private final IntelRequests intelRequests;
+    private final CurrentIncidents currentIncidents;
     private final ChannelSender sender;
     private final Contacts contacts;
     private final Templates templates;
@@ -48,6 +73,15 @@ public final class Herald implements AutoCloseable {
         this.db = db;
         this.keys = new ApiKeys(db);
         this.organizations = new Organizations(db);
+        this.graph = new Graph(db, config);
+        this.locations = new Locations(db);
+        this.incidents = new Incidents(db);
+        this.outages = new Outages(db);
+        this.internetOutages = new InternetOutages(db);
+        this.assetTypes = new AssetTypes(db);
+        this.assets = new Assets(db);
+        this.intelRequests = new IntelRequests(db);
+        this.currentIncidents = CurrentIncidents.start(db, config);
         this.sender = ChannelSender.fromConfig(config, metrics);
         this.contacts = new Contacts(db);
         this.templates = new Templates(db, config);
@@ -64,7 +98,16 @@ public final class Herald implements AutoCloseable {
     /** The routes of every feature, in registration order. */
     public List<Routes> routes() {
         List<Routes> r = new ArrayList<>();
+        r.add(currentIncidents.routes()); // first: /incidents/current must not be taken for /incidents/{id}
         r.add(new OrganizationRoutes(organizations, keys));
+        r.add(new GraphRoutes(graph, config));
+        // record routes last: GET /incidents/{id} must not shadow fixed paths such as /incidents/current (first match wins)
+        r.add(new LocationRoutes(locations, config));
+        r.add(new AssetRoutes(assetTypes, assets, config));
+        r.add(new OutageRoutes(outages, internetOutages));
+        Dependencies dependencies = new Dependencies(graph, organizations, config);
+        r.add(new IntelRoutes(intelRequests, dependencies, config));
+        r.add(new IncidentRoutes(incidents, dependencies, config));
         r.add(new ContactRoutes(contacts, organizations, config));
         r.add(new TemplateRoutes(templates, organizations));
         return r;
@@ -120,6 +163,18 @@ public final class Herald implements AutoCloseable {
 
     public Organizations organizations() { return organizations; }
 
+    /** The dependency graph: resolution ({@link dev.herald.graph.DependencyResolver}), direct lookups, edge writes. */
+    public Graph graph() { return graph; }
+    public Locations locations() { return locations; }
+
+    public Incidents incidents() { return incidents; }
+
+    public Assets assets() { return assets; }
+
+    public IntelRequests intelRequests() { return intelRequests; }
+
+    /** The current-incidents view (also the {@link dev.herald.incidents.CurrentIncidentLookup} of the pipeline). */
+    public CurrentIncidents currentIncidents() { return currentIncidents; }
     /** Sends a rendered notification through the contact's channel (webhook or email). */
     public Sender sender() { return sender; }
 
@@ -134,6 +189,8 @@ public final class Herald implements AutoCloseable {
     @Override
     public void close() {
         sender.close();
+        currentIncidents.close();
+        graph.close();
         db.close();
     }
 }

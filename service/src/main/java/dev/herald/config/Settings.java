@@ -101,6 +101,14 @@ public final class Settings {
     public static final Setting<Integer> GRAPH_MAX_DISTANCE_CAP = Setting.integer("graph.max-distance-cap", 100, 1, 100_000,
             "Largest max_distance a call may ask for (422 above).");
 
+    // ---- graph snapshots (in-memory resolution) -------------------------------------------------------------------
+    public static final Setting<Boolean> GRAPH_SNAPSHOTS = Setting.bool("graph.snapshots", true,
+            "Resolve from an in-memory snapshot of each organization's edges when it is current (version checked per call); false = always SQL.");
+    public static final Setting<Integer> GRAPH_SNAPSHOT_MAX_EDGES = Setting.integer("graph.snapshot-max-edges", 5_000_000, 1, 500_000_000,
+            "Most live edges held in snapshots across organizations; an organization with more is always resolved in SQL.");
+    public static final Setting<Duration> GRAPH_SNAPSHOT_IDLE = Setting.duration("graph.snapshot-idle", "30m", s(1), Duration.ofDays(7),
+            "A snapshot unused this long is dropped (reloaded on the next use).");
+
     // ---- caches: TTL per data kind -------------------------------------------------------------------------------
     public static final Setting<Duration> CACHE_TTL_REFERENCE = Setting.duration("cache.ttl.reference", "6h", s(1), Duration.ofDays(7),
             "TTL of reference data (organizations, asset types, templates); invalidated on change.");
@@ -113,6 +121,11 @@ public final class Settings {
     public static final Setting<Integer> CACHE_MAX_ENTRIES = Setting.integer("cache.max-entries", 100_000, 100, 10_000_000,
             "Bound on entries of each in-process cache.");
 
+    // ---- current-incidents view -----------------------------------------------------------------------------------
+    public static final Setting<Duration> CURRENT_LISTEN_RECONNECT_DELAY = Setting.duration("current.listen-reconnect-delay", "1s", ms(10), s(300),
+            "Wait before reconnecting the LISTEN connection that hints current-incidents changes (reads stay correct meanwhile: each checks the version).");
+    public static final Setting<Duration> CURRENT_REBUILD_TIMEOUT = Setting.duration("current.rebuild-timeout", "10m", s(1), Duration.ofHours(2),
+            "statement_timeout of ./herald rebuild-view per organization.");
 
     // ---- delivery: webhooks, email, templates --------------------------------------------------------------------
     public static final Setting<Boolean> DELIVERY_ALLOW_PRIVATE_TARGETS = Setting.bool("delivery.allow-private-targets", false,
@@ -162,7 +175,9 @@ public final class Settings {
             HTTP_HOST, HTTP_PORT, HTTP_MAX_BODY_BYTES, HTTP_SHUTDOWN_GRACE, METRICS_OPEN_ON_LOOPBACK, HTTP_LOG_REQUESTS,
             API_LIST_DEFAULT_LIMIT, API_LIST_MAX_LIMIT, API_CURRENT_MAX_LIMIT, API_BULK_MAX_IDS,
             GRAPH_DEFAULT_MAX_DISTANCE, GRAPH_MAX_DISTANCE_CAP,
+            GRAPH_SNAPSHOTS, GRAPH_SNAPSHOT_MAX_EDGES, GRAPH_SNAPSHOT_IDLE,
             CACHE_TTL_REFERENCE, CACHE_TTL_CURRENT, CACHE_TTL_CONTEXT, CACHE_TTL_METRICS, CACHE_MAX_ENTRIES,
+            CURRENT_LISTEN_RECONNECT_DELAY, CURRENT_REBUILD_TIMEOUT,
             DELIVERY_ALLOW_PRIVATE_TARGETS, DELIVERY_WEBHOOK_CONNECT_TIMEOUT, DELIVERY_WEBHOOK_REQUEST_TIMEOUT,
             DELIVERY_WEBHOOK_MAX_BODY_BYTES, DELIVERY_RETRY_AFTER_MAX, DELIVERY_OAUTH_REFRESH_MARGIN, DELIVERY_OAUTH_DEFAULT_LIFETIME,
             SMTP_HOST, SMTP_PORT, SMTP_USER, SMTP_PASSWORD, SMTP_FROM, SMTP_STARTTLS, SMTP_STARTTLS_REQUIRED, SMTP_SSL,
