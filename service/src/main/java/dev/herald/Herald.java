@@ -66,7 +66,7 @@ public final class Herald implements AutoCloseable {
     private final Assets assets;
     private final IntelRequests intelRequests;
     private final CurrentIncidents currentIncidents;
-    private final Sender sender;
+    private final ChannelSender sender;
     private final Contacts contacts;
     private final Templates templates;
     private final MessageRenderer renderer;
@@ -209,6 +209,7 @@ public final class Herald implements AutoCloseable {
 
     @Override
     public void close() {
+        sender.close();
         currentIncidents.close();
         graph.close();
         db.close();

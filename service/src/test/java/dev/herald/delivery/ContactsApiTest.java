@@ -187,6 +187,25 @@ class ContactsApiTest {
         assertThat(got.path("disabled_reason").asText()).isEqualTo("receiver answered 410");
     }
 
+    @Test
+    void liveContactsCarryTheirSubscriptionForFanOut() {
+        UUID org = app.herald.organizations().create("Fan-out Org", null, false, null).id();
+        String key = app.herald.keys().create(org, "fan").secret();
+        app.post(path(org), key, Map.of("channel", "email", "target", "all@example.com"));
+        app.post(path(org), key, Map.of("channel", "email", "target", "power@example.com",
+                "subscription", Map.of("kinds", List.of("power"), "min_severity", 3)));
+        var gone = app.post(path(org), key, Map.of("channel", "webhook", "target", "http://127.0.0.1:9/x"));
+        app.herald.contacts().disable(UUID.fromString(gone.body().path("id").asText()), "410");
+
+        var live = app.herald.contacts().live(org);
+        assertThat(live).extracting(l -> l.target().target()).containsExactly("all@example.com", "power@example.com");
+        assertThat(live.get(0).subscription().accepts("internet", 1)).isTrue();
+        var power = live.get(1).subscription();
+        assertThat(power.accepts("power", 3)).isTrue();
+        assertThat(power.accepts("power", 2)).isFalse();
+        assertThat(power.accepts("internet", 5)).isFalse();
+    }
+
     private static long count(String key, UUID org) {
         return app.get(path(org) + "?count=true&limit=1", key).body().path("total").asLong();
     }
