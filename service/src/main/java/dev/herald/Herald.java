@@ -22,6 +22,15 @@ import dev.herald.config.HeraldConfig;
 import dev.herald.config.Settings;
 import dev.herald.graph.Graph;
 import dev.herald.graph.GraphRoutes;
+import dev.herald.incidents.CurrentIncidents;
+import dev.herald.delivery.ChannelSender;
+import dev.herald.delivery.ContactRoutes;
+import dev.herald.delivery.Contacts;
+import dev.herald.delivery.MessageRenderer;
+import dev.herald.delivery.PebbleMessageRenderer;
+import dev.herald.delivery.TemplateRoutes;
+import dev.herald.delivery.Templates;
+import dev.herald.delivery.Sender;
 import dev.herald.infra.Database;
 import dev.herald.infra.Metrics;
 import dev.herald.limits.DeliveryGate;
@@ -56,6 +65,11 @@ public final class Herald implements AutoCloseable {
     private final AssetTypes assetTypes;
     private final Assets assets;
     private final IntelRequests intelRequests;
+    private final CurrentIncidents currentIncidents;
+    private final Sender sender;
+    private final Contacts contacts;
+    private final Templates templates;
+    private final MessageRenderer renderer;
 
     private Herald(HeraldConfig config, Metrics metrics, Database db, Coordination coordination) {
         this.config = config;
@@ -72,6 +86,11 @@ public final class Herald implements AutoCloseable {
         this.assetTypes = new AssetTypes(db);
         this.assets = new Assets(db);
         this.intelRequests = new IntelRequests(db);
+        this.currentIncidents = CurrentIncidents.start(db, config);
+        this.sender = ChannelSender.fromConfig(config, metrics);
+        this.contacts = new Contacts(db);
+        this.templates = new Templates(db, config);
+        this.renderer = new PebbleMessageRenderer(templates);
     }
 
     /** Opens the database (embedded or external), migrates it, and wires the features. */
@@ -92,6 +111,7 @@ public final class Herald implements AutoCloseable {
     /** The routes of every feature, in registration order. */
     public List<Routes> routes() {
         List<Routes> r = new ArrayList<>();
+        r.add(currentIncidents.routes()); // first: /incidents/current must not be taken for /incidents/{id}
         r.add(new OrganizationRoutes(organizations, keys));
         r.add(new GraphRoutes(graph, config));
         // record routes last: GET /incidents/{id} must not shadow fixed paths such as /incidents/current (first match wins)
@@ -101,6 +121,8 @@ public final class Herald implements AutoCloseable {
         Dependencies dependencies = new Dependencies(graph, organizations, config);
         r.add(new IntelRoutes(intelRequests, dependencies, config));
         r.add(new IncidentRoutes(incidents, dependencies, config));
+        r.add(new ContactRoutes(contacts, organizations, config));
+        r.add(new TemplateRoutes(templates, organizations));
         return r;
     }
 
@@ -172,8 +194,22 @@ public final class Herald implements AutoCloseable {
 
     public IntelRequests intelRequests() { return intelRequests; }
 
+    /** The current-incidents view (also the {@link dev.herald.incidents.CurrentIncidentLookup} of the pipeline). */
+    public CurrentIncidents currentIncidents() { return currentIncidents; }
+    /** Sends a rendered notification through the contact's channel (webhook or email). */
+    public Sender sender() { return sender; }
+
+    /** Contacts: the API's view, and targets with secrets for senders. */
+    public Contacts contacts() { return contacts; }
+
+    /** Renders notifications with the organization's templates (or the defaults). */
+    public MessageRenderer renderer() { return renderer; }
+
+    public Templates templates() { return templates; }
+
     @Override
     public void close() {
+        currentIncidents.close();
         graph.close();
         db.close();
         coordination.close();
