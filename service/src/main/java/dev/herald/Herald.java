@@ -9,6 +9,8 @@ import dev.herald.infra.Database;
 import dev.herald.infra.Metrics;
 import dev.herald.organizations.OrganizationRoutes;
 import dev.herald.organizations.Organizations;
+import dev.herald.pipeline.Pipeline;
+import dev.herald.pipeline.PipelineRoutes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -29,6 +31,7 @@ public final class Herald implements AutoCloseable {
     private final Database db;
     private final ApiKeys keys;
     private final Organizations organizations;
+    private Pipeline pipeline;
 
     private Herald(HeraldConfig config, Metrics metrics, Database db) {
         this.config = config;
@@ -49,6 +52,7 @@ public final class Herald implements AutoCloseable {
     public List<Routes> routes() {
         List<Routes> r = new ArrayList<>();
         r.add(new OrganizationRoutes(organizations, keys));
+        r.add(PipelineRoutes.create(db, config));
         return r;
     }
 
@@ -92,6 +96,15 @@ public final class Herald implements AutoCloseable {
         return Optional.of(k.secret());
     }
 
+    /**
+     * The notification pipeline built on {@code parts} (created once; later calls return the same one). Consumers start
+     * with {@link Pipeline#startConsumers()}.
+     */
+    public synchronized Pipeline pipeline(Pipeline.Parts parts) {
+        if (pipeline == null) pipeline = new Pipeline(config, db, metrics, parts);
+        return pipeline;
+    }
+
     public HeraldConfig config() { return config; }
 
     public Metrics metrics() { return metrics; }
@@ -104,6 +117,9 @@ public final class Herald implements AutoCloseable {
 
     @Override
     public void close() {
+        synchronized (this) {
+            if (pipeline != null) pipeline.close();
+        }
         db.close();
     }
 }
