@@ -76,7 +76,8 @@ public final class HttpServer implements AutoCloseable {
             });
             cfg.routes.exception(Exception.class, (e, ctx) -> internal(ctx, e));
             cfg.routes.error(404, ctx -> {
-                if (ctx.result() == null || ctx.result().isEmpty()) {
+                String type = ctx.res().getContentType();
+                if (type == null || !type.contains("json")) {
                     error(ctx, 404, "not_found", "no route for " + ctx.method() + " " + ctx.path());
                 }
             });

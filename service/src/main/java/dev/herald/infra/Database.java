@@ -277,6 +277,11 @@ public final class Database implements AutoCloseable {
         return embedded != null;
     }
 
+    /** The configuration this database was opened with. */
+    public HeraldConfig config() {
+        return config;
+    }
+
     public Metrics metrics() {
         return metrics;
     }
