@@ -17,13 +17,6 @@ import java.util.function.Supplier;
  * {@code herald_queue_dead}, read from the database at most once per {@code cache.ttl.metrics}. Thread-safe.
  */
 final class PipelineMetrics {
-    /** Metric names Herald exports for the pipeline, as Prometheus spells them (the alert rules test checks against these). */
-    static final java.util.List<String> EXPORTED = java.util.List.of(
-            "herald_pipeline_step_seconds_bucket", "herald_pipeline_step_seconds_count", "herald_pipeline_step_seconds_sum",
-            "herald_work_units_total", "herald_deliveries_total", "herald_queue_depth", "herald_queue_running",
-            "herald_queue_oldest_age_seconds", "herald_queue_dead", "herald_context_assemblies_total",
-            "herald_context_requests_total");
-
     private final Metrics metrics;
     private final Map<String, Timer> steps = new ConcurrentHashMap<>();
     private final Map<String, Counter> outcomes = new ConcurrentHashMap<>();
