@@ -105,6 +105,16 @@ public final class Herald implements AutoCloseable {
         return pipeline;
     }
 
+    /** The pipeline on this process's own parts: sender, renderer, delivery gate, current-incidents view, graph, single-flight. */
+    public Pipeline pipeline() {
+        return pipeline(defaultParts());
+    }
+
+    private Pipeline.Parts defaultParts() {
+        // Filled in as the delivery, view and graph features land (their implementations of the pipeline's interfaces).
+        throw new IllegalStateException("the notification pipeline's sender and renderer are not wired into this build yet");
+    }
+
     public HeraldConfig config() { return config; }
 
     public Metrics metrics() { return metrics; }
