@@ -7,6 +7,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -15,7 +19,7 @@ import org.slf4j.LoggerFactory;
 /**
  * N consumers (virtual threads) in one process, plus one heartbeat thread that extends the leases of everything in
  * flight in one statement, and one maintenance thread that reclaims expired leases and moves finished work. Each
- * consumer claims a batch, works it unit by unit, and acks the whole batch in one statement. Any number of processes
+ * consumer claims a batch, works its units side by side (a virtual thread each), and acks the whole batch in one statement. Any number of processes
  * can run pools on one database. Thread-safe; {@link #close} stops claiming and waits for in-flight batches.
  */
 public final class ConsumerPool implements AutoCloseable {
@@ -36,6 +40,7 @@ public final class ConsumerPool implements AutoCloseable {
     private final Set<UUID> inFlight = ConcurrentHashMap.newKeySet();
     private final List<Thread> threads = new ArrayList<>();
     private final AtomicLong processed = new AtomicLong();
+    private final ExecutorService units = Executors.newVirtualThreadPerTaskExecutor();
     private volatile boolean running = true;
 
     ConsumerPool(WorkQueue queue, Deliveries deliveries, Processor processor, Tuning tuning, Waker waker, LongSupplier nanos) {
@@ -96,10 +101,22 @@ public final class ConsumerPool implements AutoCloseable {
 
     private void work(List<WorkQueue.Claimed> batch, long claimNanos, String consumer) {
         Map<UUID, Deliveries.Contact> contacts = deliveries.loadContacts(batch.stream().map(c -> c.unit().contactId()).distinct().toList());
-        List<WorkQueue.Completion> done = new ArrayList<>(batch.size());
+        // The units of a batch are worked side by side, so one slow receiver costs its own unit its timeout, not the batch.
+        List<Future<WorkQueue.Completion>> running = new ArrayList<>(batch.size());
         for (WorkQueue.Claimed c : batch) {
-            done.add(processor.process(c, claimNanos, contacts.get(c.unit().contactId()), consumer));
-            processed.incrementAndGet();
+            running.add(units.submit(() -> processor.process(c, claimNanos, contacts.get(c.unit().contactId()), consumer)));
+        }
+        List<WorkQueue.Completion> done = new ArrayList<>(batch.size());
+        for (Future<WorkQueue.Completion> f : running) {
+            try {
+                done.add(f.get());
+                processed.incrementAndGet();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break; // shutting down: what is not acked is reclaimed after its lease
+            } catch (ExecutionException e) {
+                log.error("work unit processing failed unexpectedly", e.getCause()); // reclaimed after its lease
+            }
         }
         queue.complete(done, name);
     }
@@ -153,6 +170,7 @@ public final class ConsumerPool implements AutoCloseable {
             }
         }
         threads.forEach(Thread::interrupt);
+        units.shutdownNow();
     }
 
     private static String hostName() {

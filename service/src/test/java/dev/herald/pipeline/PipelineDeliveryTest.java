@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 class PipelineDeliveryTest {
     static TestApp app;
     static Pipeline pipeline;
+    static final TestParts.ScriptedGate gate = new TestParts.ScriptedGate();
     Receiver receiver;
     Fixtures f;
 
@@ -29,7 +30,9 @@ class PipelineDeliveryTest {
         app = TestApp.start(Map.of("work.consumers", "32", "db.pool-size", "48", "work.batch-size", "8",
                 "work.retry-base-delay", "50ms", "work.retry-max-delay", "200ms", "work.max-attempts", "3",
                 "work.poll-interval", "200ms", "work.prune-after", "0s", "work.prune-interval", "1s", "work.reclaim-interval", "500ms"));
-        pipeline = app.herald.pipeline(TestParts.parts(app.herald.db(), Duration.ofSeconds(1)));
+        // A send timeout well above what a loaded 2-core machine needs for 256 concurrent loopback POSTs: a timed-out send is
+        // retried under the same webhook-id (the receiver may have taken it), which this test would count as a duplicate.
+        pipeline = app.herald.pipeline(TestParts.parts(app.herald.db(), Duration.ofSeconds(4), gate));
         pipeline.startConsumers();
     }
 
@@ -72,6 +75,7 @@ class PipelineDeliveryTest {
         assertThat(receiver.requestsById).hasSize(2000);
         assertThat(receiver.requestsById.values()).allSatisfy(n -> assertThat(n.get()).isEqualTo(1));
         assertThat(f.count("SELECT count(*) FROM deliveries WHERE organization_id = ? AND status = 'sent'", f.org)).isEqualTo(2000);
+        assertThat(f.count("SELECT count(*) FROM deliveries WHERE organization_id = ? AND attempts <> 1", f.org)).isZero();
         Set<String> ids = new HashSet<>();
         app.herald.db().read("Test.IDS", c -> {
             try (var ps = c.prepareStatement("SELECT id FROM deliveries WHERE organization_id = ?")) {
@@ -88,6 +92,18 @@ class PipelineDeliveryTest {
         Map<String, Long> built = pipeline.contexts().assembliesByFingerprint();
         List<Long> mine = built.entrySet().stream().filter(e -> e.getKey().startsWith(f.org.toString())).map(Map.Entry::getValue).toList();
         assertThat(mine).hasSize(incidents.size()).allSatisfy(n -> assertThat(n).isEqualTo(1L));
+
+        // The recorded timings answer the reference analysis's table: per step, over every delivered unit.
+        var stats = new PipelineStats(app.herald.db());
+        var since = java.time.OffsetDateTime.now().minusHours(1);
+        assertThat(stats.counts(f.org, since).delivered()).isEqualTo(2000);
+        assertThat(stats.counts(f.org, since).pending()).isZero();
+        assertThat(stats.steps(f.org, since)).extracting(PipelineStats.Step::step)
+                .containsExactly("wait", "claim", "context", "render", "throttle", "send", "record", "total");
+        assertThat(stats.steps(f.org, since)).allSatisfy(st -> {
+            assertThat(st.count()).isEqualTo(2000);
+            assertThat(st.p50()).isLessThanOrEqualTo(st.p99()).isLessThanOrEqualTo(st.max());
+        });
 
         // The delivery log pages newest first, with totals on request, scoped to the caller's organization.
         String key = app.herald.keys().create(f.org, "t").secret();
@@ -112,6 +128,42 @@ class PipelineDeliveryTest {
         assertThat(receiver.requestsById.values().iterator().next().get()).isEqualTo(2);
         assertThat(receiver.accepted()).isEqualTo(1);
         assertThat(f.count("SELECT count(*) FROM deliveries WHERE organization_id = ? AND status = 'sent' AND attempts = 2", f.org)).isEqualTo(1);
+
+        // The work unit tells its story: attempts, wait in queue, each step's time and the outcome.
+        String key = app.herald.keys().create(f.org, "t").secret();
+        UUID id = UUID.fromString(app.herald.db().read("Test.ONE", c -> {
+            try (var ps = c.prepareStatement("SELECT id FROM work_units WHERE organization_id = ?")) {
+                ps.setObject(1, f.org);
+                try (var rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getString(1);
+                }
+            }
+        }));
+        var unit = app.get("/work-units/" + id, key).body();
+        assertThat(unit.get("state").asText()).isEqualTo("done");
+        assertThat(unit.get("attempts").asInt()).isEqualTo(2);
+        var timings = unit.get("timings");
+        assertThat(timings.get("outcome").asText()).isEqualTo("delivered");
+        for (String step : new String[] {"wait_ms", "claim_ms", "context_ms", "render_ms", "throttle_ms", "send_ms", "record_ms"}) {
+            assertThat(timings.get(step).asDouble()).as(step).isGreaterThanOrEqualTo(0.0);
+        }
+        assertThat(timings.get("delivery_id").asText()).isEqualTo(receiver.requestsById.keySet().iterator().next());
+    }
+
+    @Test
+    void aGateDelayIsNotAnAttemptAndASkipIsRecordedAsThrottled() throws Exception {
+        UUID delayed = f.contact(receiver.url("/ok"), "{}");
+        UUID skipped = f.contact(receiver.url("/ok"), "{}");
+        gate.script(delayed, new dev.herald.limits.GateDecision.Delay(Duration.ofMillis(200)),
+                new dev.herald.limits.GateDecision.Delay(Duration.ofMillis(200)));
+        gate.script(skipped, new dev.herald.limits.GateDecision.Skip("window: one per incident per hour"));
+        f.incident("power", 3);
+        await("the delayed delivery", () -> finished("done") == 1 && finished("throttled") == 1);
+        assertThat(gate.calls.get(delayed).get()).isEqualTo(3);
+        assertThat(f.count("SELECT count(*) FROM work_units WHERE contact_id = ? AND attempts = 1", delayed)).isEqualTo(1);
+        assertThat(f.count("SELECT count(*) FROM deliveries WHERE contact_id = ? AND status = 'throttled'", skipped)).isEqualTo(1);
+        assertThat(receiver.requestsById).hasSize(1);
     }
 
     @Test

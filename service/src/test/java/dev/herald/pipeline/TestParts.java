@@ -28,9 +28,32 @@ final class TestParts {
     private TestParts() {}
 
     static Pipeline.Parts parts(Database db, Duration sendTimeout) {
-        return new Pipeline.Parts(new LoopbackSender(sendTimeout), renderer(), DeliveryGate.OPEN,
+        return parts(db, sendTimeout, DeliveryGate.OPEN);
+    }
+
+    static Pipeline.Parts parts(Database db, Duration sendTimeout, DeliveryGate gate) {
+        return new Pipeline.Parts(new LoopbackSender(sendTimeout), renderer(), gate,
                 (org, incident) -> Optional.empty(), new BfsResolver(db),
                 new LocalSingleFlight(Map.of(), Duration.ofMinutes(5), 10_000));
+    }
+
+    /** A gate that answers scripted decisions per contact (in order; then allow), counting its calls. */
+    static final class ScriptedGate implements DeliveryGate {
+        final Map<UUID, java.util.Deque<dev.herald.limits.GateDecision>> script = new java.util.concurrent.ConcurrentHashMap<>();
+        final Map<UUID, java.util.concurrent.atomic.AtomicInteger> calls = new java.util.concurrent.ConcurrentHashMap<>();
+
+        void script(UUID contact, dev.herald.limits.GateDecision... decisions) {
+            script.put(contact, new java.util.concurrent.ConcurrentLinkedDeque<>(List.of(decisions)));
+        }
+
+        @Override
+        public dev.herald.limits.GateDecision check(UUID org, UUID contact, dev.herald.delivery.Channel channel, String group,
+                                                    com.fasterxml.jackson.databind.JsonNode throttle) {
+            calls.computeIfAbsent(contact, k -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
+            var q = script.get(contact);
+            var next = q == null ? null : q.poll();
+            return next == null ? dev.herald.limits.GateDecision.ALLOW : next;
+        }
     }
 
     static MessageRenderer renderer() {
