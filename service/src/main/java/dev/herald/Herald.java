@@ -5,6 +5,8 @@ import dev.herald.api.HttpServer;
 import dev.herald.api.Routes;
 import dev.herald.config.HeraldConfig;
 import dev.herald.config.Settings;
+import dev.herald.graph.Graph;
+import dev.herald.graph.GraphRoutes;
 import dev.herald.infra.Database;
 import dev.herald.infra.Metrics;
 import dev.herald.organizations.OrganizationRoutes;
@@ -31,6 +33,7 @@ public final class Herald implements AutoCloseable {
     private final Database db;
     private final ApiKeys keys;
     private final Organizations organizations;
+    private final Graph graph;
     private Pipeline pipeline;
 
     private Herald(HeraldConfig config, Metrics metrics, Database db) {
@@ -39,6 +42,7 @@ public final class Herald implements AutoCloseable {
         this.db = db;
         this.keys = new ApiKeys(db);
         this.organizations = new Organizations(db);
+        this.graph = new Graph(db, config);
     }
 
     /** Opens the database (embedded or external), migrates it, and wires the features. */
@@ -52,6 +56,7 @@ public final class Herald implements AutoCloseable {
     public List<Routes> routes() {
         List<Routes> r = new ArrayList<>();
         r.add(new OrganizationRoutes(organizations, keys));
+        r.add(new GraphRoutes(graph, config));
         r.add(PipelineRoutes.create(db, config));
         return r;
     }
@@ -125,11 +130,15 @@ public final class Herald implements AutoCloseable {
 
     public Organizations organizations() { return organizations; }
 
+    /** The dependency graph: resolution ({@link dev.herald.graph.DependencyResolver}), direct lookups, edge writes. */
+    public Graph graph() { return graph; }
+
     @Override
     public void close() {
         synchronized (this) {
             if (pipeline != null) pipeline.close();
         }
+        graph.close();
         db.close();
     }
 }

@@ -101,6 +101,14 @@ public final class Settings {
     public static final Setting<Integer> GRAPH_MAX_DISTANCE_CAP = Setting.integer("graph.max-distance-cap", 100, 1, 100_000,
             "Largest max_distance a call may ask for (422 above).");
 
+    // ---- graph snapshots (in-memory resolution) -------------------------------------------------------------------
+    public static final Setting<Boolean> GRAPH_SNAPSHOTS = Setting.bool("graph.snapshots", true,
+            "Resolve from an in-memory snapshot of each organization's edges when it is current (version checked per call); false = always SQL.");
+    public static final Setting<Integer> GRAPH_SNAPSHOT_MAX_EDGES = Setting.integer("graph.snapshot-max-edges", 5_000_000, 1, 500_000_000,
+            "Most live edges held in snapshots across organizations; an organization with more is always resolved in SQL.");
+    public static final Setting<Duration> GRAPH_SNAPSHOT_IDLE = Setting.duration("graph.snapshot-idle", "30m", s(1), Duration.ofDays(7),
+            "A snapshot unused this long is dropped (reloaded on the next use).");
+
     // ---- caches: TTL per data kind -------------------------------------------------------------------------------
     public static final Setting<Duration> CACHE_TTL_REFERENCE = Setting.duration("cache.ttl.reference", "6h", s(1), Duration.ofDays(7),
             "TTL of reference data (organizations, asset types, templates); invalidated on change.");
@@ -151,6 +159,7 @@ public final class Settings {
             HTTP_HOST, HTTP_PORT, HTTP_MAX_BODY_BYTES, HTTP_SHUTDOWN_GRACE, METRICS_OPEN_ON_LOOPBACK, HTTP_LOG_REQUESTS,
             API_LIST_DEFAULT_LIMIT, API_LIST_MAX_LIMIT, API_CURRENT_MAX_LIMIT, API_BULK_MAX_IDS,
             GRAPH_DEFAULT_MAX_DISTANCE, GRAPH_MAX_DISTANCE_CAP,
+            GRAPH_SNAPSHOTS, GRAPH_SNAPSHOT_MAX_EDGES, GRAPH_SNAPSHOT_IDLE,
             CACHE_TTL_REFERENCE, CACHE_TTL_CURRENT, CACHE_TTL_CONTEXT, CACHE_TTL_METRICS, CACHE_MAX_ENTRIES,
             WORK_CONSUMERS, WORK_BATCH_SIZE, WORK_LEASE, WORK_HEARTBEAT, WORK_RECLAIM_INTERVAL, WORK_POLL_INTERVAL,
             WORK_MAX_ATTEMPTS, WORK_RETRY_BASE_DELAY, WORK_RETRY_MAX_DELAY, WORK_RETRY_JITTER,

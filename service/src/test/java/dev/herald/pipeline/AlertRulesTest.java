@@ -67,7 +67,7 @@ class AlertRulesTest {
     private static Set<String> exportedMetricNames() throws Exception {
         try (TestApp app = TestApp.start(Map.of("work.consumers", "2", "work.poll-interval", "100ms", "cache.ttl.metrics", "100ms"));
              Receiver receiver = new Receiver()) {
-            Pipeline p = app.herald.pipeline(TestParts.parts(app.herald.db(), Duration.ofSeconds(2)));
+            Pipeline p = app.herald.pipeline(TestParts.parts(app.herald, Duration.ofSeconds(2)));
             p.startConsumers();
             Fixtures f = new Fixtures(app.herald.db(), app.orgId);
             f.contact(receiver.url("/ok"), "{}");

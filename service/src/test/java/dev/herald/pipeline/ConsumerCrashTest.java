@@ -56,7 +56,7 @@ class ConsumerCrashTest {
             long leasedByDeadWorker = f.count("SELECT count(*) FROM work_units WHERE organization_id = ? AND state = 'running'", org);
             assertThat(leasedByDeadWorker).as("the kill landed mid-batch").isPositive();
 
-            herald.pipeline(TestParts.parts(herald.db(), Duration.ofSeconds(2))).startConsumers();
+            herald.pipeline(TestParts.parts(herald, Duration.ofSeconds(2))).startConsumers();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
             while (f.count("SELECT count(*) FROM work_units WHERE organization_id = ? AND state = 'done'", org) < 100) {
                 assertThat(System.nanoTime()).as("the rest is delivered").isLessThan(deadline);

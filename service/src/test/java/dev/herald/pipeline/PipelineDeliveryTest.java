@@ -32,7 +32,7 @@ class PipelineDeliveryTest {
                 "work.poll-interval", "200ms", "work.prune-after", "0s", "work.prune-interval", "1s", "work.reclaim-interval", "500ms"));
         // A send timeout well above what a loaded 2-core machine needs for 256 concurrent loopback POSTs: a timed-out send is
         // retried under the same webhook-id (the receiver may have taken it), which this test would count as a duplicate.
-        pipeline = app.herald.pipeline(TestParts.parts(app.herald.db(), Duration.ofSeconds(4), gate));
+        pipeline = app.herald.pipeline(TestParts.parts(app.herald, Duration.ofSeconds(4), gate));
         pipeline.startConsumers();
     }
 
@@ -231,6 +231,56 @@ class PipelineDeliveryTest {
         assertThat(finished("superseded")).isEqualTo(4);
         assertThat(receiver.seen).hasSize(1);
         assertThat(receiver.seen.get(0).body()).contains("\"severity\":5");
+    }
+
+    @Test
+    void theContextCarriesDependentsWithinTheMaxDistanceAndTheAffectedAssets() throws Exception {
+        f.contact(receiver.url("/ok"), "{}");
+        UUID type = UUID.randomUUID();
+        UUID asset = UUID.randomUUID();
+        UUID intel = UUID.randomUUID();
+        f.exec("INSERT INTO asset_types (id, organization_id, name) VALUES (?, ?, 'cell tower')", type, f.org);
+        f.exec("INSERT INTO assets (id, organization_id, asset_type_id, location_id, name) VALUES (?, ?, ?, ?, 'Tower 7')",
+                asset, f.org, type, f.location);
+        UUID incident = UUID.randomUUID();
+        app.herald.db().write("Test.GRAPH", c -> {
+            // Written with triggers off (like a bulk load) so only the incident change below notifies.
+            c.createStatement().execute("SET LOCAL session_replication_role = replica");
+            try (var ps = c.prepareStatement("INSERT INTO incidents (id, organization_id, location_id, kind, severity) VALUES (?, ?, ?, 'power', 2)")) {
+                ps.setObject(1, incident);
+                ps.setObject(2, f.org);
+                ps.setObject(3, f.location);
+                ps.executeUpdate();
+            }
+            try (var ps = c.prepareStatement("INSERT INTO intel_requests (id, organization_id, question) VALUES (?, ?, 'generator?')")) {
+                ps.setObject(1, intel);
+                ps.setObject(2, f.org);
+                ps.executeUpdate();
+            }
+            try (var ps = c.prepareStatement("INSERT INTO dependencies (organization_id, blocker_type, blocker_id, dependent_type, dependent_id) "
+                    + "VALUES (?, 'incident', ?, 'intel_request', ?), (?, 'intel_request', ?, 'asset', ?)")) {
+                ps.setObject(1, f.org);
+                ps.setObject(2, incident);
+                ps.setObject(3, intel);
+                ps.setObject(4, f.org);
+                ps.setObject(5, intel);
+                ps.setObject(6, asset);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+        f.setSeverity(incident, 4);
+        await("the delivery", () -> finished("done") == 1);
+        var body = dev.herald.api.Json.mapper().readTree(receiver.seen.get(0).body());
+        var data = body.get("data");
+        assertThat(body.get("type").asText()).isEqualTo("incident.changed");
+        assertThat(data.get("incident").get("severity").asInt()).isEqualTo(4);
+        assertThat(data.get("dependents")).hasSize(2);
+        assertThat(data.get("dependents").findValuesAsText("id")).containsExactlyInAnyOrder(intel.toString(), asset.toString());
+        assertThat(data.get("assets")).hasSize(1);
+        assertThat(data.get("assets").get(0).get("name").asText()).isEqualTo("Tower 7");
+        assertThat(data.get("assets").get(0).get("type").asText()).isEqualTo("cell tower");
+        assertThat(data.get("organization").get("id").asText()).isEqualTo(f.org.toString());
     }
 
     @Test

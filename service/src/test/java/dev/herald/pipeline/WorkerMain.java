@@ -23,7 +23,7 @@ public final class WorkerMain {
             m.put(kv[0], kv[1]);
         }
         Herald herald = Herald.open(HeraldConfig.defaults(m));
-        herald.pipeline(TestParts.parts(herald.db(), Duration.ofSeconds(2))).startConsumers();
+        herald.pipeline(TestParts.parts(herald, Duration.ofSeconds(2))).startConsumers();
         System.out.println("WORKER STARTED");
         System.out.flush();
         Thread.sleep(Long.MAX_VALUE);
