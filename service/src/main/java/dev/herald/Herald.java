@@ -1,12 +1,26 @@
 package dev.herald;
 
 import dev.herald.api.ApiKeys;
+import dev.herald.assets.AssetRoutes;
+import dev.herald.assets.AssetTypes;
+import dev.herald.assets.Assets;
+import dev.herald.incidents.IncidentRoutes;
+import dev.herald.incidents.Incidents;
+import dev.herald.incidents.InternetOutages;
+import dev.herald.incidents.LocationRoutes;
+import dev.herald.incidents.Locations;
+import dev.herald.incidents.OutageRoutes;
+import dev.herald.incidents.Outages;
+import dev.herald.intel.IntelRequests;
+import dev.herald.intel.IntelRoutes;
+import dev.herald.records.Dependencies;
 import dev.herald.api.HttpServer;
 import dev.herald.api.Routes;
 import dev.herald.config.HeraldConfig;
 import dev.herald.config.Settings;
 import dev.herald.graph.Graph;
 import dev.herald.graph.GraphRoutes;
+import dev.herald.incidents.CurrentIncidents;
 import dev.herald.infra.Database;
 import dev.herald.infra.Metrics;
 import dev.herald.organizations.OrganizationRoutes;
@@ -34,6 +48,14 @@ public final class Herald implements AutoCloseable {
     private final ApiKeys keys;
     private final Organizations organizations;
     private final Graph graph;
+    private final Locations locations;
+    private final Incidents incidents;
+    private final Outages outages;
+    private final InternetOutages internetOutages;
+    private final AssetTypes assetTypes;
+    private final Assets assets;
+    private final IntelRequests intelRequests;
+    private final CurrentIncidents currentIncidents;
     private Pipeline pipeline;
 
     private Herald(HeraldConfig config, Metrics metrics, Database db) {
@@ -43,6 +65,14 @@ public final class Herald implements AutoCloseable {
         this.keys = new ApiKeys(db);
         this.organizations = new Organizations(db);
         this.graph = new Graph(db, config);
+        this.locations = new Locations(db);
+        this.incidents = new Incidents(db);
+        this.outages = new Outages(db);
+        this.internetOutages = new InternetOutages(db);
+        this.assetTypes = new AssetTypes(db);
+        this.assets = new Assets(db);
+        this.intelRequests = new IntelRequests(db);
+        this.currentIncidents = CurrentIncidents.start(db, config);
     }
 
     /** Opens the database (embedded or external), migrates it, and wires the features. */
@@ -55,9 +85,17 @@ public final class Herald implements AutoCloseable {
     /** The routes of every feature, in registration order. */
     public List<Routes> routes() {
         List<Routes> r = new ArrayList<>();
+        r.add(currentIncidents.routes()); // first: /incidents/current must not be taken for /incidents/{id}
         r.add(new OrganizationRoutes(organizations, keys));
         r.add(new GraphRoutes(graph, config));
         r.add(PipelineRoutes.create(db, config));
+        // record routes last: GET /incidents/{id} must not shadow fixed paths such as /incidents/current (first match wins)
+        r.add(new LocationRoutes(locations, config));
+        r.add(new AssetRoutes(assetTypes, assets, config));
+        r.add(new OutageRoutes(outages, internetOutages));
+        Dependencies dependencies = new Dependencies(graph, organizations, config);
+        r.add(new IntelRoutes(intelRequests, dependencies, config));
+        r.add(new IncidentRoutes(incidents, dependencies, config));
         return r;
     }
 
@@ -132,12 +170,23 @@ public final class Herald implements AutoCloseable {
 
     /** The dependency graph: resolution ({@link dev.herald.graph.DependencyResolver}), direct lookups, edge writes. */
     public Graph graph() { return graph; }
+    public Locations locations() { return locations; }
+
+    public Incidents incidents() { return incidents; }
+
+    public Assets assets() { return assets; }
+
+    public IntelRequests intelRequests() { return intelRequests; }
+
+    /** The current-incidents view (also the {@link dev.herald.incidents.CurrentIncidentLookup} of the pipeline). */
+    public CurrentIncidents currentIncidents() { return currentIncidents; }
 
     @Override
     public void close() {
         synchronized (this) {
             if (pipeline != null) pipeline.close();
         }
+        currentIncidents.close();
         graph.close();
         db.close();
     }

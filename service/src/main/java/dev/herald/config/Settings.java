@@ -121,6 +121,12 @@ public final class Settings {
     public static final Setting<Integer> CACHE_MAX_ENTRIES = Setting.integer("cache.max-entries", 100_000, 100, 10_000_000,
             "Bound on entries of each in-process cache.");
 
+    // ---- current-incidents view -----------------------------------------------------------------------------------
+    public static final Setting<Duration> CURRENT_LISTEN_RECONNECT_DELAY = Setting.duration("current.listen-reconnect-delay", "1s", ms(10), s(300),
+            "Wait before reconnecting the LISTEN connection that hints current-incidents changes (reads stay correct meanwhile: each checks the version).");
+    public static final Setting<Duration> CURRENT_REBUILD_TIMEOUT = Setting.duration("current.rebuild-timeout", "10m", s(1), Duration.ofHours(2),
+            "statement_timeout of ./herald rebuild-view per organization.");
+
     // ---- pipeline: queue, consumers, retries ----------------------------------------------------------------------
     public static final Setting<Integer> WORK_CONSUMERS = Setting.integer("work.consumers", 8, 0, 10_000,
             "Consumers (virtual threads) per process in serve and worker; each claims a batch, works it, and acks it.");
@@ -161,6 +167,7 @@ public final class Settings {
             GRAPH_DEFAULT_MAX_DISTANCE, GRAPH_MAX_DISTANCE_CAP,
             GRAPH_SNAPSHOTS, GRAPH_SNAPSHOT_MAX_EDGES, GRAPH_SNAPSHOT_IDLE,
             CACHE_TTL_REFERENCE, CACHE_TTL_CURRENT, CACHE_TTL_CONTEXT, CACHE_TTL_METRICS, CACHE_MAX_ENTRIES,
+            CURRENT_LISTEN_RECONNECT_DELAY, CURRENT_REBUILD_TIMEOUT,
             WORK_CONSUMERS, WORK_BATCH_SIZE, WORK_LEASE, WORK_HEARTBEAT, WORK_RECLAIM_INTERVAL, WORK_POLL_INTERVAL,
             WORK_MAX_ATTEMPTS, WORK_RETRY_BASE_DELAY, WORK_RETRY_MAX_DELAY, WORK_RETRY_JITTER,
             WORK_PRUNE_AFTER, WORK_PRUNE_INTERVAL, WORK_PRUNE_BATCH, WORK_HISTORY_RETENTION);

@@ -74,6 +74,12 @@ public final class ContextAssembler {
         });
     }
 
+    private static JsonNode wrap(String field, JsonNode value) {
+        ObjectNode o = Json.mapper().createObjectNode();
+        o.set(field, value);
+        return o;
+    }
+
     static String fingerprint(WorkUnit unit, int maxDistance) {
         String base = unit.fingerprint() != null ? unit.fingerprint() : unit.subjectType() + ":" + unit.subjectId();
         return unit.organizationId() + "/" + base + "/d" + maxDistance;
@@ -95,10 +101,13 @@ public final class ContextAssembler {
         UUID orgId = unit.organizationId();
         boolean incident = "incident".equals(unit.subjectType());
         NodeRef root = new NodeRef(incident ? RecordType.INCIDENT : RecordType.INTEL_REQUEST, unit.subjectId());
+        // An open incident comes from the current-incidents view ({"incident", "outages", "internet_outages",
+        // "intel_requests", ...}); a resolved one is no longer there, so its row is read instead.
         CompletableFuture<JsonNode> subject = CompletableFuture.supplyAsync(() -> incident
                 ? incidents.get(orgId, unit.subjectId()).map(ci -> ci.entry())
-                        .or(() -> reads.incident(orgId, unit.subjectId())).orElse(Json.mapper().nullNode())
-                : reads.intelRequest(orgId, unit.subjectId()).orElse(Json.mapper().nullNode()), fetchers);
+                        .or(() -> reads.incident(orgId, unit.subjectId()).map(row -> wrap("incident", row)))
+                        .orElseGet(() -> wrap("incident", Json.mapper().nullNode()))
+                : wrap("intel_request", reads.intelRequest(orgId, unit.subjectId()).orElse(Json.mapper().nullNode())), fetchers);
         CompletableFuture<List<Reached>> dependents = CompletableFuture.supplyAsync(() -> graph.resolve(orgId, List.of(root),
                 Direction.DEPENDENTS, maxDistance, Set.of(), false).getOrDefault(root, List.of()), fetchers);
         CompletableFuture<JsonNode> assets = dependents.thenApplyAsync(reached -> reads.assets(orgId, reached.stream()
@@ -108,7 +117,9 @@ public final class ContextAssembler {
             ObjectNode ctx = Json.mapper().createObjectNode();
             ctx.set("organization", org);
             ctx.putObject("subject").put("type", unit.subjectType()).put("id", unit.subjectId().toString());
-            ctx.set(incident ? "incident" : "intel_request", subject.join());
+            subject.join().fields().forEachRemaining(e -> {
+                if (!e.getKey().equals("assets")) ctx.set(e.getKey(), e.getValue());
+            });
             ctx.put("max_distance", maxDistance);
             ArrayNode deps = ctx.putArray("dependents");
             for (Reached r : dependents.join()) {

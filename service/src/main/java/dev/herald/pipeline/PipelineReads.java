@@ -18,7 +18,7 @@ final class PipelineReads {
             FROM organizations WHERE id = ?""";
     /** A resolved (or not yet viewed) incident: not in the current-incidents view, so read from its row. */
     static final String INCIDENT = """
-            SELECT jsonb_build_object('id', i.id, 'kind', i.kind, 'status', i.status, 'severity', i.severity,
+            SELECT jsonb_build_object('id', i.id, 'organization_id', i.organization_id, 'kind', i.kind, 'status', i.status, 'severity', i.severity,
                    'title', i.title, 'started_at', i.started_at, 'updated_at', i.updated_at, 'resolved_at', i.resolved_at,
                    'version', i.version,
                    'location', jsonb_build_object('id', l.id, 'lat', l.lat, 'lon', l.lon, 'thoroughfare', l.thoroughfare,

@@ -9,7 +9,6 @@ import dev.herald.limits.DeliveryGate;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /** Small real implementations of the parts other features build, for pipeline tests. */
@@ -20,10 +19,10 @@ final class TestParts {
         return parts(herald, sendTimeout, DeliveryGate.OPEN);
     }
 
-    /** The loopback sender and a JSON renderer; the real graph of {@code herald}; no current-incidents view (rows are read). */
+    /** The loopback sender and a JSON renderer; the real current-incidents view and graph of {@code herald}. */
     static Pipeline.Parts parts(Herald herald, Duration sendTimeout, DeliveryGate gate) {
         return new Pipeline.Parts(new LoopbackSender(sendTimeout), renderer(), gate,
-                (org, incident) -> Optional.empty(), herald.graph(),
+                herald.currentIncidents(), herald.graph(),
                 new LocalSingleFlight(Map.of(), Duration.ofMinutes(5), 10_000));
     }
 
