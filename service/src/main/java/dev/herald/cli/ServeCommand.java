@@ -40,12 +40,8 @@ final class ServeCommand implements Callable<Integer> {
         HttpServer http = herald.serveHttp();
         System.out.println("Herald listening on http://" + herald.config().get(Settings.HTTP_HOST) + ":" + http.port());
         if (herald.config().get(Settings.WORK_CONSUMERS) > 0) {
-            try {
-                var pool = herald.pipeline().startConsumers();
-                System.out.println("  with " + herald.config().get(Settings.WORK_CONSUMERS) + " notification consumers as " + pool.name());
-            } catch (IllegalStateException e) {
-                System.out.println("  notification consumers not started: " + e.getMessage());
-            }
+            var pool = herald.pipeline().startConsumers();
+            System.out.println("  with " + herald.config().get(Settings.WORK_CONSUMERS) + " notification consumers as " + pool.name());
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

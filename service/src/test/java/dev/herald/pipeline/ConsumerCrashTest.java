@@ -27,7 +27,8 @@ class ConsumerCrashTest {
         Path dataDir = Files.createTempDirectory("herald-crash");
         Map<String, String> settings = new HashMap<>(Map.of("database.url", url, "data.dir", dataDir.toString(),
                 "work.consumers", "4", "work.batch-size", "5", "work.lease", "2s", "work.heartbeat", "300ms",
-                "work.reclaim-interval", "300ms", "work.poll-interval", "200ms", "http.log-requests", "false"));
+                "work.reclaim-interval", "300ms", "work.poll-interval", "200ms", "http.log-requests", "false",
+                "delivery.allow-private-targets", "true"));
         try (Receiver receiver = new Receiver(); Herald herald = Herald.open(HeraldConfig.defaults(settings))) {
             receiver.slowMillis = 150;
             UUID org = herald.organizations().create("Crash Org", null, false, null).id();
@@ -36,9 +37,12 @@ class ConsumerCrashTest {
             f.incidents(25);
             assertThat(f.count("SELECT count(*) FROM work_units WHERE organization_id = ?", org)).isEqualTo(100);
 
+            // The real `herald worker` command in its own JVM, on the same database.
             List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-cp", System.getProperty("java.class.path"), WorkerMain.class.getName(), url,
-                    "work.consumers=4", "work.batch-size=5", "work.lease=2s", "work.heartbeat=300ms", "work.poll-interval=200ms"));
+                    "-cp", System.getProperty("java.class.path"), "dev.herald.cli.Main", "worker", "--consumers", "4",
+                    "--database-url", url, "--data-dir", Files.createTempDirectory("herald-worker").toString(),
+                    "--set", "work.batch-size=5", "--set", "work.lease=2s", "--set", "work.heartbeat=300ms",
+                    "--set", "work.poll-interval=200ms", "--set", "delivery.allow-private-targets=true"));
             Process worker = new ProcessBuilder(cmd).redirectErrorStream(true).start();
             try {
                 BufferedReader out = new BufferedReader(new InputStreamReader(worker.getInputStream()));
@@ -56,7 +60,7 @@ class ConsumerCrashTest {
             long leasedByDeadWorker = f.count("SELECT count(*) FROM work_units WHERE organization_id = ? AND state = 'running'", org);
             assertThat(leasedByDeadWorker).as("the kill landed mid-batch").isPositive();
 
-            herald.pipeline(TestParts.parts(herald, Duration.ofSeconds(2))).startConsumers();
+            herald.pipeline().startConsumers();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
             while (f.count("SELECT count(*) FROM work_units WHERE organization_id = ? AND state = 'done'", org) < 100) {
                 assertThat(System.nanoTime()).as("the rest is delivered").isLessThan(deadline);
@@ -64,6 +68,7 @@ class ConsumerCrashTest {
             }
             assertThat(f.count("SELECT count(*) FROM deliveries WHERE organization_id = ? AND status = 'sent'", org)).isEqualTo(100);
             assertThat(receiver.requestsById).hasSize(100); // every work unit reached the receiver under one webhook-id
+            assertThat(receiver.invalidSignatures.get()).isZero();
             int requests = receiver.requestsById.values().stream().mapToInt(java.util.concurrent.atomic.AtomicInteger::get).sum();
             assertThat(requests).isGreaterThanOrEqualTo(100);
             assertThat(f.count("SELECT count(*) FROM work_units WHERE organization_id = ? AND attempts > 1", org))

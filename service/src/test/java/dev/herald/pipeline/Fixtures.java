@@ -9,6 +9,9 @@ import java.util.UUID;
 
 /** Rows written straight to the database (as any writer would), so the outbox triggers run as they do in production. */
 final class Fixtures {
+    /** The signing secret of every test contact. */
+    static final String SECRET = "whsec_aGVyYWxkLXBpcGVsaW5lLXRlc3Qtc2VjcmV0LTMyYnk=";
+
     private final Database db;
     final UUID org;
     final UUID location;
@@ -22,8 +25,8 @@ final class Fixtures {
 
     UUID contact(String url, String subscriptionJson) {
         UUID id = UUID.randomUUID();
-        exec("INSERT INTO contacts (id, organization_id, channel, target, secret, subscription) VALUES (?, ?, 'webhook', ?, "
-                + "'whsec_dGVzdHNlY3JldHRlc3RzZWNyZXQ=', ?::jsonb)", id, org, url, subscriptionJson);
+        exec("INSERT INTO contacts (id, organization_id, channel, target, secret, subscription) VALUES (?, ?, 'webhook', ?, ?, ?::jsonb)",
+                id, org, url, SECRET, subscriptionJson);
         return id;
     }
 

@@ -15,7 +15,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A real HTTP webhook receiver on a free loopback port. Each path behaves as told: {@code /ok} answers 200,
  * {@code /flaky} 500 to the first request of each webhook-id and 200 after, {@code /gone} 410, {@code /fail} 500,
  * {@code /hang} never answers in time, {@code /slow} answers 200 after {@link #slowMillis}. Counts every request per
- * webhook-id and records the requests it answered 2xx.
+ * webhook-id, verifies every Standard Webhooks signature (with {@link Fixtures#SECRET}) and records the requests it
+ * answered 2xx.
  */
 final class Receiver implements AutoCloseable {
     record Seen(String path, String webhookId, String body, int status) {}
@@ -24,6 +25,8 @@ final class Receiver implements AutoCloseable {
     final Map<String, AtomicInteger> acceptedById = new ConcurrentHashMap<>();
     final List<Seen> seen = new CopyOnWriteArrayList<>();
     volatile long slowMillis = 100;
+    final AtomicInteger invalidSignatures = new AtomicInteger();
+    private final dev.herald.delivery.WebhookVerifier verifier = new dev.herald.delivery.WebhookVerifier(Fixtures.SECRET);
     private final HttpServer server;
 
     Receiver() throws IOException {
@@ -33,6 +36,10 @@ final class Receiver implements AutoCloseable {
             String path = ex.getRequestURI().getPath();
             String id = ex.getRequestHeaders().getFirst("webhook-id");
             String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            if (!verifier.isValid(id, ex.getRequestHeaders().getFirst("webhook-timestamp"),
+                    ex.getRequestHeaders().getFirst("webhook-signature"), body)) {
+                invalidSignatures.incrementAndGet();
+            }
             int n = requestsById.computeIfAbsent(String.valueOf(id), k -> new AtomicInteger()).incrementAndGet();
             int status = switch (path) {
                 case "/flaky" -> n == 1 ? 500 : 200;
