@@ -16,13 +16,24 @@ import dev.herald.intel.IntelRoutes;
 import dev.herald.records.Dependencies;
 import dev.herald.api.HttpServer;
 import dev.herald.api.Routes;
+import dev.herald.cache.Coordination;
+import dev.herald.cache.SingleFlight;
 import dev.herald.config.HeraldConfig;
 import dev.herald.config.Settings;
 import dev.herald.graph.Graph;
 import dev.herald.graph.GraphRoutes;
 import dev.herald.incidents.CurrentIncidents;
+import dev.herald.delivery.ChannelSender;
+import dev.herald.delivery.ContactRoutes;
+import dev.herald.delivery.Contacts;
+import dev.herald.delivery.MessageRenderer;
+import dev.herald.delivery.PebbleMessageRenderer;
+import dev.herald.delivery.TemplateRoutes;
+import dev.herald.delivery.Templates;
+import dev.herald.delivery.Sender;
 import dev.herald.infra.Database;
 import dev.herald.infra.Metrics;
+import dev.herald.limits.DeliveryGate;
 import dev.herald.organizations.OrganizationRoutes;
 import dev.herald.organizations.Organizations;
 import java.io.IOException;
@@ -45,6 +56,7 @@ public final class Herald implements AutoCloseable {
     private final Database db;
     private final ApiKeys keys;
     private final Organizations organizations;
+    private final Coordination coordination;
     private final Graph graph;
     private final Locations locations;
     private final Incidents incidents;
@@ -54,11 +66,16 @@ public final class Herald implements AutoCloseable {
     private final Assets assets;
     private final IntelRequests intelRequests;
     private final CurrentIncidents currentIncidents;
+    private final ChannelSender sender;
+    private final Contacts contacts;
+    private final Templates templates;
+    private final MessageRenderer renderer;
 
-    private Herald(HeraldConfig config, Metrics metrics, Database db) {
+    private Herald(HeraldConfig config, Metrics metrics, Database db, Coordination coordination) {
         this.config = config;
         this.metrics = metrics;
         this.db = db;
+        this.coordination = coordination;
         this.keys = new ApiKeys(db);
         this.organizations = new Organizations(db);
         this.graph = new Graph(db, config);
@@ -70,13 +87,25 @@ public final class Herald implements AutoCloseable {
         this.assets = new Assets(db);
         this.intelRequests = new IntelRequests(db);
         this.currentIncidents = CurrentIncidents.start(db, config);
+        this.sender = ChannelSender.fromConfig(config, metrics);
+        this.contacts = new Contacts(db);
+        this.templates = new Templates(db, config);
+        this.renderer = new PebbleMessageRenderer(templates);
     }
 
     /** Opens the database (embedded or external), migrates it, and wires the features. */
     public static Herald open(HeraldConfig config) {
         Metrics metrics = new Metrics();
-        Database db = Database.open(config, metrics);
-        return new Herald(config, metrics, db);
+        // Redis first: an unreachable redis.url stops the start before anything else is opened.
+        Coordination coordination = Coordination.create(config, metrics);
+        Database db;
+        try {
+            db = Database.open(config, metrics);
+        } catch (RuntimeException e) {
+            coordination.close();
+            throw e;
+        }
+        return new Herald(config, metrics, db, coordination);
     }
 
     /** The routes of every feature, in registration order. */
@@ -92,6 +121,8 @@ public final class Herald implements AutoCloseable {
         Dependencies dependencies = new Dependencies(graph, organizations, config);
         r.add(new IntelRoutes(intelRequests, dependencies, config));
         r.add(new IncidentRoutes(incidents, dependencies, config));
+        r.add(new ContactRoutes(contacts, organizations, config));
+        r.add(new TemplateRoutes(templates, organizations));
         return r;
     }
 
@@ -145,6 +176,14 @@ public final class Herald implements AutoCloseable {
 
     public Organizations organizations() { return organizations; }
 
+    /** Rate limits and throttle windows, shared across processes on Redis when redis.url is set. */
+    public DeliveryGate deliveryGate() { return coordination.deliveryGate(); }
+
+    /** Single-flight caches (TTL per kind), shared across processes on Redis when redis.url is set. */
+    public SingleFlight singleFlight() { return coordination.singleFlight(); }
+
+    public Coordination coordination() { return coordination; }
+
     /** The dependency graph: resolution ({@link dev.herald.graph.DependencyResolver}), direct lookups, edge writes. */
     public Graph graph() { return graph; }
     public Locations locations() { return locations; }
@@ -157,11 +196,23 @@ public final class Herald implements AutoCloseable {
 
     /** The current-incidents view (also the {@link dev.herald.incidents.CurrentIncidentLookup} of the pipeline). */
     public CurrentIncidents currentIncidents() { return currentIncidents; }
+    /** Sends a rendered notification through the contact's channel (webhook or email). */
+    public Sender sender() { return sender; }
+
+    /** Contacts: the API's view, and targets with secrets for senders. */
+    public Contacts contacts() { return contacts; }
+
+    /** Renders notifications with the organization's templates (or the defaults). */
+    public MessageRenderer renderer() { return renderer; }
+
+    public Templates templates() { return templates; }
 
     @Override
     public void close() {
+        sender.close();
         currentIncidents.close();
         graph.close();
         db.close();
+        coordination.close();
     }
 }
