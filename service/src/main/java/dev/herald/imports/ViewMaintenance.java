@@ -15,10 +15,13 @@ import java.util.UUID;
  * table is disabled (inside the import transaction: other sessions never see it off, and the SHARE ROW EXCLUSIVE lock
  * it takes makes concurrent writers to that table wait for the import), and afterwards the affected organizations'
  * views are rebuilt in one statement each, as the seed loader does. Every other trigger (graph versions, outbox) fires
- * as for any write.
+ * as for any write. Tables whose new rows cannot touch an existing entry (locations, assets, intel requests: nothing
+ * refers to a new id yet) keep their trigger, which then finds nothing to refresh; rebuilding there would only cost.
  */
 final class ViewMaintenance {
     static final String TRIGGER = "current_incidents_ins";
+    /** Tables whose inserted rows change existing or new entries: the trigger's refresh grows with the rows. */
+    private static final java.util.Set<String> REFRESHING = java.util.Set.of("incidents", "outages", "internet_outages", "dependencies");
     private static final String HAS_TRIGGER = "SELECT 1 FROM pg_trigger WHERE tgrelid = to_regclass(?) AND tgname = '" + TRIGGER + "'";
     private static final String REBUILD = "SELECT current_incidents_rebuild(?)";
 
@@ -26,6 +29,7 @@ final class ViewMaintenance {
 
     /** Disables the view trigger of {@code table} when it exists; returns whether it did. */
     static boolean suspend(Connection c, String table) throws SQLException {
+        if (!REFRESHING.contains(table)) return false;
         try (PreparedStatement ps = c.prepareStatement(HAS_TRIGGER)) {
             ps.setString(1, table);
             try (ResultSet rs = ps.executeQuery()) {
