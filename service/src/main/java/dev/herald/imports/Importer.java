@@ -54,7 +54,13 @@ public final class Importer {
                 p.errors.subList(localErrors, p.errors.size()).clear();
                 throw new ImportRejected(sorted, bad);
             }
-            return CopyLoad.load(c, type, p.parsed);
+            boolean suspended = ViewMaintenance.suspend(c, type.table());
+            long n = CopyLoad.load(c, type, p.parsed);
+            if (suspended) {
+                ViewMaintenance.resume(c, type.table(), p.parsed.stream().map(RowParser.Parsed::organizationId)
+                        .collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new)));
+            }
+            return n;
         });
         return new Result(type, loaded, (System.nanoTime() - start) / 1e9);
     }

@@ -36,6 +36,8 @@ final class RowParser implements SourceReader.Sink {
     private final Set<List<Object>> liveEdges = new HashSet<>();
     private final Set<List<Object>> typeNames = new HashSet<>();
     private final Set<String> allowed;
+    /** The CSV header (null for NDJSON): its problems are reported once, on line 1, not again on every row. */
+    private List<String> csvHeader;
 
     RowParser(ImportType type, UUID organizationFlag, OffsetDateTime now) {
         this.type = type;
@@ -56,6 +58,7 @@ final class RowParser implements SourceReader.Sink {
 
     @Override
     public void header(List<String> header) {
+        csvHeader = List.copyOf(header);
         for (String h : header) {
             if (!allowed.contains(h)) error(1, h, "unknown column for " + type.cliName() + " (known: " + String.join(", ", type.allowedNames()) + ")");
         }
@@ -105,8 +108,9 @@ final class RowParser implements SourceReader.Sink {
         parsed.add(new Parsed(line, org, id, values));
     }
 
-    /** NDJSON rows may carry keys outside the header-less schema: report them. */
+    /** NDJSON rows may carry keys outside the schema: report them (a CSV header's unknown columns are reported on line 1). */
     private boolean source(SourceReader.RawRow r) {
+        if (csvHeader != null) return !allowed.containsAll(csvHeader);
         boolean bad = false;
         for (String k : r.values().keySet()) {
             if (!allowed.contains(k)) {
@@ -124,7 +128,8 @@ final class RowParser implements SourceReader.Sink {
             return null;
         }
         UUID org = fromRow != null ? fromRow : organizationFlag;
-        if (org == null && fromRow == null && !badLines.contains(r.line())) {
+        boolean reportedOnHeader = csvHeader != null && !csvHeader.contains("organization_id");
+        if (org == null && fromRow == null && !reportedOnHeader && !badLines.contains(r.line())) {
             error(r.line(), "organization_id", "is required (or pass --organization ID)");
         }
         return org;
