@@ -61,7 +61,7 @@ public final class CurrentBench implements Callable<Integer> {
                     org, check.entries(), check.differences());
 
             // (4) single-incident reads over HTTP on loopback, first, on a clean heap, with the cache warm as in a server
-            List<UUID> open = new ArrayList<>(view.all(org).orElseThrow().stream().map(ci -> ci.incidentId()).toList());
+            List<UUID> open = new ArrayList<>(view.incidentIds(org).orElseThrow());
             String key = herald.keys().create(org, "bench current").secret();
             Histogram single, trivial;
             long gcDuring;
