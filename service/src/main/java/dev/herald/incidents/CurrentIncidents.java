@@ -48,6 +48,7 @@ public final class CurrentIncidents implements CurrentIncidentLookup, AutoClosea
         return ci;
     }
 
+    /** {@inheritDoc} Never older than the last committed write; each call returns its own (mutable) JSON tree. */
     @Override
     public Optional<CurrentIncident> get(UUID organizationId, UUID incidentId) {
         return cache.current(organizationId)
@@ -62,6 +63,11 @@ public final class CurrentIncidents implements CurrentIncidentLookup, AutoClosea
             for (CurrentIncidentsView.Entry e : v.entries().values()) out.add(e.toCurrentIncident(organizationId));
             return out;
         });
+    }
+
+    /** The incident ids of the organization's served view in id order (cheap: nothing parsed); empty when it does not exist. */
+    public Optional<List<UUID>> incidentIds(UUID organizationId) {
+        return cache.current(organizationId).map(v -> v.entries().values().stream().map(e -> e.incidentId).toList());
     }
 
     /**

@@ -15,12 +15,14 @@ import java.util.UUID;
  */
 record CurrentIncidentsView(UUID organizationId, long version, NavigableMap<String, Entry> entries) {
 
-    /** One stored entry: its raw JSON as stored (served as is) and, parsed once on demand, as a tree. */
+    /**
+     * One stored entry: its raw JSON as stored (served as is). {@link #tree} parses it on each call: a tree is mutable,
+     * so callers get their own, and the cache holds only the compact text.
+     */
     static final class Entry {
         final UUID incidentId;
         final long version;
         final String json;
-        private volatile JsonNode tree;
 
         Entry(UUID incidentId, long version, String json) {
             this.incidentId = incidentId;
@@ -29,16 +31,11 @@ record CurrentIncidentsView(UUID organizationId, long version, NavigableMap<Stri
         }
 
         JsonNode tree() {
-            JsonNode t = tree;
-            if (t == null) {
-                try {
-                    t = Json.mapper().readTree(json);
-                } catch (Exception e) {
-                    throw new IllegalStateException("stored current-incident entry " + incidentId + " is not JSON", e);
-                }
-                tree = t;
+            try {
+                return Json.mapper().readTree(json);
+            } catch (Exception e) {
+                throw new IllegalStateException("stored current-incident entry " + incidentId + " is not JSON", e);
             }
-            return t;
         }
 
         CurrentIncident toCurrentIncident(UUID organizationId) {

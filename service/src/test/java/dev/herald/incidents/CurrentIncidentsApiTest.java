@@ -121,6 +121,16 @@ class CurrentIncidentsApiTest {
             assertThatThrownBy(() -> RandomWrites.sql(c,
                     "UPDATE incidents SET location_id = ? WHERE organization_id = ?", UUID.randomUUID(), app.orgId))
                     .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("23503"));
+            // another organization's incident or location: exists, but not this tenant's
+            UUID otherIncident = app.herald.currentIncidents().recompute(otherOrg).keySet().iterator().next();
+            assertThatThrownBy(() -> RandomWrites.sql(c,
+                    "INSERT INTO outages (id, organization_id, incident_id, utility) VALUES (?, ?, ?, 'u')",
+                    UUID.randomUUID(), app.orgId, otherIncident))
+                    .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("23503"));
+            assertThatThrownBy(() -> RandomWrites.sql(c,
+                    "UPDATE incidents SET location_id = (SELECT location_id FROM incidents WHERE id = ?) WHERE organization_id = ?",
+                    otherIncident, app.orgId))
+                    .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("23503"));
         }
         assertThat(version()).isEqualTo(versionBefore);
         assertThat(app.herald.currentIncidents().all(app.orgId).orElseThrow()).hasSize((int) before);

@@ -81,6 +81,29 @@ class CurrentIncidentsTwoInstancesTest {
     }
 
     @Test
+    void theListenerReconnectsAfterItsConnectionIsKilledAndHintsFlowAgain() throws Exception {
+        RandomWrites w;
+        try (Connection c = a.db().dataSource().getConnection()) {
+            w = new RandomWrites(c, RandomWrites.newOrganization(c, "reconnect"), 9, 4);
+        }
+        awaitTrue(() -> b.currentIncidents().listening());
+        served(b, w.org);
+        assertThat(b.currentIncidents().cachedVersion(w.org)).isPositive();
+        try (Connection c = a.db().dataSource().getConnection(); var st = c.createStatement()) {
+            st.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    + "WHERE query = 'LISTEN current_incidents' AND datname = current_database()");
+        }
+        // on reconnect the listener drops the snapshots (hints sent while it was away are lost)
+        awaitTrue(() -> b.currentIncidents().cachedVersion(w.org) == -1 && b.currentIncidents().listening());
+        assertThat(ViewModel.differences(a.currentIncidents().recompute(w.org), served(b, w.org))).isEmpty();
+        long before = b.currentIncidents().cachedVersion(w.org);
+        try (Connection c = a.db().dataSource().getConnection()) {
+            RandomWrites.sql(c, "UPDATE incidents SET title = 'after reconnect' WHERE organization_id = ?", w.org);
+        }
+        awaitTrue(() -> b.currentIncidents().cachedVersion(w.org) > before);
+    }
+
+    @Test
     void concurrentWritersThroughBothInstancesLoseNoUpdate() throws Exception {
         UUID org;
         List<RandomWrites> writers = new ArrayList<>();
