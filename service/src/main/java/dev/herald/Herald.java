@@ -189,6 +189,7 @@ public final class Herald implements AutoCloseable {
     @Override
     public void close() {
         sender.close();
+        templates.close();
         currentIncidents.close();
         graph.close();
         db.close();

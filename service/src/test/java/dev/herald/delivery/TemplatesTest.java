@@ -146,6 +146,25 @@ class TemplatesTest {
     }
 
     @Test
+    void aSaveInOneProcessReachesAnotherProcesssCache() throws Exception {
+        UUID org = newOrg();
+        ContactTarget c = contact(org, Channel.EMAIL);
+        try (dev.herald.Herald other = dev.herald.Herald.open(app.herald.config())) {
+            long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+            while (!other.templates().listening() && System.nanoTime() < deadline) Thread.sleep(10);
+            assertThat(other.templates().listening()).isTrue();
+            assertThat(other.renderer().render(c, "e", sample).emailSubject()).startsWith("[Herald]"); // cached in the other process
+            assertThat(app.call("PUT", path(org, "email_subject"), app.adminKey, Map.of("template", "v2 {{ incident.kind }}")).status()).isEqualTo(200);
+            String seen = other.renderer().render(c, "e", sample).emailSubject();
+            while (!seen.equals("v2 power") && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+                seen = other.renderer().render(c, "e", sample).emailSubject();
+            }
+            assertThat(seen).isEqualTo("v2 power");
+        }
+    }
+
+    @Test
     void templatesAreScopedToTheirOrganization() {
         UUID other = newOrg();
         assertThat(app.get(path(other, "webhook_body"), app.orgKey).status()).isEqualTo(404);
