@@ -16,6 +16,8 @@ import dev.herald.intel.IntelRoutes;
 import dev.herald.records.Dependencies;
 import dev.herald.api.HttpServer;
 import dev.herald.api.Routes;
+import dev.herald.cache.Coordination;
+import dev.herald.cache.SingleFlight;
 import dev.herald.config.HeraldConfig;
 import dev.herald.config.Settings;
 import dev.herald.graph.Graph;
@@ -31,8 +33,11 @@ import dev.herald.delivery.Templates;
 import dev.herald.delivery.Sender;
 import dev.herald.infra.Database;
 import dev.herald.infra.Metrics;
+import dev.herald.limits.DeliveryGate;
 import dev.herald.organizations.OrganizationRoutes;
 import dev.herald.organizations.Organizations;
+import dev.herald.pipeline.Pipeline;
+import dev.herald.pipeline.PipelineRoutes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -53,6 +58,7 @@ public final class Herald implements AutoCloseable {
     private final Database db;
     private final ApiKeys keys;
     private final Organizations organizations;
+    private final Coordination coordination;
     private final Graph graph;
     private final Locations locations;
     private final Incidents incidents;
@@ -66,11 +72,13 @@ public final class Herald implements AutoCloseable {
     private final Contacts contacts;
     private final Templates templates;
     private final MessageRenderer renderer;
+    private Pipeline pipeline;
 
-    private Herald(HeraldConfig config, Metrics metrics, Database db) {
+    private Herald(HeraldConfig config, Metrics metrics, Database db, Coordination coordination) {
         this.config = config;
         this.metrics = metrics;
         this.db = db;
+        this.coordination = coordination;
         this.keys = new ApiKeys(db);
         this.organizations = new Organizations(db);
         this.graph = new Graph(db, config);
@@ -91,8 +99,16 @@ public final class Herald implements AutoCloseable {
     /** Opens the database (embedded or external), migrates it, and wires the features. */
     public static Herald open(HeraldConfig config) {
         Metrics metrics = new Metrics();
-        Database db = Database.open(config, metrics);
-        return new Herald(config, metrics, db);
+        // Redis first: an unreachable redis.url stops the start before anything else is opened.
+        Coordination coordination = Coordination.create(config, metrics);
+        Database db;
+        try {
+            db = Database.open(config, metrics);
+        } catch (RuntimeException e) {
+            coordination.close();
+            throw e;
+        }
+        return new Herald(config, metrics, db, coordination);
     }
 
     /** The routes of every feature, in registration order. */
@@ -101,6 +117,7 @@ public final class Herald implements AutoCloseable {
         r.add(currentIncidents.routes()); // first: /incidents/current must not be taken for /incidents/{id}
         r.add(new OrganizationRoutes(organizations, keys));
         r.add(new GraphRoutes(graph, config));
+        r.add(PipelineRoutes.create(db, config));
         // record routes last: GET /incidents/{id} must not shadow fixed paths such as /incidents/current (first match wins)
         r.add(new LocationRoutes(locations, config));
         r.add(new AssetRoutes(assetTypes, assets, config));
@@ -153,6 +170,24 @@ public final class Herald implements AutoCloseable {
         return Optional.of(k.secret());
     }
 
+    /**
+     * The notification pipeline built on {@code parts} (created once; later calls return the same one). Consumers start
+     * with {@link Pipeline#startConsumers()}.
+     */
+    public synchronized Pipeline pipeline(Pipeline.Parts parts) {
+        if (pipeline == null) pipeline = new Pipeline(config, db, metrics, parts);
+        return pipeline;
+    }
+
+    /** The pipeline on this process's own parts: sender, renderer, delivery gate, current-incidents view, graph, single-flight. */
+    public Pipeline pipeline() {
+        return pipeline(defaultParts());
+    }
+
+    private Pipeline.Parts defaultParts() {
+        return new Pipeline.Parts(sender, renderer, deliveryGate(), currentIncidents, graph, singleFlight());
+    }
+
     public HeraldConfig config() { return config; }
 
     public Metrics metrics() { return metrics; }
@@ -162,6 +197,14 @@ public final class Herald implements AutoCloseable {
     public ApiKeys keys() { return keys; }
 
     public Organizations organizations() { return organizations; }
+
+    /** Rate limits and throttle windows, shared across processes on Redis when redis.url is set. */
+    public DeliveryGate deliveryGate() { return coordination.deliveryGate(); }
+
+    /** Single-flight caches (TTL per kind), shared across processes on Redis when redis.url is set. */
+    public SingleFlight singleFlight() { return coordination.singleFlight(); }
+
+    public Coordination coordination() { return coordination; }
 
     /** The dependency graph: resolution ({@link dev.herald.graph.DependencyResolver}), direct lookups, edge writes. */
     public Graph graph() { return graph; }
@@ -188,10 +231,14 @@ public final class Herald implements AutoCloseable {
 
     @Override
     public void close() {
+        synchronized (this) {
+            if (pipeline != null) pipeline.close(); // consumers stop before the parts they use
+        }
         sender.close();
         templates.close();
         currentIncidents.close();
         graph.close();
         db.close();
+        coordination.close();
     }
 }
