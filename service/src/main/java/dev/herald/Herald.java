@@ -235,6 +235,7 @@ public final class Herald implements AutoCloseable {
             if (pipeline != null) pipeline.close(); // consumers stop before the parts they use
         }
         sender.close();
+        templates.close();
         currentIncidents.close();
         graph.close();
         db.close();

@@ -41,6 +41,7 @@ final class TemplateEngines {
                 .loader(new StringLoader())
                 .cacheActive(false)
                 .strictVariables(false)
+                .newLineTrimming(false) // a text template's line breaks are its layout
                 .maxRenderedSize(maxRenderedChars)
                 .extension(new JsonExtension())
                 .registerExtensionCustomizer(new DisallowExtensionCustomizerBuilder()

@@ -28,10 +28,10 @@ import org.slf4j.LoggerFactory;
  * Templates: the shipped defaults and each organization's overrides (table {@code templates}). An override is
  * validated before it is saved — it must compile and render on a sample context, and {@code webhook_body} must render
  * valid JSON — so a broken template is refused instead of breaking deliveries. Compiled templates are cached per
- * organization (TTL {@code cache.ttl.reference}, bounded), invalidated in this process when saved; other processes see
- * the change within the TTL. Thread-safe.
+ * organization (TTL {@code cache.ttl.reference}, bounded) and invalidated on save in every process: the save announces
+ * itself with NOTIFY and each process LISTENs (the TTL is the backstop while the feed is down). Thread-safe; close it.
  */
-public final class Templates {
+public final class Templates implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Templates.class);
     static final String LOAD_ORG = "SELECT name, body FROM templates WHERE organization_id = ?";
     static final String FIND = "SELECT body, updated_at FROM templates WHERE organization_id = ? AND name = ?";
@@ -40,6 +40,8 @@ public final class Templates {
             ON CONFLICT (organization_id, name) DO UPDATE SET body = excluded.body, updated_at = now()
             RETURNING updated_at""";
     static final String DELETE = "DELETE FROM templates WHERE organization_id = ? AND name = ?";
+    /** Announces a change to every process (delivered when the transaction commits). */
+    static final String NOTIFY = "SELECT pg_notify('" + TemplateChangeListener.CHANNEL + "', ?)";
 
     /** A template as the API shows it; {@code updatedAt} is null for a default. */
     public record Stored(String name, String template, boolean isDefault, OffsetDateTime updatedAt) {}
@@ -51,6 +53,7 @@ public final class Templates {
     private final Map<TemplateName, PebbleTemplate> defaults = new EnumMap<>(TemplateName.class);
     private final Map<String, Object> sampleContext;
     private final LoadingCache<UUID, Map<TemplateName, PebbleTemplate>> byOrg;
+    private final TemplateChangeListener listener;
 
     public Templates(Database db, HeraldConfig config) {
         this.db = db;
@@ -66,6 +69,16 @@ public final class Templates {
                 .expireAfterWrite(config.get(Settings.CACHE_TTL_REFERENCE))
                 .maximumSize(config.get(Settings.CACHE_MAX_ENTRIES))
                 .build(this::load);
+        this.listener = new TemplateChangeListener(db, config.get(Settings.CURRENT_LISTEN_RECONNECT_DELAY),
+                byOrg::invalidate, byOrg::invalidateAll).start();
+    }
+
+    /** True while changes made by other processes reach this one at once. */
+    boolean listening() { return listener.listening(); }
+
+    @Override
+    public void close() {
+        listener.close();
     }
 
     /** The compiled template {@code name} of an organization: its override, else the default. */
@@ -106,10 +119,13 @@ public final class Templates {
                 ps.setObject(1, organizationId);
                 ps.setString(2, name.wire());
                 ps.setString(3, source);
+                OffsetDateTime updated;
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
-                    return rs.getObject(1, OffsetDateTime.class);
+                    updated = rs.getObject(1, OffsetDateTime.class);
                 }
+                notifyChange(c, organizationId);
+                return updated;
             }
         });
         byOrg.invalidate(organizationId);
@@ -125,7 +141,9 @@ public final class Templates {
             try (PreparedStatement ps = c.prepareStatement(DELETE)) {
                 ps.setObject(1, organizationId);
                 ps.setString(2, name.wire());
-                return ps.executeUpdate() == 1;
+                boolean gone = ps.executeUpdate() == 1;
+                notifyChange(c, organizationId);
+                return gone;
             }
         });
         byOrg.invalidate(organizationId);
@@ -178,6 +196,13 @@ public final class Templates {
             }
         });
         return compiled;
+    }
+
+    private static void notifyChange(java.sql.Connection c, UUID organizationId) throws java.sql.SQLException {
+        try (PreparedStatement ps = c.prepareStatement(NOTIFY)) {
+            ps.setString(1, organizationId.toString());
+            ps.execute();
+        }
     }
 
     static Map<String, Object> toMap(JsonNode node) {
