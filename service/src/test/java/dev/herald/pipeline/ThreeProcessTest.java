@@ -1,0 +1,160 @@
+package dev.herald.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.herald.Herald;
+import dev.herald.config.HeraldConfig;
+import dev.herald.testing.TestPostgres;
+import dev.herald.testing.TestRedis;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Three Herald processes (separate JVMs, each serving its metrics and running consumers) share one PostgreSQL and one
+ * Redis and work a burst of 3,000 work units for one organization: each is delivered exactly once (by webhook-id),
+ * each context fingerprint is assembled once across all processes, and the per-contact rate limit holds across them.
+ */
+class ThreeProcessTest {
+    private static final int CONTACTS = 60, INCIDENTS = 50; // 3,000 work units
+    private static final int RATE = 20, BURST = 5;           // per contact, per 10 s: at most 25 in any 10 s window
+    private static final long PERIOD_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+    /** A webhook receiver that answers 200 and notes each arrival per contact path and per webhook-id. */
+    private static final class Arrivals implements AutoCloseable {
+        final Map<String, List<Long>> byPath = new ConcurrentHashMap<>();
+        final Map<String, AtomicInteger> byId = new ConcurrentHashMap<>();
+        final HttpServer server;
+
+        Arrivals() throws Exception {
+            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 500);
+            server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+            server.createContext("/", ex -> {
+                long now = System.nanoTime();
+                ex.getRequestBody().readAllBytes();
+                byPath.computeIfAbsent(ex.getRequestURI().getPath(), k -> new CopyOnWriteArrayList<>()).add(now);
+                byId.computeIfAbsent(String.valueOf(ex.getRequestHeaders().getFirst("webhook-id")), k -> new AtomicInteger()).incrementAndGet();
+                ex.sendResponseHeaders(200, -1);
+                ex.close();
+            });
+            server.start();
+        }
+
+        String url(String path) { return "http://127.0.0.1:" + server.getAddress().getPort() + path; }
+
+        int total() { return byId.values().stream().mapToInt(AtomicInteger::get).sum(); }
+
+        /** The most arrivals for one contact within any window of {@code windowNanos}. */
+        int worstWindow(long windowNanos) {
+            int worst = 0;
+            for (List<Long> times : byPath.values()) {
+                List<Long> t = new ArrayList<>(times);
+                t.sort(null);
+                for (int i = 0, j = 0; i < t.size(); i++) {
+                    while (j < t.size() && t.get(j) - t.get(i) < windowNanos) j++;
+                    worst = Math.max(worst, j - i);
+                }
+            }
+            return worst;
+        }
+
+        @Override public void close() { server.stop(0); }
+    }
+
+    @Test
+    void threeProcessesDeliverABurstExactlyOnceAssembleEachContextOnceAndHoldTheRateLimit() throws Exception {
+        String db = TestPostgres.newDatabaseUrl();
+        try (TestRedis redis = TestRedis.start(); Arrivals receiver = new Arrivals();
+             Herald setup = Herald.open(HeraldConfig.defaults(Map.of("database.url", db, "redis.url", redis.url(),
+                     "data.dir", Files.createTempDirectory("herald-3p").toString())))) {
+            var org = setup.organizations().create("Burst Org", null, false, null).id();
+            Fixtures f = new Fixtures(setup.db(), org);
+            for (int c = 0; c < CONTACTS; c++) f.contact(receiver.url("/c" + c), "{}");
+
+            List<Process> processes = new ArrayList<>();
+            List<Integer> ports = new CopyOnWriteArrayList<>();
+            try {
+                for (int p = 0; p < 3; p++) processes.add(startHerald(db, redis.url(), ports));
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+                while (ports.size() < 3) {
+                    assertThat(System.nanoTime()).as("three processes start").isLessThan(deadline);
+                    for (Process p : processes) assertThat(p.isAlive()).as("process running").isTrue();
+                    Thread.sleep(50);
+                }
+                f.incidents(INCIDENTS); // the burst: every incident fans out to every contact
+                long units = f.count("SELECT count(*) FROM work_units WHERE organization_id = ?", org)
+                        + f.count("SELECT count(*) FROM work_units_done WHERE organization_id = ?", org);
+                assertThat(units).isEqualTo(CONTACTS * INCIDENTS);
+
+                deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
+                while (f.count("SELECT count(*) FROM deliveries WHERE organization_id = ? AND status = 'sent'", org) < units) {
+                    assertThat(System.nanoTime()).as("the burst is delivered").isLessThan(deadline);
+                    for (Process p : processes) assertThat(p.isAlive()).as("process running").isTrue();
+                    Thread.sleep(200);
+                }
+                Thread.sleep(500); // let the last answers land
+                assertThat(receiver.byId).hasSize((int) units);
+                assertThat(receiver.byId.values()).allMatch(n -> n.get() == 1);
+                assertThat(receiver.total()).isEqualTo(units);
+                assertThat(f.count("SELECT count(*) FROM deliveries WHERE organization_id = ?", org)).isEqualTo(units);
+
+                long fingerprints = f.count("SELECT count(DISTINCT fingerprint) FROM (SELECT fingerprint FROM work_units WHERE organization_id = ?"
+                        + " UNION ALL SELECT fingerprint FROM work_units_done WHERE organization_id = ?) w", org, org);
+                double assembled = 0;
+                HttpClient http = HttpClient.newHttpClient();
+                for (int port : ports) {
+                    String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+                            HttpResponse.BodyHandlers.ofString()).body();
+                    Matcher m = Pattern.compile("(?m)^herald_context_assemblies_total(?:\\{[^}]*})? ([0-9.eE+]+)$").matcher(metrics);
+                    assertThat(m.find()).as("process on port %d reports context assemblies", port).isTrue();
+                    assembled += Double.parseDouble(m.group(1));
+                }
+                assertThat(fingerprints).isBetween(1L, (long) INCIDENTS);
+                assertThat(assembled).as("each context fingerprint assembled once across the three processes").isEqualTo((double) fingerprints);
+
+                int worst = receiver.worstWindow(PERIOD_NANOS);
+                System.out.printf("three processes: %d work units, %d fingerprints assembled %.0f times, worst 10 s window %d of %d%n",
+                        units, fingerprints, assembled, worst, RATE + BURST);
+                assertThat(worst).as("per contact, any 10 s").isLessThanOrEqualTo(RATE + BURST);
+            } finally {
+                for (Process p : processes) p.destroy();
+                for (Process p : processes) if (!p.waitFor(20, TimeUnit.SECONDS)) p.destroyForcibly();
+            }
+        }
+    }
+
+    private static Process startHerald(String db, String redisUrl, List<Integer> ports) throws Exception {
+        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
+                "-cp", System.getProperty("java.class.path"), "dev.herald.cli.Main", "serve", "--port", "0", "--consumers", "4",
+                "--database-url", db, "--redis-url", redisUrl, "--data-dir", Files.createTempDirectory("herald-3p-proc").toString(),
+                "--set", "delivery.allow-private-targets=true", "--set", "http.log-requests=false",
+                "--set", "limits.rate=" + RATE, "--set", "limits.period=10s", "--set", "limits.burst=" + BURST,
+                "--set", "work.poll-interval=200ms", "--set", "work.batch-size=8");
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream()));
+        Pattern listening = Pattern.compile("Herald listening on http://[^:]+:(\\d+)");
+        Thread.ofVirtual().start(() -> out.lines().forEach(l -> {
+            Matcher m = listening.matcher(l);
+            if (m.find()) ports.add(Integer.parseInt(m.group(1)));
+        }));
+        return p;
+    }
+}
