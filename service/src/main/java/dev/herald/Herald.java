@@ -68,7 +68,7 @@ public final class Herald implements AutoCloseable {
     private final Assets assets;
     private final IntelRequests intelRequests;
     private final CurrentIncidents currentIncidents;
-    private final Sender sender;
+    private final ChannelSender sender;
     private final Contacts contacts;
     private final Templates templates;
     private final MessageRenderer renderer;
@@ -234,6 +234,7 @@ public final class Herald implements AutoCloseable {
         synchronized (this) {
             if (pipeline != null) pipeline.close();
         }
+        sender.close();
         currentIncidents.close();
         graph.close();
         db.close();
