@@ -232,7 +232,7 @@ public final class Herald implements AutoCloseable {
     @Override
     public void close() {
         synchronized (this) {
-            if (pipeline != null) pipeline.close();
+            if (pipeline != null) pipeline.close(); // consumers stop before the parts they use
         }
         sender.close();
         currentIncidents.close();
