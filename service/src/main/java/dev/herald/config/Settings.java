@@ -153,7 +153,7 @@ public final class Settings {
     public static final Setting<Duration> WORK_PRUNE_INTERVAL = Setting.duration("work.prune-interval", "30s", ms(100), h(24),
             "How often each process moves finished work and drops old history.");
     public static final Setting<Integer> WORK_PRUNE_BATCH = Setting.integer("work.prune-batch", 5000, 1, 1_000_000,
-            "Most rows moved or dropped per prune statement.");
+            "Most rows moved, dropped or reclaimed per maintenance statement (prune of finished work, reclaim of expired leases).");
     public static final Setting<Duration> WORK_HISTORY_RETENTION = Setting.duration("work.history-retention", "7d", Duration.ofMinutes(1), Duration.ofDays(3650),
             "How long finished work is kept in work_units_done.");
 

@@ -140,7 +140,7 @@ public final class ConsumerPool implements AutoCloseable {
         while (running) {
             try {
                 Thread.sleep(tuning.reclaimInterval().toMillis());
-                int reclaimed = queue.reclaimExpired(10_000);
+                int reclaimed = queue.reclaimExpired(tuning.pruneBatch());
                 if (reclaimed > 0) log.info("reclaimed {} work units whose lease expired", reclaimed);
                 if (nanos.getAsLong() >= nextPrune) {
                     nextPrune = nanos.getAsLong() + tuning.pruneInterval().toNanos();
