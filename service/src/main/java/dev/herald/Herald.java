@@ -1,12 +1,39 @@
 package dev.herald;
 
 import dev.herald.api.ApiKeys;
+import dev.herald.assets.AssetRoutes;
+import dev.herald.assets.AssetTypes;
+import dev.herald.assets.Assets;
+import dev.herald.incidents.IncidentRoutes;
+import dev.herald.incidents.Incidents;
+import dev.herald.incidents.InternetOutages;
+import dev.herald.incidents.LocationRoutes;
+import dev.herald.incidents.Locations;
+import dev.herald.incidents.OutageRoutes;
+import dev.herald.incidents.Outages;
+import dev.herald.intel.IntelRequests;
+import dev.herald.intel.IntelRoutes;
+import dev.herald.records.Dependencies;
 import dev.herald.api.HttpServer;
 import dev.herald.api.Routes;
+import dev.herald.cache.Coordination;
+import dev.herald.cache.SingleFlight;
 import dev.herald.config.HeraldConfig;
 import dev.herald.config.Settings;
+import dev.herald.graph.Graph;
+import dev.herald.graph.GraphRoutes;
+import dev.herald.incidents.CurrentIncidents;
+import dev.herald.delivery.ChannelSender;
+import dev.herald.delivery.ContactRoutes;
+import dev.herald.delivery.Contacts;
+import dev.herald.delivery.MessageRenderer;
+import dev.herald.delivery.PebbleMessageRenderer;
+import dev.herald.delivery.TemplateRoutes;
+import dev.herald.delivery.Templates;
+import dev.herald.delivery.Sender;
 import dev.herald.infra.Database;
 import dev.herald.infra.Metrics;
+import dev.herald.limits.DeliveryGate;
 import dev.herald.organizations.OrganizationRoutes;
 import dev.herald.organizations.Organizations;
 import java.io.IOException;
@@ -29,26 +56,73 @@ public final class Herald implements AutoCloseable {
     private final Database db;
     private final ApiKeys keys;
     private final Organizations organizations;
+    private final Coordination coordination;
+    private final Graph graph;
+    private final Locations locations;
+    private final Incidents incidents;
+    private final Outages outages;
+    private final InternetOutages internetOutages;
+    private final AssetTypes assetTypes;
+    private final Assets assets;
+    private final IntelRequests intelRequests;
+    private final CurrentIncidents currentIncidents;
+    private final Sender sender;
+    private final Contacts contacts;
+    private final Templates templates;
+    private final MessageRenderer renderer;
 
-    private Herald(HeraldConfig config, Metrics metrics, Database db) {
+    private Herald(HeraldConfig config, Metrics metrics, Database db, Coordination coordination) {
         this.config = config;
         this.metrics = metrics;
         this.db = db;
+        this.coordination = coordination;
         this.keys = new ApiKeys(db);
         this.organizations = new Organizations(db);
+        this.graph = new Graph(db, config);
+        this.locations = new Locations(db);
+        this.incidents = new Incidents(db);
+        this.outages = new Outages(db);
+        this.internetOutages = new InternetOutages(db);
+        this.assetTypes = new AssetTypes(db);
+        this.assets = new Assets(db);
+        this.intelRequests = new IntelRequests(db);
+        this.currentIncidents = CurrentIncidents.start(db, config);
+        this.sender = ChannelSender.fromConfig(config, metrics);
+        this.contacts = new Contacts(db);
+        this.templates = new Templates(db, config);
+        this.renderer = new PebbleMessageRenderer(templates);
     }
 
     /** Opens the database (embedded or external), migrates it, and wires the features. */
     public static Herald open(HeraldConfig config) {
         Metrics metrics = new Metrics();
-        Database db = Database.open(config, metrics);
-        return new Herald(config, metrics, db);
+        // Redis first: an unreachable redis.url stops the start before anything else is opened.
+        Coordination coordination = Coordination.create(config, metrics);
+        Database db;
+        try {
+            db = Database.open(config, metrics);
+        } catch (RuntimeException e) {
+            coordination.close();
+            throw e;
+        }
+        return new Herald(config, metrics, db, coordination);
     }
 
     /** The routes of every feature, in registration order. */
     public List<Routes> routes() {
         List<Routes> r = new ArrayList<>();
+        r.add(currentIncidents.routes()); // first: /incidents/current must not be taken for /incidents/{id}
         r.add(new OrganizationRoutes(organizations, keys));
+        r.add(new GraphRoutes(graph, config));
+        // record routes last: GET /incidents/{id} must not shadow fixed paths such as /incidents/current (first match wins)
+        r.add(new LocationRoutes(locations, config));
+        r.add(new AssetRoutes(assetTypes, assets, config));
+        r.add(new OutageRoutes(outages, internetOutages));
+        Dependencies dependencies = new Dependencies(graph, organizations, config);
+        r.add(new IntelRoutes(intelRequests, dependencies, config));
+        r.add(new IncidentRoutes(incidents, dependencies, config));
+        r.add(new ContactRoutes(contacts, organizations, config));
+        r.add(new TemplateRoutes(templates, organizations));
         return r;
     }
 
@@ -102,8 +176,42 @@ public final class Herald implements AutoCloseable {
 
     public Organizations organizations() { return organizations; }
 
+    /** Rate limits and throttle windows, shared across processes on Redis when redis.url is set. */
+    public DeliveryGate deliveryGate() { return coordination.deliveryGate(); }
+
+    /** Single-flight caches (TTL per kind), shared across processes on Redis when redis.url is set. */
+    public SingleFlight singleFlight() { return coordination.singleFlight(); }
+
+    public Coordination coordination() { return coordination; }
+
+    /** The dependency graph: resolution ({@link dev.herald.graph.DependencyResolver}), direct lookups, edge writes. */
+    public Graph graph() { return graph; }
+    public Locations locations() { return locations; }
+
+    public Incidents incidents() { return incidents; }
+
+    public Assets assets() { return assets; }
+
+    public IntelRequests intelRequests() { return intelRequests; }
+
+    /** The current-incidents view (also the {@link dev.herald.incidents.CurrentIncidentLookup} of the pipeline). */
+    public CurrentIncidents currentIncidents() { return currentIncidents; }
+    /** Sends a rendered notification through the contact's channel (webhook or email). */
+    public Sender sender() { return sender; }
+
+    /** Contacts: the API's view, and targets with secrets for senders. */
+    public Contacts contacts() { return contacts; }
+
+    /** Renders notifications with the organization's templates (or the defaults). */
+    public MessageRenderer renderer() { return renderer; }
+
+    public Templates templates() { return templates; }
+
     @Override
     public void close() {
+        currentIncidents.close();
+        graph.close();
         db.close();
+        coordination.close();
     }
 }

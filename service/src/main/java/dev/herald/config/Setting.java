@@ -107,6 +107,17 @@ public final class Setting<T> {
         });
     }
 
+    /** One of a fixed list of words (compared case-insensitively, returned in lower case). */
+    public static Setting<String> choice(String key, String def, java.util.List<String> choices, String description) {
+        return new Setting<>(key, def, description, raw -> {
+            String v = raw.toLowerCase(Locale.ROOT);
+            if (!choices.contains(v)) {
+                throw new IllegalArgumentException("'" + raw + "' is not one of " + String.join(", ", choices));
+            }
+            return v;
+        });
+    }
+
     /** A string that may be absent; empty means absent. An optional validator rejects bad present values. */
     public static Setting<Optional<String>> optional(String key, String description, Function<String, String> validator) {
         return new Setting<>(key, null, description, raw -> raw.isEmpty() ? Optional.empty() : Optional.of(validator.apply(raw)));

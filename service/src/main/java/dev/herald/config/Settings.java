@@ -101,6 +101,14 @@ public final class Settings {
     public static final Setting<Integer> GRAPH_MAX_DISTANCE_CAP = Setting.integer("graph.max-distance-cap", 100, 1, 100_000,
             "Largest max_distance a call may ask for (422 above).");
 
+    // ---- graph snapshots (in-memory resolution) -------------------------------------------------------------------
+    public static final Setting<Boolean> GRAPH_SNAPSHOTS = Setting.bool("graph.snapshots", true,
+            "Resolve from an in-memory snapshot of each organization's edges when it is current (version checked per call); false = always SQL.");
+    public static final Setting<Integer> GRAPH_SNAPSHOT_MAX_EDGES = Setting.integer("graph.snapshot-max-edges", 5_000_000, 1, 500_000_000,
+            "Most live edges held in snapshots across organizations; an organization with more is always resolved in SQL.");
+    public static final Setting<Duration> GRAPH_SNAPSHOT_IDLE = Setting.duration("graph.snapshot-idle", "30m", s(1), Duration.ofDays(7),
+            "A snapshot unused this long is dropped (reloaded on the next use).");
+
     // ---- caches: TTL per data kind -------------------------------------------------------------------------------
     public static final Setting<Duration> CACHE_TTL_REFERENCE = Setting.duration("cache.ttl.reference", "6h", s(1), Duration.ofDays(7),
             "TTL of reference data (organizations, asset types, templates); invalidated on change.");
@@ -113,6 +121,75 @@ public final class Settings {
     public static final Setting<Integer> CACHE_MAX_ENTRIES = Setting.integer("cache.max-entries", 100_000, 100, 10_000_000,
             "Bound on entries of each in-process cache.");
 
+    // ---- current-incidents view -----------------------------------------------------------------------------------
+    public static final Setting<Duration> CURRENT_LISTEN_RECONNECT_DELAY = Setting.duration("current.listen-reconnect-delay", "1s", ms(10), s(300),
+            "Wait before reconnecting the LISTEN connection that hints current-incidents changes (reads stay correct meanwhile: each checks the version).");
+    public static final Setting<Duration> CURRENT_REBUILD_TIMEOUT = Setting.duration("current.rebuild-timeout", "10m", s(1), Duration.ofHours(2),
+            "statement_timeout of ./herald rebuild-view per organization.");
+
+    // ---- delivery: webhooks, email, templates --------------------------------------------------------------------
+    public static final Setting<Boolean> DELIVERY_ALLOW_PRIVATE_TARGETS = Setting.bool("delivery.allow-private-targets", false,
+            "Accept webhook and token URLs on loopback, private (RFC 1918 / ULA) and link-local addresses; tests and the demo set it true.");
+    public static final Setting<Duration> DELIVERY_WEBHOOK_CONNECT_TIMEOUT = Setting.duration("delivery.webhook.connect-timeout", "2s", ms(50), s(60),
+            "How long a webhook send (or an OAuth2 token request) waits to connect.");
+    public static final Setting<Duration> DELIVERY_WEBHOOK_REQUEST_TIMEOUT = Setting.duration("delivery.webhook.request-timeout", "5s", ms(50), Duration.ofMinutes(5),
+            "How long a webhook send waits for the receiver's answer after sending; a receiver that hangs is cut off and retried.");
+    public static final Setting<Integer> DELIVERY_WEBHOOK_MAX_BODY_BYTES = Setting.integer("delivery.webhook.max-body-bytes", 262_144, 256, 10_000_000,
+            "Largest rendered webhook body; a larger one fails without being sent.");
+    public static final Setting<Duration> DELIVERY_RETRY_AFTER_MAX = Setting.duration("delivery.retry-after-max", "1h", s(1), Duration.ofDays(1),
+            "Cap on a receiver's Retry-After (429/503): a longer wait is shortened to this.");
+    public static final Setting<Duration> DELIVERY_OAUTH_REFRESH_MARGIN = Setting.duration("delivery.oauth.refresh-margin", "30s", s(0), h(1),
+            "An OAuth2 access token is fetched anew this long before it expires.");
+    public static final Setting<Duration> DELIVERY_OAUTH_DEFAULT_LIFETIME = Setting.duration("delivery.oauth.default-lifetime", "5m", s(1), Duration.ofDays(1),
+            "Lifetime assumed for an OAuth2 token whose response gives no expires_in.");
+    public static final Setting<String> SMTP_HOST = Setting.string("delivery.smtp.host", "localhost",
+            "SMTP server that sends email notifications.");
+    public static final Setting<Integer> SMTP_PORT = Setting.integer("delivery.smtp.port", 25, 1, 65535,
+            "SMTP server port (25 or 587 with STARTTLS; 465 needs delivery.smtp.ssl).");
+    public static final Setting<Optional<String>> SMTP_USER = Setting.optional("delivery.smtp.user",
+            "SMTP user; absent = no authentication.", v -> v);
+    public static final Setting<Optional<String>> SMTP_PASSWORD = Setting.optional("delivery.smtp.password",
+            "SMTP password; never logged.", v -> v);
+    public static final Setting<String> SMTP_FROM = Setting.string("delivery.smtp.from", "Herald <herald@localhost>",
+            "From address of email notifications.");
+    public static final Setting<Boolean> SMTP_STARTTLS = Setting.bool("delivery.smtp.starttls", true,
+            "Upgrade to TLS with STARTTLS when the server offers it.");
+    public static final Setting<Boolean> SMTP_STARTTLS_REQUIRED = Setting.bool("delivery.smtp.starttls-required", false,
+            "Refuse to send when the server does not offer STARTTLS.");
+    public static final Setting<Boolean> SMTP_SSL = Setting.bool("delivery.smtp.ssl", false,
+            "Connect with TLS from the start (SMTPS, usually port 465).");
+    public static final Setting<Duration> SMTP_CONNECT_TIMEOUT = Setting.duration("delivery.smtp.connect-timeout", "5s", ms(50), s(120),
+            "How long an email send waits to connect to the SMTP server.");
+    public static final Setting<Duration> SMTP_TIMEOUT = Setting.duration("delivery.smtp.timeout", "10s", ms(50), Duration.ofMinutes(5),
+            "How long an email send waits for each SMTP reply or write.");
+    public static final Setting<Integer> TEMPLATE_MAX_CHARS = Setting.integer("delivery.template.max-chars", 65_536, 64, 1_000_000,
+            "Largest template an organization may save (422 above).");
+    public static final Setting<Integer> TEMPLATE_MAX_RENDERED_CHARS = Setting.integer("delivery.template.max-rendered-chars", 1_000_000, 1024, 100_000_000,
+            "Largest output one template may render; a template rendering more fails (422 when saved).");
+    // ---- limits: GCRA rate limit per key, per-contact throttle windows -------------------------------------------
+    public static final Setting<Integer> LIMITS_RATE = Setting.integer("limits.rate", 100, 1, 100_000_000,
+            "Rate limit: deliveries allowed per limits.period per key, steady state (GCRA).");
+    public static final Setting<Duration> LIMITS_PERIOD = Setting.duration("limits.period", "1s", ms(1), Duration.ofDays(1),
+            "Rate limit: the period limits.rate is counted over.");
+    public static final Setting<Integer> LIMITS_BURST = Setting.integer("limits.burst", 50, 1, 100_000_000,
+            "Rate limit: deliveries allowed back to back after an idle spell; any window of one period admits at most rate + burst.");
+    public static final Setting<String> LIMITS_SCOPE = Setting.choice("limits.scope", "contact", List.of("contact", "organization", "channel"),
+            "What one rate limit counts: contact (default), organization, or channel (per organization and channel).");
+    public static final Setting<Integer> LIMITS_MAX_KEYS = Setting.integer("limits.max-keys", 1_000_000, 1000, 100_000_000,
+            "Bound on keys held by the in-process limiter and throttle windows (idle keys expire once they are full again).");
+
+    // ---- coordination across processes (Redis) ---------------------------------------------------------------------
+    public static final Setting<Duration> REDIS_TIMEOUT = Setting.duration("redis.timeout", "500ms", ms(10), s(60),
+            "Timeout of one Redis command; past it the call falls back to in-process limits and caches.");
+    public static final Setting<Duration> REDIS_CONNECT_TIMEOUT = Setting.duration("redis.connect-timeout", "3s", ms(50), s(60),
+            "How long the first connection to redis.url may take at start before Herald refuses to start.");
+    public static final Setting<Duration> REDIS_RETRY_AFTER = Setting.duration("redis.retry-after", "1s", ms(10), Duration.ofMinutes(10),
+            "After a Redis failure, how long calls stay in process before Redis is tried again.");
+    public static final Setting<Duration> CACHE_LEASE = Setting.duration("cache.lease", "30s", ms(50), Duration.ofHours(1),
+            "Single-flight lease on Redis: how long one process owns building a missing value before others may take over.");
+    public static final Setting<Duration> CACHE_WAIT = Setting.duration("cache.wait", "60s", ms(50), Duration.ofHours(1),
+            "Single-flight on Redis: longest a caller waits for another process's build before building itself.");
+
     /** Every setting, in the order {@code ./herald config} prints them. */
     public static final List<Setting<?>> ALL = List.of(
             DATA_DIR, DATABASE_URL, DATABASE_USER, DATABASE_PASSWORD, REDIS_URL, EMBEDDED_PORT, EMBEDDED_START_TIMEOUT,
@@ -121,10 +198,18 @@ public final class Settings {
             HTTP_HOST, HTTP_PORT, HTTP_MAX_BODY_BYTES, HTTP_SHUTDOWN_GRACE, METRICS_OPEN_ON_LOOPBACK, HTTP_LOG_REQUESTS,
             API_LIST_DEFAULT_LIMIT, API_LIST_MAX_LIMIT, API_CURRENT_MAX_LIMIT, API_BULK_MAX_IDS,
             GRAPH_DEFAULT_MAX_DISTANCE, GRAPH_MAX_DISTANCE_CAP,
-            CACHE_TTL_REFERENCE, CACHE_TTL_CURRENT, CACHE_TTL_CONTEXT, CACHE_TTL_METRICS, CACHE_MAX_ENTRIES);
+            GRAPH_SNAPSHOTS, GRAPH_SNAPSHOT_MAX_EDGES, GRAPH_SNAPSHOT_IDLE,
+            CACHE_TTL_REFERENCE, CACHE_TTL_CURRENT, CACHE_TTL_CONTEXT, CACHE_TTL_METRICS, CACHE_MAX_ENTRIES,
+            CURRENT_LISTEN_RECONNECT_DELAY, CURRENT_REBUILD_TIMEOUT,
+            DELIVERY_ALLOW_PRIVATE_TARGETS, DELIVERY_WEBHOOK_CONNECT_TIMEOUT, DELIVERY_WEBHOOK_REQUEST_TIMEOUT,
+            DELIVERY_WEBHOOK_MAX_BODY_BYTES, DELIVERY_RETRY_AFTER_MAX, DELIVERY_OAUTH_REFRESH_MARGIN, DELIVERY_OAUTH_DEFAULT_LIFETIME,
+            SMTP_HOST, SMTP_PORT, SMTP_USER, SMTP_PASSWORD, SMTP_FROM, SMTP_STARTTLS, SMTP_STARTTLS_REQUIRED, SMTP_SSL,
+            SMTP_CONNECT_TIMEOUT, SMTP_TIMEOUT, TEMPLATE_MAX_CHARS, TEMPLATE_MAX_RENDERED_CHARS,
+            LIMITS_RATE, LIMITS_PERIOD, LIMITS_BURST, LIMITS_SCOPE, LIMITS_MAX_KEYS,
+            REDIS_TIMEOUT, REDIS_CONNECT_TIMEOUT, REDIS_RETRY_AFTER, CACHE_LEASE, CACHE_WAIT);
 
     /** Settings whose values are secrets: printed as {@code ***}. */
-    public static final List<Setting<?>> SECRET = List.of(DATABASE_PASSWORD);
+    public static final List<Setting<?>> SECRET = List.of(DATABASE_PASSWORD, SMTP_PASSWORD);
 
     static Map<String, Setting<?>> byKey() {
         Map<String, Setting<?>> m = new LinkedHashMap<>();

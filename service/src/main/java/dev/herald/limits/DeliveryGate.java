@@ -16,6 +16,15 @@ public interface DeliveryGate {
      */
     GateDecision check(UUID organizationId, UUID contactId, Channel channel, String groupKey, JsonNode contactThrottle);
 
+    /**
+     * Like {@link #check(UUID, UUID, Channel, String, JsonNode)}, naming the occurrence (e.g. the work unit id) so that a
+     * retry of an occurrence already counted in a throttle window is not counted (or skipped) again. Prefer this one.
+     */
+    default GateDecision check(UUID organizationId, UUID contactId, Channel channel, String groupKey, JsonNode contactThrottle,
+                               String occurrenceId) {
+        return check(organizationId, contactId, channel, groupKey, contactThrottle);
+    }
+
     /** Lets everything through (until rate limits are configured). */
     DeliveryGate OPEN = (org, contact, channel, group, throttle) -> GateDecision.ALLOW;
 }

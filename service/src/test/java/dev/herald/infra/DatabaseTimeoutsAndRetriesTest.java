@@ -23,7 +23,7 @@ class DatabaseTimeoutsAndRetriesTest {
     static void open() throws Exception {
         HeraldConfig config = TestPostgres.freshConfig(Map.of(
                 "db.statement-timeout", "300ms", "db.lock-timeout", "150ms",
-                "db.retry-deadline", "3s", "db.retry-max-attempts", "3", "db.retry-base-delay", "10ms", "db.retry-max-delay", "50ms"));
+                "db.retry-deadline", "8s", "db.retry-max-attempts", "8", "db.retry-base-delay", "10ms", "db.retry-max-delay", "50ms"));
         db = Database.open(config, new Metrics());
         db.write("test.setup", c -> c.createStatement().execute("CREATE TABLE t (id int PRIMARY KEY, v int); INSERT INTO t VALUES (1, 0)"));
     }
@@ -52,12 +52,12 @@ class DatabaseTimeoutsAndRetriesTest {
                 }
             })).isInstanceOfSatisfying(DatabaseException.class, e -> {
                 assertThat(e.kind()).isEqualTo(DatabaseException.Kind.TIMEOUT);
-                assertThat(e.attempts()).isEqualTo(3);
-                assertThat(e.getMessage()).contains("test.blocked-read failed after 3 attempts");
+                assertThat(e.attempts()).isEqualTo(8);
+                assertThat(e.getMessage()).contains("test.blocked-read failed after 8 attempts");
             });
             holder.rollback();
         }
-        assertThat(attempts).hasValue(3);
+        assertThat(attempts).hasValue(8);
     }
 
     @Test
@@ -126,8 +126,9 @@ class DatabaseTimeoutsAndRetriesTest {
         AtomicInteger attempts = new AtomicInteger();
         String result = db.read("test.terminated-read", c -> {
             if (attempts.incrementAndGet() == 1) {
+                c.createStatement().execute("SET statement_timeout = '20s'"); // only termination can end this attempt
                 terminateSoon(pid(c));
-                c.createStatement().execute("SELECT pg_sleep(2)");
+                c.createStatement().execute("SELECT pg_sleep(10)");
             }
             return "second try";
         });
@@ -140,9 +141,10 @@ class DatabaseTimeoutsAndRetriesTest {
         AtomicInteger attempts = new AtomicInteger();
         assertThatThrownBy(() -> db.write("test.terminated-write", c -> {
             attempts.incrementAndGet();
+            c.createStatement().execute("SET LOCAL statement_timeout = '20s'"); // only termination can end this attempt
             terminateSoon(pid(c));
             c.createStatement().execute("UPDATE t SET v = v + 100 WHERE id = 1");
-            c.createStatement().execute("SELECT pg_sleep(2)");
+            c.createStatement().execute("SELECT pg_sleep(10)");
             return null;
         })).isInstanceOfSatisfying(DatabaseException.class, e -> assertThat(e.kind()).isEqualTo(DatabaseException.Kind.UNAVAILABLE));
         assertThat(attempts).hasValue(1);

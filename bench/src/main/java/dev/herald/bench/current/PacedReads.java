@@ -1,0 +1,66 @@
+package dev.herald.bench.current;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.locks.LockSupport;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Single-incident reads over loopback HTTP at a paced, offered rate by one client on a kept-alive connection. Latency
+ * is measured from each request's scheduled start (so a slow answer also charges the requests it delays), in
+ * microseconds into an HdrHistogram. Not thread-safe.
+ */
+final class PacedReads {
+    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+    private final String base;
+    private final String key;
+    private final Random rnd;
+    private long failures;
+
+    PacedReads(String base, String key, long seed) {
+        this.base = base;
+        this.key = key;
+        this.rnd = new Random(seed);
+    }
+
+    long failures() {
+        return failures;
+    }
+
+    void warmUp(List<UUID> ids, int n) throws Exception {
+        for (int i = 0; i < n; i++) {
+            send(base + "/incidents/current/" + ids.get(rnd.nextInt(ids.size())));
+            send(base + "/health");
+        }
+    }
+
+    /** {@code n} reads of random incidents (or of /health when {@code incidents} is false) offered at {@code rate}/s. */
+    Histogram measure(List<UUID> ids, int n, int rate, boolean incidents) throws Exception {
+        Histogram h = new Histogram(60_000_000L, 3);
+        long interval = 1_000_000_000L / Math.max(1, rate);
+        long start = System.nanoTime() + 1_000_000;
+        for (int i = 0; i < n; i++) {
+            long scheduled = start + i * interval;
+            long wait;
+            while ((wait = scheduled - System.nanoTime()) > 0) LockSupport.parkNanos(wait);
+            UUID id = ids.get(rnd.nextInt(ids.size()));
+            HttpResponse<String> r = send(incidents ? base + "/incidents/current/" + id : base + "/health");
+            h.recordValue(Math.max(0, (System.nanoTime() - scheduled) / 1000));
+            if (r.statusCode() != 200 || (incidents && !r.body().contains(id.toString()))) failures++;
+        }
+        return h;
+    }
+
+    private HttpResponse<String> send(String url) throws Exception {
+        HttpRequest req = HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + key)
+                .timeout(Duration.ofSeconds(30)).GET().build();
+        return client.send(req, HttpResponse.BodyHandlers.ofString());
+    }
+}

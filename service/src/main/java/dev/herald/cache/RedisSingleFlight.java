@@ -1,0 +1,194 @@
+package dev.herald.cache;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.herald.api.Json;
+import dev.herald.infra.RedisLink;
+import dev.herald.infra.RedisScript;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.sync.RedisCommands;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * {@link SingleFlight} shared by every process on one Redis. Values are stored as JSON with the TTL of their kind. On a
+ * miss the caller takes a lease ({@code SET lease NX PX} with its own token, in the same atomic script as the read of
+ * the value), builds, and publishes the value while releasing the lease if it still owns it (one script); callers elsewhere poll for the value with backoff (2 ms doubling to 50 ms) and take
+ * the lease themselves if it is released or expires (the owner died or failed). Nobody waits more than
+ * {@code cache.wait}: past it a caller builds for itself. Within one process only one caller per key talks to Redis;
+ * the others share its result. When Redis fails, {@link LocalSingleFlight} answers (warning + metric through
+ * {@link RedisLink}) until Redis answers again; invalidations made meanwhile reach only this process. Thread-safe.
+ */
+public final class RedisSingleFlight implements SingleFlight {
+    private static final String PREFIX = "herald:sf:";
+    private static final RedisScript RELEASE = RedisScript.of(
+            "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end");
+    /** Atomically: the value if cached, else the lease if free ({'L'}), else {'W'} (someone else builds). */
+    private static final RedisScript GET_OR_LEASE = RedisScript.of("""
+            local v = redis.call('GET', KEYS[1])
+            if v then return {'V', v} end
+            if redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[2]) then return {'L'} end
+            return {'W'}""");
+    /** Atomically: publish the value with its TTL and release the lease if still ours. */
+    private static final RedisScript PUBLISH = RedisScript.of("""
+            redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+            if redis.call('GET', KEYS[2]) == ARGV[3] then redis.call('DEL', KEYS[2]) end
+            return 1""");
+
+    private record Key(String kind, String key) {}
+
+    /** A Redis call failed: fall back. */
+    private static final class RedisDown extends RuntimeException {
+        RedisDown(RuntimeException cause) { super(cause); }
+    }
+
+    private final RedisLink link;
+    private final Map<String, Duration> ttlByKind;
+    private final Duration defaultTtl;
+    private final long leaseMillis;
+    private final long maxWaitNanos;
+    private final LocalSingleFlight fallback;
+    private final ConcurrentHashMap<Key, CompletableFuture<JsonNode>> inFlight = new ConcurrentHashMap<>();
+
+    public RedisSingleFlight(RedisLink link, Map<String, Duration> ttlByKind, Duration defaultTtl, Duration lease, Duration maxWait,
+                             long maxLocalEntries) {
+        this.link = link;
+        this.ttlByKind = Map.copyOf(ttlByKind);
+        this.defaultTtl = defaultTtl;
+        this.leaseMillis = lease.toMillis();
+        this.maxWaitNanos = maxWait.toNanos();
+        this.fallback = new LocalSingleFlight(ttlByKind, defaultTtl, maxLocalEntries);
+    }
+
+    @Override
+    public JsonNode getOrBuild(String kind, String key, Supplier<JsonNode> builder) {
+        Key k = new Key(kind, key);
+        CompletableFuture<JsonNode> mine = new CompletableFuture<>();
+        CompletableFuture<JsonNode> existing = inFlight.putIfAbsent(k, mine);
+        if (existing != null) {
+            try {
+                return existing.join();
+            } catch (CompletionException e) {
+                if (e.getCause() instanceof RuntimeException re) throw re;
+                throw e;
+            }
+        }
+        try {
+            JsonNode v = fetchOrBuild(kind, key, builder);
+            mine.complete(v);
+            return v;
+        } catch (RuntimeException | Error e) {
+            mine.completeExceptionally(e);
+            throw e;
+        } finally {
+            inFlight.remove(k, mine);
+        }
+    }
+
+    private JsonNode fetchOrBuild(String kind, String key, Supplier<JsonNode> builder) {
+        if (!link.available()) {
+            return fallback.getOrBuild(kind, key, builder);
+        }
+        String valueKey = PREFIX + "v:" + kind + ":" + key;
+        String leaseKey = PREFIX + "l:" + kind + ":" + key;
+        try {
+            long deadline = System.nanoTime() + maxWaitNanos;
+            long backoffMillis = 2;
+            String token = UUID.randomUUID().toString();
+            String[] keys = {valueKey, leaseKey};
+            while (true) {
+                // One atomic step, so a value published (and its lease released) between a miss and a lease is never built twice.
+                List<Object> r = redis(c -> GET_OR_LEASE.run(c, ScriptOutputType.MULTI, keys, token, Long.toString(leaseMillis)));
+                if ("V".equals(r.get(0))) {
+                    return parse((String) r.get(1));
+                }
+                if ("L".equals(r.get(0))) {
+                    return buildAndPublish(kind, valueKey, leaseKey, token, builder);
+                }
+                if (System.nanoTime() - deadline >= 0) {
+                    return builder.get(); // waited long enough for another process: build for ourselves
+                }
+                sleep(backoffMillis);
+                backoffMillis = Math.min(50, backoffMillis * 2);
+            }
+        } catch (RedisDown e) {
+            link.failed("single-flight", (RuntimeException) e.getCause());
+            return fallback.getOrBuild(kind, key, builder);
+        }
+    }
+
+    private JsonNode buildAndPublish(String kind, String valueKey, String leaseKey, String token, Supplier<JsonNode> builder) {
+        JsonNode v;
+        try {
+            v = builder.get();
+        } catch (RuntimeException | Error e) {
+            releaseQuietly(leaseKey, token); // let another caller try at once instead of after the lease
+            throw e;
+        }
+        String json;
+        try {
+            json = Json.mapper().writeValueAsString(v);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialize a " + kind + " value", e);
+        }
+        try {
+            long ttl = ttlByKind.getOrDefault(kind, defaultTtl).toMillis();
+            redis(c -> PUBLISH.run(c, ScriptOutputType.INTEGER, new String[] {valueKey, leaseKey}, json, Long.toString(ttl), token));
+            link.succeeded();
+        } catch (RedisDown e) {
+            link.failed("single-flight", (RuntimeException) e.getCause());
+        }
+        return v;
+    }
+
+    private void releaseQuietly(String leaseKey, String token) {
+        try {
+            redis(c -> RELEASE.run(c, ScriptOutputType.INTEGER, new String[] {leaseKey}, token));
+        } catch (RedisDown e) {
+            link.failed("single-flight", (RuntimeException) e.getCause());
+        }
+    }
+
+    @Override
+    public void invalidate(String kind, String key) {
+        fallback.invalidate(kind, key);
+        if (!link.available()) return;
+        try {
+            redis(c -> c.del(PREFIX + "v:" + kind + ":" + key));
+        } catch (RedisDown e) {
+            link.failed("single-flight", (RuntimeException) e.getCause());
+        }
+    }
+
+    private <T> T redis(Function<RedisCommands<String, String>, T> call) {
+        try {
+            return call.apply(link.sync());
+        } catch (RuntimeException e) {
+            throw new RedisDown(e);
+        }
+    }
+
+    private static JsonNode parse(String json) {
+        try {
+            return Json.mapper().readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a cached value is not JSON", e);
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for another process's build", e);
+        }
+    }
+}
