@@ -36,6 +36,8 @@ import dev.herald.infra.Metrics;
 import dev.herald.limits.DeliveryGate;
 import dev.herald.organizations.OrganizationRoutes;
 import dev.herald.organizations.Organizations;
+import dev.herald.pipeline.Pipeline;
+import dev.herald.pipeline.PipelineRoutes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -66,10 +68,11 @@ public final class Herald implements AutoCloseable {
     private final Assets assets;
     private final IntelRequests intelRequests;
     private final CurrentIncidents currentIncidents;
-    private final Sender sender;
+    private final ChannelSender sender;
     private final Contacts contacts;
     private final Templates templates;
     private final MessageRenderer renderer;
+    private Pipeline pipeline;
 
     private Herald(HeraldConfig config, Metrics metrics, Database db, Coordination coordination) {
         this.config = config;
@@ -114,6 +117,7 @@ public final class Herald implements AutoCloseable {
         r.add(currentIncidents.routes()); // first: /incidents/current must not be taken for /incidents/{id}
         r.add(new OrganizationRoutes(organizations, keys));
         r.add(new GraphRoutes(graph, config));
+        r.add(PipelineRoutes.create(db, config));
         // record routes last: GET /incidents/{id} must not shadow fixed paths such as /incidents/current (first match wins)
         r.add(new LocationRoutes(locations, config));
         r.add(new AssetRoutes(assetTypes, assets, config));
@@ -166,6 +170,24 @@ public final class Herald implements AutoCloseable {
         return Optional.of(k.secret());
     }
 
+    /**
+     * The notification pipeline built on {@code parts} (created once; later calls return the same one). Consumers start
+     * with {@link Pipeline#startConsumers()}.
+     */
+    public synchronized Pipeline pipeline(Pipeline.Parts parts) {
+        if (pipeline == null) pipeline = new Pipeline(config, db, metrics, parts);
+        return pipeline;
+    }
+
+    /** The pipeline on this process's own parts: sender, renderer, delivery gate, current-incidents view, graph, single-flight. */
+    public Pipeline pipeline() {
+        return pipeline(defaultParts());
+    }
+
+    private Pipeline.Parts defaultParts() {
+        return new Pipeline.Parts(sender, renderer, deliveryGate(), currentIncidents, graph, singleFlight());
+    }
+
     public HeraldConfig config() { return config; }
 
     public Metrics metrics() { return metrics; }
@@ -209,6 +231,10 @@ public final class Herald implements AutoCloseable {
 
     @Override
     public void close() {
+        synchronized (this) {
+            if (pipeline != null) pipeline.close(); // consumers stop before the parts they use
+        }
+        sender.close();
         currentIncidents.close();
         graph.close();
         db.close();

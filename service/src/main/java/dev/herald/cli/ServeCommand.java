@@ -19,6 +19,9 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--port", paramLabel = "N", description = "HTTP port (default 8080; 0 picks a free one and prints it)")
     Integer port;
 
+    @Option(names = "--consumers", paramLabel = "N", description = "Notification consumers in this process (default: setting work.consumers; 0 = API only)")
+    Integer consumers;
+
     @Option(names = "--host", paramLabel = "ADDR", description = "Address to bind (default 127.0.0.1)")
     String host;
 
@@ -27,11 +30,19 @@ final class ServeCommand implements Callable<Integer> {
         Map<String, String> flags = new LinkedHashMap<>();
         if (port != null) flags.put(Settings.HTTP_PORT.key(), port.toString());
         if (host != null) flags.put(Settings.HTTP_HOST.key(), host);
+        if (consumers != null) {
+            if (consumers < 0) throw new CommandFailure("--consumers must be 0 or more, got " + consumers);
+            flags.put(Settings.WORK_CONSUMERS.key(), consumers.toString());
+        }
         Herald herald = Herald.open(db.load(flags));
         herald.ensureFirstAdminKey().ifPresent(k -> System.out.println("First start: created admin API key (saved to "
                 + herald.config().get(Settings.DATA_DIR).resolve("admin-key") + "):\n  " + k));
         HttpServer http = herald.serveHttp();
         System.out.println("Herald listening on http://" + herald.config().get(Settings.HTTP_HOST) + ":" + http.port());
+        if (herald.config().get(Settings.WORK_CONSUMERS) > 0) {
+            var pool = herald.pipeline().startConsumers();
+            System.out.println("  with " + herald.config().get(Settings.WORK_CONSUMERS) + " notification consumers as " + pool.name());
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             http.close();

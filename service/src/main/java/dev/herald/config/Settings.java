@@ -127,6 +127,36 @@ public final class Settings {
     public static final Setting<Duration> CURRENT_REBUILD_TIMEOUT = Setting.duration("current.rebuild-timeout", "10m", s(1), Duration.ofHours(2),
             "statement_timeout of ./herald rebuild-view per organization.");
 
+    // ---- pipeline: queue, consumers, retries ----------------------------------------------------------------------
+    public static final Setting<Integer> WORK_CONSUMERS = Setting.integer("work.consumers", 8, 0, 10_000,
+            "Consumers (virtual threads) per process in serve and worker; each claims a batch, works it, and acks it.");
+    public static final Setting<Integer> WORK_BATCH_SIZE = Setting.integer("work.batch-size", 8, 1, 10_000,
+            "Work units one consumer claims at once (FOR UPDATE SKIP LOCKED).");
+    public static final Setting<Duration> WORK_LEASE = Setting.duration("work.lease", "20s", ms(200), Duration.ofMinutes(30),
+            "How long a claim is held without a heartbeat; a crashed process's work is reclaimed after it (plus work.reclaim-interval).");
+    public static final Setting<Duration> WORK_HEARTBEAT = Setting.duration("work.heartbeat", "5s", ms(50), Duration.ofMinutes(10),
+            "How often a consumer extends the lease of the batch it is working (well under work.lease).");
+    public static final Setting<Duration> WORK_RECLAIM_INTERVAL = Setting.duration("work.reclaim-interval", "5s", ms(50), Duration.ofMinutes(10),
+            "How often each process looks for expired leases to reclaim.");
+    public static final Setting<Duration> WORK_POLL_INTERVAL = Setting.duration("work.poll-interval", "1s", ms(10), Duration.ofMinutes(1),
+            "How long an idle consumer waits before polling again; LISTEN/NOTIFY wakes it sooner.");
+    public static final Setting<Integer> WORK_MAX_ATTEMPTS = Setting.integer("work.max-attempts", 8, 1, 1000,
+            "Send attempts of one work unit before it is dead (gate delays are not attempts).");
+    public static final Setting<Duration> WORK_RETRY_BASE_DELAY = Setting.duration("work.retry-base-delay", "1s", ms(1), Duration.ofHours(1),
+            "Backoff before the second attempt; doubles per attempt, with jitter.");
+    public static final Setting<Duration> WORK_RETRY_MAX_DELAY = Setting.duration("work.retry-max-delay", "5m", ms(1), Duration.ofDays(1),
+            "Largest backoff between attempts (a receiver's Retry-After may ask for longer, up to this).");
+    public static final Setting<Double> WORK_RETRY_JITTER = Setting.decimal("work.retry-jitter", 0.5, 0.0, 1.0,
+            "Fraction of each backoff that is random (0.5: between 50% and 100% of the computed delay).");
+    public static final Setting<Duration> WORK_PRUNE_AFTER = Setting.duration("work.prune-after", "5m", s(0), Duration.ofDays(30),
+            "How long finished work stays in the hot work_units table before it moves to work_units_done.");
+    public static final Setting<Duration> WORK_PRUNE_INTERVAL = Setting.duration("work.prune-interval", "30s", ms(100), h(24),
+            "How often each process moves finished work and drops old history.");
+    public static final Setting<Integer> WORK_PRUNE_BATCH = Setting.integer("work.prune-batch", 5000, 1, 1_000_000,
+            "Most rows moved or dropped per prune statement.");
+    public static final Setting<Duration> WORK_HISTORY_RETENTION = Setting.duration("work.history-retention", "7d", Duration.ofMinutes(1), Duration.ofDays(3650),
+            "How long finished work is kept in work_units_done.");
+
     // ---- delivery: webhooks, email, templates --------------------------------------------------------------------
     public static final Setting<Boolean> DELIVERY_ALLOW_PRIVATE_TARGETS = Setting.bool("delivery.allow-private-targets", false,
             "Accept webhook and token URLs on loopback, private (RFC 1918 / ULA) and link-local addresses; tests and the demo set it true.");
@@ -206,7 +236,10 @@ public final class Settings {
             SMTP_HOST, SMTP_PORT, SMTP_USER, SMTP_PASSWORD, SMTP_FROM, SMTP_STARTTLS, SMTP_STARTTLS_REQUIRED, SMTP_SSL,
             SMTP_CONNECT_TIMEOUT, SMTP_TIMEOUT, TEMPLATE_MAX_CHARS, TEMPLATE_MAX_RENDERED_CHARS,
             LIMITS_RATE, LIMITS_PERIOD, LIMITS_BURST, LIMITS_SCOPE, LIMITS_MAX_KEYS,
-            REDIS_TIMEOUT, REDIS_CONNECT_TIMEOUT, REDIS_RETRY_AFTER, CACHE_LEASE, CACHE_WAIT);
+            REDIS_TIMEOUT, REDIS_CONNECT_TIMEOUT, REDIS_RETRY_AFTER, CACHE_LEASE, CACHE_WAIT,
+            WORK_CONSUMERS, WORK_BATCH_SIZE, WORK_LEASE, WORK_HEARTBEAT, WORK_RECLAIM_INTERVAL, WORK_POLL_INTERVAL,
+            WORK_MAX_ATTEMPTS, WORK_RETRY_BASE_DELAY, WORK_RETRY_MAX_DELAY, WORK_RETRY_JITTER,
+            WORK_PRUNE_AFTER, WORK_PRUNE_INTERVAL, WORK_PRUNE_BATCH, WORK_HISTORY_RETENTION);
 
     /** Settings whose values are secrets: printed as {@code ***}. */
     public static final List<Setting<?>> SECRET = List.of(DATABASE_PASSWORD, SMTP_PASSWORD);

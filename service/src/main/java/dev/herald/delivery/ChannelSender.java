@@ -12,7 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * latency goes to the {@code herald_delivery_send_seconds} histogram tagged with channel and outcome (delivered,
  * retry, failed, disable) when built with metrics. Thread-safe.
  */
-public final class ChannelSender implements Sender {
+public final class ChannelSender implements Sender, AutoCloseable {
     private final Sender webhook;
     private final Sender email;
     private final Metrics metrics;
@@ -31,6 +31,20 @@ public final class ChannelSender implements Sender {
     /** Both channels configured from {@code delivery.*}, timed into {@code metrics} (may be null). */
     public static ChannelSender fromConfig(HeraldConfig config, Metrics metrics) {
         return new ChannelSender(new WebhookSender(config), new EmailSender(config), metrics);
+    }
+
+    /** Closes the channels that hold resources (the webhook HTTP client). */
+    @Override
+    public void close() {
+        for (Sender s : new Sender[] {webhook, email}) {
+            if (s instanceof AutoCloseable c) {
+                try {
+                    c.close();
+                } catch (Exception ignored) {
+                    // closing is best effort
+                }
+            }
+        }
     }
 
     @Override

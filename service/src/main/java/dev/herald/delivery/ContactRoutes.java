@@ -135,6 +135,11 @@ public final class ContactRoutes implements Routes {
         if (t == null || t.isNull()) return null;
         if (!t.isObject()) throw ApiException.unprocessable("throttle must be an object");
         if (t.toString().length() > MAX_JSON_CHARS) throw ApiException.unprocessable("throttle is larger than " + MAX_JSON_CHARS + " characters");
+        try {
+            dev.herald.limits.ThrottleWindow.parse(t); // {"max": N, "window": "24h", "group_by": "incident"|"contact"}
+        } catch (IllegalArgumentException e) {
+            throw ApiException.unprocessable(e.getMessage());
+        }
         return t;
     }
 

@@ -41,6 +41,9 @@ public final class Contacts {
     static final String COUNT_BY_ORG = "SELECT count(*) FROM contacts WHERE organization_id = ?";
     static final String TARGET = """
             SELECT id, organization_id, channel, target, secret, outbound_auth::text FROM contacts WHERE id = ?""";
+    static final String LIVE_BY_ORG = """
+            SELECT id, organization_id, channel, target, secret, outbound_auth::text, subscription::text, throttle::text
+            FROM contacts WHERE organization_id = ? AND disabled_at IS NULL ORDER BY created_at, id""";
     static final String DISABLE = """
             UPDATE contacts SET disabled_at = now(), disabled_reason = ? WHERE id = ? AND disabled_at IS NULL""";
 
@@ -156,6 +159,27 @@ public final class Contacts {
                             Channel.parse(rs.getString(3)), rs.getString(4), rs.getString(5), json(rs.getString(6))));
                 }
             }
+        });
+    }
+
+    /** A live contact for fan-out: where to send, what it subscribed to, its throttle settings (secrets inside: never expose). */
+    public record LiveContact(ContactTarget target, Subscription subscription, JsonNode throttle) {}
+
+    /** Every live (not disabled) contact of an organization, oldest first: the fan-out of an event. */
+    public List<LiveContact> live(UUID organizationId) {
+        return db.read("Contacts.LIVE_BY_ORG", conn -> {
+            List<LiveContact> out = new ArrayList<>();
+            try (PreparedStatement ps = conn.prepareStatement(LIVE_BY_ORG)) {
+                ps.setObject(1, organizationId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        ContactTarget t = new ContactTarget(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class),
+                                Channel.parse(rs.getString(3)), rs.getString(4), rs.getString(5), json(rs.getString(6)));
+                        out.add(new LiveContact(t, Subscription.of(json(rs.getString(7))), json(rs.getString(8))));
+                    }
+                }
+            }
+            return out;
         });
     }
 

@@ -44,11 +44,28 @@ public final class WebhookReceiver implements AutoCloseable {
 
     /** A request as received: lower-case header names to their first value, the raw body, and whether it verified. */
     public record Received(String method, String path, Map<String, String> headers, String body, boolean signatureValid,
-                           String verificationError, Instant receivedAt) {}
+                           String verificationError, Instant receivedAt) {
+        /** The request as text: request line, the webhook and content headers, the body pretty-printed when it is JSON. */
+        public String format() {
+            StringBuilder sb = new StringBuilder(method).append(' ').append(path).append('\n');
+            headers.forEach((k, v) -> {
+                if (k.startsWith("webhook-") || k.equals("content-type") || k.equals("user-agent")) sb.append(k).append(": ").append(v).append('\n');
+            });
+            sb.append('\n');
+            try {
+                var mapper = dev.herald.api.Json.mapper();
+                sb.append(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(mapper.readTree(body)));
+            } catch (IOException e) {
+                sb.append(body);
+            }
+            sb.append('\n').append(signatureValid ? "signature verified" : "signature INVALID: " + verificationError).append('\n');
+            return sb.toString();
+        }
+    }
 
     private final HttpServer server;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
-    private final WebhookVerifier verifier;
+    private final java.util.List<WebhookVerifier> verifiers = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Deque<Reply> script = new ArrayDeque<>();
     private final Map<String, AtomicInteger> accepted = new ConcurrentHashMap<>();
     private final AtomicLong requests = new AtomicLong();
@@ -59,7 +76,7 @@ public final class WebhookReceiver implements AutoCloseable {
     private volatile Received lastValid;
 
     private WebhookReceiver(WebhookVerifier verifier) throws IOException {
-        this.verifier = verifier;
+        this.verifiers.add(verifier);
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 256);
         server.setExecutor(executor);
         server.createContext("/", this::handle);
@@ -86,6 +103,12 @@ public final class WebhookReceiver implements AutoCloseable {
     }
 
     public int port() { return server.getAddress().getPort(); }
+
+    /** Also accepts requests signed with {@code secret} (several contacts with their own secrets sharing one receiver). */
+    public WebhookReceiver accept(String secret) {
+        verifiers.add(new WebhookVerifier(secret));
+        return this;
+    }
 
     /** Queues replies answered in order to the next requests; after them every request gets 200. */
     public void script(Reply... replies) {
@@ -138,10 +161,14 @@ public final class WebhookReceiver implements AutoCloseable {
             Map<String, String> headers = new TreeMap<>();
             ex.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(java.util.Locale.ROOT), v.isEmpty() ? "" : v.get(0)));
             String error = null;
-            try {
-                verifier.verify(headers.get("webhook-id"), headers.get("webhook-timestamp"), headers.get("webhook-signature"), body);
-            } catch (WebhookVerifier.VerificationException e) {
-                error = e.getMessage();
+            for (WebhookVerifier verifier : verifiers) {
+                try {
+                    verifier.verify(headers.get("webhook-id"), headers.get("webhook-timestamp"), headers.get("webhook-signature"), body);
+                    error = null;
+                    break;
+                } catch (WebhookVerifier.VerificationException e) {
+                    error = e.getMessage();
+                }
             }
             Received r = new Received(ex.getRequestMethod(), ex.getRequestURI().getPath(), Map.copyOf(headers), body,
                     error == null, error, Instant.now());

@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * connect timeout plus the request timeout ({@code delivery.webhook.*}), so a receiver that hangs never stalls the
  * caller for longer. Never logs secrets, tokens or bodies. Thread-safe; share one instance.
  */
-public final class WebhookSender implements Sender {
+public final class WebhookSender implements Sender, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WebhookSender.class);
     private static final int REASON_BODY_CHARS = 200;
 
@@ -155,6 +155,12 @@ public final class WebhookSender implements Sender {
             return transportFailure(e.getCause());
         }
         return classify(resp, contact, auth);
+    }
+
+    /** Closes the HTTP client (in-flight sends are cut off). */
+    @Override
+    public void close() {
+        http.close();
     }
 
     private SendOutcome transportFailure(Throwable cause) {

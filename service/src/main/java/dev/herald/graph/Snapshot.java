@@ -95,23 +95,61 @@ final class Snapshot {
     /** See {@link DependencyResolver#resolve}; roots absent from this organization's edges reach nothing. */
     Map<NodeRef, List<Reached>> resolve(Collection<NodeRef> roots, Direction direction, int maxDistance,
                                         Set<RecordType> types, boolean withPath) {
-        int n = nodes.length;
+        Scratch sc = scratch.poll();
+        if (sc == null) sc = new Scratch(nodes.length);
+        try {
+            return resolve(sc, roots, direction, maxDistance, types, withPath);
+        } finally {
+            scratch.offer(sc);
+        }
+    }
+
+    /**
+     * Per-call work arrays, pooled: allocating and zeroing them per call would cost more than the search itself on a
+     * large organization. A node counts as visited when {@code mark[node] == stamp}; each root takes a new stamp.
+     */
+    private static final class Scratch {
+        final int[] mark;
+        final int[] dist;
+        final int[] pred;
+        final int[] queue;
+        int stamp;
+
+        Scratch(int n) {
+            mark = new int[n];
+            dist = new int[n];
+            pred = new int[n];
+            queue = new int[n];
+        }
+
+        int nextStamp() {
+            if (stamp == Integer.MAX_VALUE) {
+                Arrays.fill(mark, 0);
+                stamp = 0;
+            }
+            return ++stamp;
+        }
+    }
+
+    private final java.util.concurrent.ConcurrentLinkedQueue<Scratch> scratch = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+    private Map<NodeRef, List<Reached>> resolve(Scratch sc, Collection<NodeRef> roots, Direction direction, int maxDistance,
+                                                Set<RecordType> types, boolean withPath) {
         int[] start = direction == Direction.DEPENDENTS ? outStart : inStart;
         int[] to = direction == Direction.DEPENDENTS ? outTo : inTo;
-        int[] mark = new int[n];   // root ordinal + 1 that last visited the node
-        int[] dist = new int[n];
-        int[] pred = withPath ? new int[n] : null;
-        int[] queue = new int[n];
+        int[] mark = sc.mark;
+        int[] dist = sc.dist;
+        int[] pred = withPath ? sc.pred : null;
+        int[] queue = sc.queue;
         boolean allTypes = types == null || types.isEmpty();
         Map<NodeRef, List<Reached>> out = new LinkedHashMap<>();
-        int stamp = 0;
         for (NodeRef root : roots) {
             if (out.containsKey(root)) continue;
-            stamp++;
             Integer r = index.get(root);
             List<Reached> found = new ArrayList<>();
             out.put(root, found);
             if (r == null) continue;
+            int stamp = sc.nextStamp();
             int head = 0;
             int tail = 0;
             mark[r] = stamp;

@@ -18,7 +18,9 @@ import java.util.UUID;
  * asset type names are free, live edges are not already there.
  */
 final class DbChecks {
-    private static final String ORGANIZATIONS = "SELECT id FROM organizations WHERE id = ANY(?)";
+    // Key sets are joined as unnest(array) rather than "id = ANY(array)": with 100,000 keys, ANY over a sequential scan
+    // compares every row with every key (minutes); the join hashes or index-probes them (milliseconds).
+    private static final String ORGANIZATIONS = "SELECT o.id FROM unnest(?::uuid[]) AS k(id) JOIN organizations o ON o.id = k.id";
     private static final String LIVE_EDGES = """
             SELECT d.blocker_type, d.blocker_id, d.dependent_type, d.dependent_id
             FROM unnest(?::text[], ?::uuid[], ?::text[], ?::uuid[]) AS e(bt, bi, dt, di)
@@ -31,11 +33,12 @@ final class DbChecks {
 
     /** Table names come from {@link ImportType} and {@link dev.herald.graph.RecordType}, never from the file. */
     private static String existingIds(String table) {
-        return "SELECT id FROM " + table + " WHERE id = ANY(?)";
+        return "SELECT t.id FROM unnest(?::uuid[]) AS k(id) JOIN " + table + " t ON t.id = k.id";
     }
 
     private static String liveRows(String table) {
-        return "SELECT id, organization_id FROM " + table + " WHERE id = ANY(?) AND deleted_at IS NULL";
+        return "SELECT t.id, t.organization_id FROM unnest(?::uuid[]) AS k(id) JOIN " + table + " t ON t.id = k.id"
+                + " WHERE t.deleted_at IS NULL";
     }
 
     static void run(Connection c, ImportType type, RowParser p) throws SQLException {
@@ -67,7 +70,7 @@ final class DbChecks {
             for (RowParser.PendingRef ref : e.getValue()) {
                 UUID org = live.get(ref.id());
                 if (org == null) {
-                    p.error(ref.line(), ref.column(), ref.label() + " " + ref.id() + (ref.definedLater()
+                    p.error(ref.line(), ref.column(), ref.label() + " " + ref.id() + (p.definedInFile(ref.table(), ref.id())
                             ? " is defined later in the file; put it before the rows that reference it"
                             : " does not exist (neither live in the database nor earlier in the file)"));
                 } else if (!org.equals(ref.organizationId())) {

@@ -41,9 +41,8 @@ public final class Importer {
      */
     public Result run(ImportType type, Path file, UUID organization) throws IOException {
         long start = System.nanoTime();
-        SourceReader.Source source = SourceReader.read(file);
         RowParser parser = new RowParser(type, organization, OffsetDateTime.now(ZoneOffset.UTC));
-        parser.parseAll(source);
+        SourceReader.read(file, parser);
         long loaded = db.transaction("Import." + type.name(), config.get(Settings.SEED_STATEMENT_TIMEOUT), c -> {
             RowParser p = parser; // DbChecks only appends errors; a retry re-checks from the same parsed rows
             int localErrors = p.errors.size();

@@ -15,12 +15,12 @@ import java.util.UUID;
  * duplicate ids, references to records earlier in the file. References it cannot settle from the file are left as
  * {@link PendingRef}s for {@link DbChecks}. Not thread-safe (one per import).
  */
-final class RowParser {
+final class RowParser implements SourceReader.Sink {
     /** A row ready to load: values in {@link ImportType#columns()} order. */
     record Parsed(long line, UUID organizationId, UUID id, Object[] values) {}
 
     /** A reference that must name a live row of {@code table} in {@code organizationId} in the database. */
-    record PendingRef(long line, String column, String table, String label, UUID id, UUID organizationId, boolean definedLater) {}
+    record PendingRef(long line, String column, String table, String label, UUID id, UUID organizationId) {}
 
     static final int MAX_COLLECTED = 1000;
 
@@ -33,14 +33,15 @@ final class RowParser {
     final Set<Long> badLines = new HashSet<>();
     /** Ids defined by the file so far, per table, with their organization. */
     private final Map<String, Map<UUID, UUID>> defined = new HashMap<>();
-    private final Set<UUID> allFileIds = new HashSet<>();
     private final Set<List<Object>> liveEdges = new HashSet<>();
     private final Set<List<Object>> typeNames = new HashSet<>();
+    private final Set<String> allowed;
 
     RowParser(ImportType type, UUID organizationFlag, OffsetDateTime now) {
         this.type = type;
         this.organizationFlag = organizationFlag;
         this.now = now;
+        this.allowed = Set.copyOf(type.allowedNames());
     }
 
     void error(long line, String column, String reason) {
@@ -48,31 +49,32 @@ final class RowParser {
         if (errors.size() < MAX_COLLECTED) errors.add(new RowError(line, column, reason));
     }
 
-    void parseAll(SourceReader.Source source) {
-        source.errors().forEach(e -> error(e.line(), e.column(), e.reason()));
-        List<String> allowed = type.allowedNames();
-        if (source.header() != null) {
-            for (String h : source.header()) {
-                if (!allowed.contains(h)) error(1, h, "unknown column for " + type.cliName() + " (known: " + String.join(", ", allowed) + ")");
-            }
-            for (Column c : type.columns()) {
-                if (c.required() && !source.header().contains(c.name())) error(1, c.name(), "required column is missing from the header");
-            }
-            if (organizationFlag == null && !source.header().contains("organization_id")) {
-                error(1, "organization_id", "no organization: pass --organization ID or add an organization_id column");
-            }
+    @Override
+    public void error(RowError e) {
+        error(e.line(), e.column(), e.reason());
+    }
+
+    @Override
+    public void header(List<String> header) {
+        for (String h : header) {
+            if (!allowed.contains(h)) error(1, h, "unknown column for " + type.cliName() + " (known: " + String.join(", ", type.allowedNames()) + ")");
         }
-        if (type.hasId()) {
-            for (SourceReader.RawRow r : source.rows()) {
-                String raw = r.values().get("id");
-                try {
-                    if (raw != null) allFileIds.add(UUID.fromString(raw.trim()));
-                } catch (IllegalArgumentException ignored) {
-                    // reported when the row is parsed
-                }
-            }
+        for (Column c : type.columns()) {
+            if (c.required() && !header.contains(c.name())) error(1, c.name(), "required column is missing from the header");
         }
-        for (SourceReader.RawRow r : source.rows()) parse(r);
+        if (organizationFlag == null && !header.contains("organization_id")) {
+            error(1, "organization_id", "no organization: pass --organization ID or add an organization_id column");
+        }
+    }
+
+    /** True when {@code id} is defined by some row of the file for {@code table} (known once the whole file is read). */
+    boolean definedInFile(String table, UUID id) {
+        return defined.getOrDefault(table, Map.of()).containsKey(id);
+    }
+
+    @Override
+    public void row(SourceReader.RawRow r) {
+        parse(r);
     }
 
     private void parse(SourceReader.RawRow r) {
@@ -105,7 +107,6 @@ final class RowParser {
 
     /** NDJSON rows may carry keys outside the header-less schema: report them. */
     private boolean source(SourceReader.RawRow r) {
-        List<String> allowed = type.allowedNames();
         boolean bad = false;
         for (String k : r.values().keySet()) {
             if (!allowed.contains(k)) {
@@ -150,8 +151,7 @@ final class RowParser {
             if (!inFile.equals(org)) error(line, column, label + " " + ref + " belongs to another organization");
             return;
         }
-        boolean later = table.equals(type.table()) && allFileIds.contains(ref);
-        pending.add(new PendingRef(line, column, table, label, ref, org, later));
+        pending.add(new PendingRef(line, column, table, label, ref, org));
     }
 
     private void incident(long line, Object[] v) {
@@ -171,7 +171,7 @@ final class RowParser {
             if (v[side] != null && v[side + 1] != null) {
                 var t = dev.herald.graph.RecordType.parse((String) v[side]);
                 pending.add(new PendingRef(line, side == 0 ? "blocker_id" : "dependent_id", t.table(), t.wire().replace('_', ' '),
-                        (UUID) v[side + 1], org, false));
+                        (UUID) v[side + 1], org));
             }
         }
         if (v[5] == null && Objects.nonNull(v[0]) && v[1] != null && v[2] != null && v[3] != null) {

@@ -15,7 +15,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Reads an import file into raw rows (column name to text, null for an absent or empty value), by extension:
+ * Streams an import file, row by row, into a {@link Sink} (column name to text, null for an absent or empty value), so
+ * that only parsed values are kept, never the raw text of a whole file. By extension:
  * {@code .csv} (RFC 4180: a header row, quoted fields with {@code ""} escapes and line breaks) or {@code .ndjson} /
  * {@code .jsonl} (one JSON object per line; blank lines skipped). Problems of form become {@link RowError}s.
  */
@@ -23,24 +24,32 @@ final class SourceReader {
     /** One row as read: the line it starts on and its values by column. */
     record RawRow(long line, Map<String, String> values) {}
 
-    /** The rows and the problems of form found while reading (unterminated quotes, wrong field counts, bad JSON). */
-    record Source(List<String> header, List<RawRow> rows, List<RowError> errors) {}
+    /** Receives a file's header (CSV only, before any row), its rows in order, and its problems of form. */
+    interface Sink {
+        void header(List<String> names);
+
+        void row(RawRow row);
+
+        void error(RowError error);
+    }
 
     private SourceReader() {}
 
-    static Source read(Path file) throws IOException {
+    static void read(Path file, Sink sink) throws IOException {
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            if (name.endsWith(".csv")) return csv(in);
-            if (name.endsWith(".ndjson") || name.endsWith(".jsonl")) return ndjson(in);
+        boolean csv = name.endsWith(".csv");
+        if (csv || name.endsWith(".ndjson") || name.endsWith(".jsonl")) {
+            try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                if (csv) csv(in, sink);
+                else ndjson(in, sink);
+            }
+            return;
         }
         throw new IllegalArgumentException("cannot tell the format of " + file.getFileName()
                 + ": name it .csv (with a header row) or .ndjson / .jsonl (one JSON object per line)");
     }
 
-    static Source ndjson(BufferedReader in) throws IOException {
-        List<RawRow> rows = new ArrayList<>();
-        List<RowError> errors = new ArrayList<>();
+    static void ndjson(BufferedReader in, Sink sink) throws IOException {
         String text;
         long line = 0;
         while ((text = in.readLine()) != null) {
@@ -50,11 +59,11 @@ final class SourceReader {
             try {
                 node = Json.mapper().readTree(text);
             } catch (IOException e) {
-                errors.add(new RowError(line, null, "not valid JSON: " + e.getMessage().lines().findFirst().orElse("")));
+                sink.error(new RowError(line, null, "not valid JSON: " + e.getMessage().lines().findFirst().orElse("")));
                 continue;
             }
             if (!node.isObject()) {
-                errors.add(new RowError(line, null, "each line must be a JSON object"));
+                sink.error(new RowError(line, null, "each line must be a JSON object"));
                 continue;
             }
             Map<String, String> values = new LinkedHashMap<>();
@@ -62,39 +71,36 @@ final class SourceReader {
                 var e = it.next();
                 JsonNode v = e.getValue();
                 if (v.isContainerNode()) {
-                    errors.add(new RowError(line, e.getKey(), "must be a single value, not an object or array"));
+                    sink.error(new RowError(line, e.getKey(), "must be a single value, not an object or array"));
                     continue;
                 }
                 values.put(e.getKey(), v.isNull() || v.asText().isEmpty() ? null : v.asText());
             }
-            rows.add(new RawRow(line, values));
+            sink.row(new RawRow(line, values));
         }
-        return new Source(null, rows, errors);
     }
 
-    static Source csv(BufferedReader in) throws IOException {
-        List<RowError> errors = new ArrayList<>();
+    static void csv(BufferedReader in, Sink sink) throws IOException {
         CsvRecords records = new CsvRecords(in);
         List<String> header = records.next();
         if (header == null) {
-            errors.add(new RowError(1, null, "the file is empty; a CSV file starts with a header row"));
-            return new Source(List.of(), List.of(), errors);
+            sink.error(new RowError(1, null, "the file is empty; a CSV file starts with a header row"));
+            return;
         }
-        header = header.stream().map(String::trim).toList();
-        if (!header.isEmpty()) header = stripBom(header);
-        List<RawRow> rows = new ArrayList<>();
+        header = stripBom(header.stream().map(String::trim).toList());
+        sink.header(header);
         List<String> fields;
         while (true) {
             long line = records.line + 1;
             fields = records.next();
             if (fields == null) break;
             if (records.error != null) {
-                errors.add(new RowError(line, null, records.error));
+                sink.error(new RowError(line, null, records.error));
                 break;
             }
             if (fields.size() == 1 && fields.get(0).isEmpty()) continue; // blank line
             if (fields.size() != header.size()) {
-                errors.add(new RowError(line, null, "has " + fields.size() + " fields but the header has " + header.size()));
+                sink.error(new RowError(line, null, "has " + fields.size() + " fields but the header has " + header.size()));
                 continue;
             }
             Map<String, String> values = new LinkedHashMap<>();
@@ -102,9 +108,8 @@ final class SourceReader {
                 String v = fields.get(i);
                 values.put(header.get(i), v.isEmpty() ? null : v);
             }
-            rows.add(new RawRow(line, values));
+            sink.row(new RawRow(line, values));
         }
-        return new Source(header, rows, errors);
     }
 
     private static List<String> stripBom(List<String> header) {

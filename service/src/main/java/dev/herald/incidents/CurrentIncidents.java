@@ -72,9 +72,12 @@ public final class CurrentIncidents implements CurrentIncidentLookup, AutoClosea
         return cache.current(organizationId).map(v -> CurrentIncidentsRoutes.pageJson(v, after, limit, count));
     }
 
-    /** The organization's view recomputed from the source tables now, by incident id (bypasses the stored view and cache). */
+    /**
+     * The organization's view recomputed from the source tables now, by incident id (bypasses the stored view and
+     * cache). A long read: runs with {@code current.rebuild-timeout} as its statement timeout.
+     */
     public Map<UUID, JsonNode> recompute(UUID organizationId) {
-        return db.read("CurrentIncidents.RECOMPUTE_ORG", c -> {
+        return db.transaction("CurrentIncidents.RECOMPUTE_ORG", config.get(Settings.CURRENT_REBUILD_TIMEOUT), c -> {
             Map<UUID, JsonNode> out = new LinkedHashMap<>();
             try (PreparedStatement ps = c.prepareStatement(RECOMPUTE_ORG)) {
                 ps.setObject(1, organizationId);

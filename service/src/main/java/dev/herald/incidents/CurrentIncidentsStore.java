@@ -15,11 +15,10 @@ import java.util.UUID;
  * snapshot. Thread-safe.
  */
 final class CurrentIncidentsStore {
-    /** The view version of an organization; no row when the organization does not exist. */
-    static final String VERSION = """
-            SELECT coalesce(v.version, 0) FROM organizations o
-            LEFT JOIN current_incidents_versions v ON v.organization_id = o.id
-            WHERE o.id = ?""";
+    /** The view version of an organization (the check every read makes: one primary-key lookup). */
+    static final String VERSION = "SELECT version FROM current_incidents_versions WHERE organization_id = ?";
+    /** Whether an organization exists (only asked when it has no view version yet: nothing was ever written for it). */
+    static final String ORGANIZATION_EXISTS = "SELECT 1 FROM organizations WHERE id = ?";
     /** Every live entry of an organization, with the view version of the same snapshot. */
     static final String LOAD_ORG = """
             SELECT coalesce(v.version, 0), c.incident_id, c.version, c.entry::text FROM organizations o
@@ -48,7 +47,13 @@ final class CurrentIncidentsStore {
             try (PreparedStatement ps = c.prepareStatement(VERSION)) {
                 ps.setObject(1, org);
                 try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? Optional.of(rs.getLong(1)) : Optional.empty();
+                    if (rs.next()) return Optional.of(rs.getLong(1));
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement(ORGANIZATION_EXISTS)) {
+                ps.setObject(1, org);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(0L) : Optional.empty();
                 }
             }
         });

@@ -32,6 +32,6 @@ public enum RateScope {
 
     /** The throttle-window key of a delivery (always per contact). */
     static String throttleKey(UUID contactId, ThrottleWindow w, String groupKey) {
-        return "t:" + contactId + ":" + (w.groupBy() == ThrottleWindow.GroupBy.INCIDENT ? groupKey : "*");
+        return "t:" + contactId + ":" + (w.groupBy() == ThrottleWindow.GroupBy.INCIDENT ? (groupKey == null ? "-" : groupKey) : "*");
     }
 }

@@ -49,7 +49,7 @@ public final class Dependencies {
     private final int distanceCap;
 
     public Dependencies(DependencyResolver resolver, Organizations organizations, HeraldConfig config) {
-        this.resolver = resolver;
+        this.resolver = java.util.Objects.requireNonNull(resolver, "resolver");
         this.organizations = organizations;
         this.defaultDistance = config.get(Settings.GRAPH_DEFAULT_MAX_DISTANCE);
         this.distanceCap = config.get(Settings.GRAPH_MAX_DISTANCE_CAP);
@@ -123,7 +123,6 @@ public final class Dependencies {
      */
     public List<Object> attachAll(List<?> records, UUID organizationId, List<NodeRef> nodes, Options o) {
         if (o.none()) return List.copyOf(records);
-        if (resolver == null) throw ApiException.unavailable("dependency resolution is not available in this build");
         List<Object> out = new ArrayList<>(records.size());
         if (o.mode().equals("direct") && nodes.size() == 1) {
             List<NodeJson> direct = new ArrayList<>();

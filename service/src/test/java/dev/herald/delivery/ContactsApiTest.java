@@ -72,14 +72,14 @@ class ContactsApiTest {
                 "outbound_auth", Map.of("type", "oauth2", "token_url", "http://127.0.0.1:9/token", "client_id", "herald",
                         "client_secret", "very-secret-client", "scope", "hooks"),
                 "subscription", Map.of("kinds", List.of("power"), "min_severity", 3),
-                "throttle", Map.of("per_minute", 10));
+                "throttle", Map.of("max", 10, "window", "1m"));
         var created = app.post(path(app.orgId), app.orgKey, body);
         assertThat(created.status()).isEqualTo(201);
         assertThat(created.raw()).doesNotContain(secret).doesNotContain("very-secret-client");
         assertThat(created.body().path("outbound_auth").path("type").asText()).isEqualTo("oauth2");
         assertThat(created.body().path("outbound_auth").path("client_id").asText()).isEqualTo("herald");
         assertThat(created.body().path("subscription").path("min_severity").asInt()).isEqualTo(3);
-        assertThat(created.body().path("throttle").path("per_minute").asInt()).isEqualTo(10);
+        assertThat(created.body().path("throttle").path("max").asInt()).isEqualTo(10);
 
         var headers = app.post(path(app.orgId), app.orgKey, Map.of("channel", "webhook", "target", "http://127.0.0.1:9/h",
                 "outbound_auth", Map.of("type", "headers", "headers", Map.of("X-Api-Key", "header-secret-value"))));
@@ -120,6 +120,10 @@ class ContactsApiTest {
                 Map.of("channel", "webhook", "target", "http://127.0.0.1/x", "subscription", Map.of("kinds", List.of("fire"))),
                 Map.of("channel", "webhook", "target", "http://127.0.0.1/x", "subscription", Map.of("min_severity", 9)),
                 Map.of("channel", "webhook", "target", "http://127.0.0.1/x", "throttle", List.of(1)),
+                Map.of("channel", "webhook", "target", "http://127.0.0.1/x", "throttle", Map.of("max", 0, "window", "1h")),
+                Map.of("channel", "webhook", "target", "http://127.0.0.1/x", "throttle", Map.of("max", 3, "window", "soon")),
+                Map.of("channel", "webhook", "target", "http://127.0.0.1/x", "throttle", Map.of("max", 3, "window", "1h", "group_by", "planet")),
+                Map.of("channel", "webhook", "target", "http://127.0.0.1/x", "throttle", Map.of("per_minute", 10)),
                 Map.of("channel", "webhook", "target", "http://127.0.0.1/x", "outbound_auth", Map.of("type", "kerberos")),
                 Map.of("channel", "webhook", "target", "http://127.0.0.1/x", "outbound_auth", Map.of("type", "oauth2", "token_url", "http://127.0.0.1/t")),
                 Map.of("channel", "webhook", "target", "http://127.0.0.1/x", "outbound_auth", Map.of("type", "headers", "headers", Map.of("webhook-id", "x"))));
@@ -185,6 +189,25 @@ class ContactsApiTest {
         var got = app.get(path(app.orgId) + "/" + id, app.orgKey).body();
         assertThat(got.path("disabled").asBoolean()).isTrue();
         assertThat(got.path("disabled_reason").asText()).isEqualTo("receiver answered 410");
+    }
+
+    @Test
+    void liveContactsCarryTheirSubscriptionForFanOut() {
+        UUID org = app.herald.organizations().create("Fan-out Org", null, false, null).id();
+        String key = app.herald.keys().create(org, "fan").secret();
+        app.post(path(org), key, Map.of("channel", "email", "target", "all@example.com"));
+        app.post(path(org), key, Map.of("channel", "email", "target", "power@example.com",
+                "subscription", Map.of("kinds", List.of("power"), "min_severity", 3)));
+        var gone = app.post(path(org), key, Map.of("channel", "webhook", "target", "http://127.0.0.1:9/x"));
+        app.herald.contacts().disable(UUID.fromString(gone.body().path("id").asText()), "410");
+
+        var live = app.herald.contacts().live(org);
+        assertThat(live).extracting(l -> l.target().target()).containsExactly("all@example.com", "power@example.com");
+        assertThat(live.get(0).subscription().accepts("internet", 1)).isTrue();
+        var power = live.get(1).subscription();
+        assertThat(power.accepts("power", 3)).isTrue();
+        assertThat(power.accepts("power", 2)).isFalse();
+        assertThat(power.accepts("internet", 5)).isFalse();
     }
 
     private static long count(String key, UUID org) {

@@ -84,6 +84,19 @@ class WebhookSenderTest {
     }
 
     @Test
+    void oneReceiverCanVerifySeveralContactsSecretsAndShowsWhatItGot() {
+        String second = WebhookSecrets.generate();
+        receiver.accept(second);
+        ContactTarget other = new ContactTarget(UUID.randomUUID(), UUID.randomUUID(), Channel.WEBHOOK, receiver.url(), second, null);
+        UUID delivery = UUID.randomUUID();
+        assertThat(sender.send(other, delivery, 1, MESSAGE)).isEqualTo(new SendOutcome.Delivered(200));
+        assertThat(sender.send(contact(receiver.url()), UUID.randomUUID(), 1, MESSAGE)).isEqualTo(new SendOutcome.Delivered(200));
+        assertThat(receiver.invalidSignatures()).isZero();
+        String shown = receiver.lastValid().format();
+        assertThat(shown).contains("POST /hooks").contains("webhook-signature: v1,").contains("signature verified").contains("\"type\" : \"incident.created\"");
+    }
+
+    @Test
     void statusesAreClassified() {
         String httpDate = DateTimeFormatter.RFC_1123_DATE_TIME.format(clock.instant().plusSeconds(90).atZone(ZoneOffset.UTC));
         receiver.script(

@@ -109,11 +109,11 @@ class ImportCommandTest {
                 "asset," + asset + ",incident," + inc + ",2024-01-01T00:00:00Z,2024-02-01T00:00:00Z"), o, org.toString()), 3, "dependencies");
 
         assertThat(count("SELECT count(*) FROM incidents WHERE organization_id = '" + org + "'")).isEqualTo(2);
-        assertThat(count("SELECT count(*) FROM incidents WHERE status = 'resolved' AND resolved_at IS NOT NULL")).isEqualTo(1);
+        assertThat(count("SELECT count(*) FROM incidents WHERE status = 'resolved' AND resolved_at IS NOT NULL AND organization_id = '" + org + "'")).isEqualTo(1);
         assertThat(count("SELECT count(*) FROM incidents WHERE title = 'Grid down,\n\"north\" side'")).isEqualTo(1);
         assertThat(count("SELECT count(*) FROM locations WHERE thoroughfare = 'Unter den Linden 1, Mitte' AND postcode IS NULL")).isEqualTo(1);
         assertThat(count("SELECT count(*) FROM intel_requests WHERE id = '" + child + "' AND parent_id = '" + parent + "'")).isEqualTo(1);
-        assertThat(count("SELECT count(*) FROM dependencies WHERE deleted IS NULL")).isEqualTo(2);
+        assertThat(count("SELECT count(*) FROM dependencies WHERE deleted IS NULL AND organization_id = '" + org + "'")).isEqualTo(2);
         assertThat(count("SELECT count(*) FROM outages WHERE customers_affected = 1200 AND estimated_restoration = '2030-01-01T10:00:00Z'")).isEqualTo(1);
         assertThat(herald.incidents().find(inc)).get().extracting(i -> i.severity()).isEqualTo(4);
 
@@ -129,10 +129,44 @@ class ImportCommandTest {
     }
 
     @Test
+    void everyTypeRejectsAFileWithOneBadRowAndImportsNothing() throws IOException {
+        UUID o2 = herald.organizations().create("Strict", null, false, null).id();
+        UUID loc = UUID.randomUUID(), type = UUID.randomUUID(), inc = UUID.randomUUID(), intel = UUID.randomUUID();
+        String[] flag = {"--organization", o2.toString()};
+        assertImported(importFile("locations", write("s-l.csv", "id,lat,lon", loc + ",1,1"), flag), 1, "locations");
+        assertImported(importFile("asset-types", write("s-t.csv", "id,name", type + ",pole"), flag), 1, "asset-types");
+        assertImported(importFile("incidents", write("s-i.csv", "id,location_id,kind,severity", inc + "," + loc + ",other,1"), flag), 1, "incidents");
+        assertImported(importFile("intel-requests", write("s-q.csv", "id,question", intel + ",why?"), flag), 1, "intel-requests");
+        // type, header, good line 2, bad line 3 (and a good line 4), the column the error must name
+        String[][] cases = {
+                {"locations", "lat,lon", "1,1", "1,200", "2,2", "lon"},
+                {"asset-types", "id,name", UUID.randomUUID() + ",a", "xyz,b", UUID.randomUUID() + ",c", "id"},
+                {"assets", "asset_type_id,location_id,name", type + "," + loc + ",a", UUID.randomUUID() + "," + loc + ",b", type + "," + loc + ",c", "asset_type_id"},
+                {"incidents", "location_id,kind,severity", loc + ",power,1", loc + ",power,0", loc + ",power,2", "severity"},
+                {"outages", "incident_id,utility,customers_affected", inc + ",u,1", inc + ",u,-5", inc + ",u,2", "customers_affected"},
+                {"internet-outages", "incident_id,provider,started_at", inc + ",p,", inc + ",p,yesterday", inc + ",p,2024-01-01T00:00:00Z", "started_at"},
+                {"intel-requests", "question,status", "a,open", "b,pending", "c,closed", "status"},
+                {"dependencies", "blocker_type,blocker_id,dependent_type,dependent_id", "incident," + inc + ",intel_request," + intel,
+                        "widget," + inc + ",intel_request," + intel, "intel_request," + intel + ",incident," + inc, "blocker_type"}};
+        String counts = "SELECT (SELECT count(*) FROM locations) + (SELECT count(*) FROM asset_types) + (SELECT count(*) FROM assets)"
+                + " + (SELECT count(*) FROM incidents) + (SELECT count(*) FROM outages) + (SELECT count(*) FROM internet_outages)"
+                + " + (SELECT count(*) FROM intel_requests) + (SELECT count(*) FROM dependencies)";
+        long before = count(counts);
+        for (String[] c : cases) {
+            Run r = importFile(c[0], write("bad-" + c[0] + ".csv", c[1], c[2], c[3], c[4]), flag);
+            assertThat(r.exit()).as(c[0] + ": " + r.out()).isEqualTo(1);
+            assertThat(r.err()).as(c[0]).contains("line 3, column " + c[5] + ":").contains("1 bad row; nothing was imported")
+                    .doesNotContain("line 2").doesNotContain("line 4");
+        }
+        assertThat(count(counts)).as("no table gained a row").isEqualTo(before);
+    }
+
+    @Test
     void aBadRowOnLineNImportsNothingAndNamesLineAndColumn() throws IOException {
+        UUID org = herald.organizations().create("Bad rows", null, false, null).id();
         UUID loc = UUID.randomUUID();
         assertImported(importFile("locations", write("l.csv", "id,lat,lon", loc + ",1,1"), "--organization", org.toString()), 1, "locations");
-        long before = count("SELECT count(*) FROM incidents");
+        long before = count("SELECT count(*) FROM incidents WHERE organization_id = '" + org + "'");
         Path bad = write("bad.csv", "location_id,kind,severity,title",
                 loc + ",power,3,ok", loc + ",power,4,ok", loc + ",power,9,bad", loc + ",flood,2,bad kind", "not-a-uuid,power,1,x");
         Run r = importFile("incidents", bad, "--organization", org.toString());
@@ -142,14 +176,14 @@ class ImportCommandTest {
                 .contains("line 6, column location_id: must be a UUID")
                 .contains("3 bad rows; nothing was imported");
         assertThat(r.err().indexOf("line 4")).isLessThan(r.err().indexOf("line 5"));
-        assertThat(count("SELECT count(*) FROM incidents")).as("nothing imported").isEqualTo(before);
+        assertThat(count("SELECT count(*) FROM incidents WHERE organization_id = '" + org + "'")).as("nothing imported").isEqualTo(before);
 
         Path missingRef = write("ref.ndjson", "{\"location_id\":\"" + loc + "\",\"kind\":\"power\",\"severity\":1}", "",
                 "{\"location_id\":\"" + UUID.randomUUID() + "\",\"kind\":\"power\",\"severity\":1}");
         Run m = importFile("incidents", missingRef, "--organization", org.toString());
         assertThat(m.exit()).isEqualTo(1);
         assertThat(m.err()).contains("line 3, column location_id: location").contains("does not exist");
-        assertThat(count("SELECT count(*) FROM incidents")).isEqualTo(before);
+        assertThat(count("SELECT count(*) FROM incidents WHERE organization_id = '" + org + "'")).isEqualTo(before);
 
         UUID p = UUID.randomUUID();
         Run later = importFile("intel-requests", write("later.csv", "id,parent_id,question",
@@ -169,7 +203,7 @@ class ImportCommandTest {
         assertThat(ext.err()).contains(".csv");
         Run unknownType = importFile("widgets", bad, "--organization", org.toString());
         assertThat(unknownType.err()).contains("unknown import type 'widgets'");
-        assertThat(count("SELECT count(*) FROM locations")).isEqualTo(1);
-        assertThat(count("SELECT count(*) FROM intel_requests")).isZero();
+        assertThat(count("SELECT count(*) FROM locations WHERE organization_id = '" + org + "'")).isEqualTo(1);
+        assertThat(count("SELECT count(*) FROM intel_requests WHERE organization_id = '" + org + "'")).isZero();
     }
 }

@@ -58,7 +58,7 @@ class CurrentIncidentsRandomTest {
             Map<UUID, JsonNode> served = new HashMap<>();
             view.all(main.org).orElseThrow().forEach(ci -> served.put(ci.incidentId(), ci.entry()));
             assertThat(ViewModel.differences(fresh, served)).as("served vs recompute after %d writes", main.writes()).isEmpty();
-            for (UUID id : fresh.keySet()) {
+            for (UUID id : fresh.keySet().stream().limit(5).toList()) {
                 assertThat(view.get(main.org, id)).as("lookup %s", id).isPresent()
                         .hasValueSatisfying(ci -> assertThat(ViewModel.same(fresh.get(id), ci.entry())).isTrue());
             }

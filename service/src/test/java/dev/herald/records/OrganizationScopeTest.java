@@ -142,6 +142,31 @@ class OrganizationScopeTest {
     }
 
     @Test
+    void badValuesAre422OnEveryWriteEndpoint() {
+        List<Call> bad = List.of(
+                new Call("POST", "/locations", map("lat", 91, "lon", 1)),
+                new Call("POST", "/asset-types", map("name", "")),
+                new Call("POST", "/assets", map("asset_type_id", typeA, "location_id", locA, "name", "")),
+                new Call("POST", "/assets/bulk", map("ids", List.of())),
+                new Call("POST", "/incidents", map("location_id", locA, "kind", "power", "severity", 0)),
+                new Call("PATCH", "/incidents/" + incA, map("kind", "flood")),
+                new Call("POST", "/outages", map("incident_id", incA, "utility", "u", "customers_affected", -1)),
+                new Call("PATCH", "/outages/" + outA, map("customers_affected", -1)),
+                new Call("POST", "/internet-outages", map("incident_id", incA, "provider", " ")),
+                new Call("PATCH", "/internet-outages/" + netA, map("provider", "")),
+                new Call("POST", "/intel-requests", map("question", "q", "status", "pending")),
+                new Call("PATCH", "/intel-requests/" + intelA, map("status", "pending")),
+                new Call("POST", "/intel-requests/bulk", map("ids", List.of())));
+        List<String> wrong = new ArrayList<>();
+        for (Call c : bad) {
+            var r = app.call(c.method(), c.path(), app.orgKey, c.body());
+            if (r.status() != 422 || !"unprocessable".equals(r.errorCode())) wrong.add(c + " -> " + r.status() + " " + r.raw());
+        }
+        assertThat(wrong).isEmpty();
+        assertThat(app.get("/incidents/" + incA, app.orgKey).body().get("version").asLong()).isEqualTo(1);
+    }
+
+    @Test
     void malformedIdsAndUnknownFieldsAre400OnEveryEndpoint() {
         List<Call> malformed = List.of(
                 new Call("GET", "/locations/123", null), new Call("GET", "/assets/123", null),

@@ -92,11 +92,15 @@ public final class CurrentBench implements Callable<Integer> {
             List<UUID> open = new ArrayList<>(served.keySet());
             String key = herald.keys().create(org, "bench current").secret();
             Histogram single, trivial;
+            long gcDuring;
+            settle(herald);
+            long gcBefore = gcMillis();
             try (HttpServer http = herald.serveHttp()) {
                 PacedReads pr = new PacedReads("http://127.0.0.1:" + http.port(), key, seed);
                 pr.warmUp(open, quick ? 1_000 : 3_000);
                 single = pr.measure(open, nReads, rate, true);
                 trivial = pr.measure(open, Math.min(nReads, 5_000), rate, false);
+                gcDuring = gcMillis() - gcBefore;
                 if (pr.failures() > 0) throw new IllegalStateException(pr.failures() + " single reads did not answer 200 with the served entry");
             }
 
@@ -113,7 +117,7 @@ public final class CurrentBench implements Callable<Integer> {
                     + String.format("%.0fx", recMed / servedMed));
             r.row("GET /incidents/current/{id} p50 / p99", BenchReport.ms(BenchReport.pctMs(single, 50)) + " / "
                     + BenchReport.ms(BenchReport.pctMs(single, 99)), "", String.format("%,d reads at %d/s, max %s ms, from scheduled start",
-                    single.getTotalCount(), rate, BenchReport.ms(single.getMaxValue() / 1000.0)));
+                    single.getTotalCount(), rate, BenchReport.ms(single.getMaxValue() / 1000.0)) + ", GC " + gcDuring + " ms in this phase");
             r.row("GET /health (trivial) p50 / p99", BenchReport.ms(BenchReport.pctMs(trivial, 50)) + " / "
                     + BenchReport.ms(BenchReport.pctMs(trivial, 99)), "", String.format("%,d reads, baseline", trivial.getTotalCount()));
             r.row("content match (flat = recompute = served)", String.valueOf(match), "", "");
@@ -133,12 +137,29 @@ public final class CurrentBench implements Callable<Integer> {
             j.put("single_incident_p99_ms", round(BenchReport.pctMs(single, 99)));
             j.put("single_incident_p999_ms", round(BenchReport.pctMs(single, 99.9)));
             j.put("single_incident_max_ms", round(single.getMaxValue() / 1000.0));
+            j.put("gc_ms_during_http_phase", gcDuring);
             j.put("trivial_handler_p99_ms", round(BenchReport.pctMs(trivial, 99)));
             j.put("stored_view_differences", check.differences());
             j.put("match", match);
             r.finish();
             return match ? 0 : 1;
         }
+    }
+
+    /** Lets the database finish the bulk load's aftermath (dirty pages) before latencies are measured; best effort. */
+    static void settle(Herald herald) {
+        try (Connection c = herald.db().dataSource().getConnection(); var st = c.createStatement()) {
+            st.execute("CHECKPOINT");
+        } catch (Exception e) {
+            System.err.println("  (no CHECKPOINT before the HTTP phase: " + e.getMessage() + ")");
+        }
+        System.gc();
+    }
+
+    static long gcMillis() {
+        long t = 0;
+        for (var gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) t += Math.max(0, gc.getCollectionTime());
+        return t;
     }
 
     /** The whole organization as served: pages of up to 5,000 through the cache, JSON bodies concatenated. */

@@ -16,30 +16,23 @@ import java.util.UUID;
 /**
  * The baseline: the current-incidents query in the style of the reference document, flat LEFT JOINs across outages,
  * internet outages, assets, intel requests and their parents (so each incident yields the cross product of its
- * relationships), sorted, then folded into entries by the application, deduplicating each relationship by id.
- * Per-row fragments are built with the same formatting functions as the view so that the content can be compared.
+ * relationships), sorted, then folded into entries by the application, deduplicating each relationship by id and
+ * formatting each distinct record once ({@link FlatRows}) in the view's shape so that the content can be compared.
  */
 final class FlatJoin {
     static final String FLAT_JOIN = """
-            SELECT i.id,
-                   jsonb_build_object('id', i.id, 'organization_id', i.organization_id, 'kind', i.kind, 'status', i.status,
-                       'severity', i.severity, 'title', i.title, 'started_at', current_incidents_ts(i.started_at),
-                       'updated_at', current_incidents_ts(i.updated_at), 'version', i.version,
-                       'location', current_incidents_location(il))::text,
-                   o.id, CASE WHEN o.id IS NOT NULL THEN jsonb_build_object('id', o.id, 'utility', o.utility,
-                       'customers_affected', o.customers_affected,
-                       'estimated_restoration', current_incidents_ts(o.estimated_restoration),
-                       'updated_at', current_incidents_ts(o.updated_at), 'location', current_incidents_location(ol))::text END,
-                   n.id, CASE WHEN n.id IS NOT NULL THEN jsonb_build_object('id', n.id, 'provider', n.provider,
-                       'service', n.service, 'started_at', current_incidents_ts(n.started_at),
-                       'estimated_restoration', current_incidents_ts(n.estimated_restoration),
-                       'updated_at', current_incidents_ts(n.updated_at))::text END,
-                   s.id, CASE WHEN s.id IS NOT NULL THEN jsonb_build_object('id', s.id, 'name', s.name,
-                       'asset_type_id', s.asset_type_id, 'location_id', s.location_id)::text END,
-                   q.id, CASE WHEN q.id IS NOT NULL THEN jsonb_build_object('id', q.id, 'parent_id', q.parent_id,
-                       'question', q.question, 'status', q.status)::text END,
-                   p.id, CASE WHEN p.id IS NOT NULL THEN jsonb_build_object('id', p.id, 'parent_id', p.parent_id,
-                       'question', p.question, 'status', p.status)::text END
+            SELECT i.id, i.organization_id, i.kind, i.status, i.severity, i.title, i.started_at, i.updated_at, i.version,
+                   il.id AS il_id, il.lat AS il_lat, il.lon AS il_lon, il.thoroughfare AS il_thoroughfare,
+                   il.locality AS il_locality, il.region AS il_region, il.postcode AS il_postcode,
+                   o.id AS o_id, o.utility, o.customers_affected, o.estimated_restoration AS o_estimated_restoration,
+                   o.updated_at AS o_updated_at,
+                   ol.id AS ol_id, ol.lat AS ol_lat, ol.lon AS ol_lon, ol.thoroughfare AS ol_thoroughfare,
+                   ol.locality AS ol_locality, ol.region AS ol_region, ol.postcode AS ol_postcode,
+                   n.id AS n_id, n.provider, n.service, n.started_at AS n_started_at,
+                   n.estimated_restoration AS n_estimated_restoration, n.updated_at AS n_updated_at,
+                   s.id AS s_id, s.name AS s_name, s.asset_type_id, s.location_id AS s_location_id,
+                   q.id AS q_id, q.parent_id AS q_parent_id, q.question AS q_question, q.status AS q_status,
+                   p.id AS p_id, p.parent_id AS p_parent_id, p.question AS p_question, p.status AS p_status
             FROM incidents i
             LEFT JOIN locations il ON il.id = i.location_id AND il.deleted_at IS NULL
             LEFT JOIN outages o ON o.incident_id = i.id AND o.deleted_at IS NULL
@@ -59,8 +52,8 @@ final class FlatJoin {
     record Result(Map<UUID, JsonNode> entries, long rows) {}
 
     private static final class Acc {
-        String incident;
-        final TreeMap<String, String> outages = new TreeMap<>(), internet = new TreeMap<>(), assets = new TreeMap<>(),
+        ObjectNode incident;
+        final TreeMap<String, JsonNode> outages = new TreeMap<>(), internet = new TreeMap<>(), assets = new TreeMap<>(),
                 intel = new TreeMap<>(), parents = new TreeMap<>();
     }
 
@@ -69,6 +62,9 @@ final class FlatJoin {
         long rows = 0;
         boolean auto = c.getAutoCommit();
         c.setAutoCommit(false); // lets the driver stream the rows with a fetch size
+        try (var st = c.createStatement()) {
+            st.execute("SET LOCAL statement_timeout = '30min'"); // the baseline is slow by design
+        }
         try (PreparedStatement ps = c.prepareStatement(FLAT_JOIN)) {
             ps.setFetchSize(5000);
             ps.setObject(1, org);
@@ -76,12 +72,13 @@ final class FlatJoin {
                 while (rs.next()) {
                     rows++;
                     Acc a = byIncident.computeIfAbsent(rs.getObject(1, UUID.class), k -> new Acc());
-                    if (a.incident == null) a.incident = rs.getString(2);
-                    put(a.outages, rs, 3);
-                    put(a.internet, rs, 5);
-                    put(a.assets, rs, 7);
-                    put(a.intel, rs, 9);
-                    put(a.parents, rs, 11);
+                    if (a.incident == null) a.incident = FlatRows.incident(rs);
+                    String id;
+                    if ((id = rs.getString("o_id")) != null && !a.outages.containsKey(id)) a.outages.put(id, FlatRows.outage(rs));
+                    if ((id = rs.getString("n_id")) != null && !a.internet.containsKey(id)) a.internet.put(id, FlatRows.internetOutage(rs));
+                    if ((id = rs.getString("s_id")) != null && !a.assets.containsKey(id)) a.assets.put(id, FlatRows.asset(rs));
+                    if ((id = rs.getString("q_id")) != null && !a.intel.containsKey(id)) a.intel.put(id, FlatRows.intel(rs, "q_"));
+                    if ((id = rs.getString("p_id")) != null && !a.parents.containsKey(id)) a.parents.put(id, FlatRows.intel(rs, "p_"));
                 }
             }
         } finally {
@@ -92,7 +89,7 @@ final class FlatJoin {
         for (var e : byIncident.entrySet()) {
             Acc a = e.getValue();
             ObjectNode entry = Json.mapper().createObjectNode();
-            entry.set("incident", tree(a.incident));
+            entry.set("incident", a.incident);
             entry.set("outages", array(a.outages));
             entry.set("internet_outages", array(a.internet));
             entry.set("assets", array(a.assets));
@@ -103,17 +100,9 @@ final class FlatJoin {
         return new Result(out, rows);
     }
 
-    private static void put(TreeMap<String, String> m, ResultSet rs, int idColumn) throws SQLException {
-        String id = rs.getString(idColumn);
-        if (id != null) {
-            String json = rs.getString(idColumn + 1);
-            if (json != null) m.putIfAbsent(id, json);
-        }
-    }
-
-    private static ArrayNode array(TreeMap<String, String> m) {
+    private static ArrayNode array(TreeMap<String, JsonNode> m) {
         ArrayNode a = Json.mapper().createArrayNode();
-        m.values().forEach(v -> a.add(tree(v)));
+        m.values().forEach(a::add);
         return a;
     }
 

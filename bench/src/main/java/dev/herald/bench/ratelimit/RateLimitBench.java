@@ -58,7 +58,7 @@ public final class RateLimitBench implements Callable<Integer> {
 
     /** One limiter's figures. */
     record Figures(String name, double hotOps, double spreadOps, double hotP50, double hotP99, double spreadP50, double spreadP99,
-                   long unfinished, int worstWindow, boolean correct) {}
+                   long unfinished, int worstWindow, boolean correct, double redisCpuUsecPerCheck) {}
 
     @Override
     public Integer call() {
@@ -99,7 +99,7 @@ public final class RateLimitBench implements Callable<Integer> {
                         Duration.ofSeconds(1), stop);
             }
             for (Function<String, BenchLimiter> make : limiters) {
-                figures.add(measure(make, limit, phase, stop));
+                figures.add(measure(make, limit, phase, stop, heraldConn.sync()));
             }
             report(figures, limit, phase, version);
             return 0;
@@ -108,7 +108,9 @@ public final class RateLimitBench implements Callable<Integer> {
         }
     }
 
-    private Figures measure(Function<String, BenchLimiter> make, RateLimit limit, Duration phase, AtomicBoolean stop) {
+    private Figures measure(Function<String, BenchLimiter> make, RateLimit limit, Duration phase, AtomicBoolean stop,
+                            io.lettuce.core.api.sync.RedisCommands<String, String> stats) {
+        RedisCommandStats before = RedisCommandStats.read(stats);
         long periodNanos = limit.period().toNanos();
         BenchLimiter warm = make.apply("name:");
         Duration grace = Duration.ofSeconds(Math.max(2, phase.toSeconds()));
@@ -120,18 +122,21 @@ public final class RateLimitBench implements Callable<Integer> {
         var hotL = LoadPhases.openLoop(make.apply("hl:"), LoadPhases.Keys.HOT, keys, clients, offered, phase, grace, stop);
         System.out.println(warm.name() + ": latency at " + offered + "/s, " + keys + " keys");
         var spreadL = LoadPhases.openLoop(make.apply("sl:"), LoadPhases.Keys.SPREAD, keys, clients, offered, phase, grace, stop);
+        RedisCommandStats used = RedisCommandStats.read(stats).minus(before);
+        long checks = hotT.checks() + spreadT.checks() + hotL.checks() + spreadL.checks();
         int worst = Math.max(Math.max(Admissions.worstWindow(hotT.admissions(), periodNanos), Admissions.worstWindow(spreadT.admissions(), periodNanos)),
                 Math.max(Admissions.worstWindow(hotL.admissions(), periodNanos), Admissions.worstWindow(spreadL.admissions(), periodNanos)));
         return new Figures(warm.name(), hotT.opsPerSecond(), spreadT.opsPerSecond(),
                 BenchReport.pctMs(hotL.histogram(), 50), BenchReport.pctMs(hotL.histogram(), 99),
                 BenchReport.pctMs(spreadL.histogram(), 50), BenchReport.pctMs(spreadL.histogram(), 99),
-                hotL.unfinished() + spreadL.unfinished(), worst, worst <= limit.rate() + limit.burst());
+                hotL.unfinished() + spreadL.unfinished(), worst, worst <= limit.rate() + limit.burst(),
+                used.usecPer(checks));
     }
 
     private void report(List<Figures> figures, RateLimit limit, Duration phase, String version) {
         BenchReport r = new BenchReport("ratelimit");
         r.header("limiter", "hot ops/s", "spread ops/s", "hot p50 ms", "hot p99 ms", "spread p50 ms", "spread p99 ms",
-                "unfinished", "worst window", "correct");
+                "unfinished", "worst window", "correct", "redis cpu us/check");
         ObjectNode json = r.json();
         json.put("load_average_at_end", loadAverage());
         json.put("redis_version", version).put("clients", clients).put("phase_seconds", phase.toSeconds())
@@ -141,11 +146,13 @@ public final class RateLimitBench implements Callable<Integer> {
         for (Figures f : figures) {
             r.row(f.name(), fmt(f.hotOps()), fmt(f.spreadOps()), BenchReport.ms(f.hotP50()), BenchReport.ms(f.hotP99()),
                     BenchReport.ms(f.spreadP50()), BenchReport.ms(f.spreadP99()), Long.toString(f.unfinished()),
-                    f.worstWindow() + " / " + (limit.rate() + limit.burst()), Boolean.toString(f.correct()));
+                    f.worstWindow() + " / " + (limit.rate() + limit.burst()), Boolean.toString(f.correct()),
+                    String.format(Locale.ROOT, "%.2f", f.redisCpuUsecPerCheck()));
             json.putObject(f.name()).put("hot_ops_per_s", round(f.hotOps())).put("spread_ops_per_s", round(f.spreadOps()))
                     .put("hot_p50_ms", round(f.hotP50())).put("hot_p99_ms", round(f.hotP99()))
                     .put("spread_p50_ms", round(f.spreadP50())).put("spread_p99_ms", round(f.spreadP99()))
-                    .put("unfinished_checks", f.unfinished()).put("worst_window", f.worstWindow()).put("correct", f.correct());
+                    .put("unfinished_checks", f.unfinished()).put("worst_window", f.worstWindow()).put("correct", f.correct())
+                    .put("redis_cpu_usec_per_check", round(f.redisCpuUsecPerCheck()));
         }
         Figures h = figures.get(0), b = figures.get(1), l = figures.get(2);
         ObjectNode targets = json.putObject("targets");

@@ -1,0 +1,135 @@
+package dev.herald.pipeline;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.herald.api.Json;
+import dev.herald.cache.SingleFlight;
+import dev.herald.graph.DependencyResolver;
+import dev.herald.graph.Direction;
+import dev.herald.graph.NodeRef;
+import dev.herald.graph.Reached;
+import dev.herald.graph.RecordType;
+import dev.herald.incidents.CurrentIncidentLookup;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Builds the context a notification is rendered from: the organization, the subject (the incident's current-incidents
+ * entry, or its row once resolved; or the intel request), its dependents within the organization's max distance, and the
+ * affected assets. Independent fetches run concurrently; the result is cached by the work unit's fingerprint through
+ * {@link SingleFlight}, so a burst for one subject assembles it once. Counts assemblies per fingerprint. Thread-safe.
+ */
+public final class ContextAssembler {
+    static final String KIND = "context";
+
+    private final PipelineReads reads;
+    private final CurrentIncidentLookup incidents;
+    private final DependencyResolver graph;
+    private final SingleFlight singleFlight;
+    private final ExecutorService fetchers;
+    private final int defaultMaxDistance;
+    private final Cache<String, LongAdder> assemblies;
+    private final Cache<UUID, JsonNode> organizations;
+    private final Counter built;
+    private final Counter asked;
+
+    ContextAssembler(PipelineReads reads, CurrentIncidentLookup incidents, DependencyResolver graph, SingleFlight singleFlight,
+                     ExecutorService fetchers, int defaultMaxDistance, Duration referenceTtl, long maxEntries, MeterRegistry registry) {
+        this.reads = reads;
+        this.incidents = incidents;
+        this.graph = graph;
+        this.singleFlight = singleFlight;
+        this.fetchers = fetchers;
+        this.defaultMaxDistance = defaultMaxDistance;
+        this.assemblies = Caffeine.newBuilder().maximumSize(maxEntries).build();
+        this.organizations = Caffeine.newBuilder().maximumSize(maxEntries).expireAfterWrite(referenceTtl).build();
+        this.built = Counter.builder("herald.context.assemblies").description("Notification contexts assembled (cache misses)")
+                .register(registry);
+        this.asked = Counter.builder("herald.context.requests").description("Notification contexts asked for (hits and misses)")
+                .register(registry);
+    }
+
+    /** The context of a work unit: cached by its fingerprint, assembled at most once per fingerprint at a time in a process. */
+    JsonNode contextFor(WorkUnit unit) {
+        asked.increment();
+        JsonNode org = organization(unit.organizationId());
+        int maxDistance = org.path("max_distance").isInt() ? org.get("max_distance").asInt() : defaultMaxDistance;
+        String key = fingerprint(unit, maxDistance);
+        return singleFlight.getOrBuild(KIND, key, () -> {
+            assemblies.get(key, k -> new LongAdder()).increment();
+            built.increment();
+            return assemble(unit, org, maxDistance);
+        });
+    }
+
+    private static JsonNode wrap(String field, JsonNode value) {
+        ObjectNode o = Json.mapper().createObjectNode();
+        o.set(field, value);
+        return o;
+    }
+
+    static String fingerprint(WorkUnit unit, int maxDistance) {
+        String base = unit.fingerprint() != null ? unit.fingerprint() : unit.subjectType() + ":" + unit.subjectId();
+        return unit.organizationId() + "/" + base + "/d" + maxDistance;
+    }
+
+    /** How many times each fingerprint was assembled in this process (for tests and benchmarks). */
+    public Map<String, Long> assembliesByFingerprint() {
+        Map<String, Long> out = new java.util.TreeMap<>();
+        assemblies.asMap().forEach((k, v) -> out.put(k, v.sum()));
+        return out;
+    }
+
+    private JsonNode organization(UUID id) {
+        return organizations.get(id, k -> reads.organization(k)
+                .orElseThrow(() -> new IllegalStateException("organization " + k + " is gone")));
+    }
+
+    private JsonNode assemble(WorkUnit unit, JsonNode org, int maxDistance) {
+        UUID orgId = unit.organizationId();
+        boolean incident = "incident".equals(unit.subjectType());
+        NodeRef root = new NodeRef(incident ? RecordType.INCIDENT : RecordType.INTEL_REQUEST, unit.subjectId());
+        // An open incident comes from the current-incidents view ({"incident", "outages", "internet_outages",
+        // "intel_requests", ...}); a resolved one is no longer there, so its row is read instead.
+        CompletableFuture<JsonNode> subject = CompletableFuture.supplyAsync(() -> incident
+                ? incidents.get(orgId, unit.subjectId()).map(ci -> ci.entry())
+                        .or(() -> reads.incident(orgId, unit.subjectId()).map(row -> wrap("incident", row)))
+                        .orElseGet(() -> wrap("incident", Json.mapper().nullNode()))
+                : wrap("intel_request", reads.intelRequest(orgId, unit.subjectId()).orElse(Json.mapper().nullNode())), fetchers);
+        CompletableFuture<List<Reached>> dependents = CompletableFuture.supplyAsync(() -> graph.resolve(orgId, List.of(root),
+                Direction.DEPENDENTS, maxDistance, Set.of(), false).getOrDefault(root, List.of()), fetchers);
+        CompletableFuture<JsonNode> assets = dependents.thenApplyAsync(reached -> reads.assets(orgId, reached.stream()
+                .filter(r -> r.node().type() == RecordType.ASSET).map(r -> r.node().id()).toList()), fetchers);
+        try {
+            CompletableFuture.allOf(subject, assets).join();
+            ObjectNode ctx = Json.mapper().createObjectNode();
+            ctx.set("organization", org);
+            ctx.putObject("subject").put("type", unit.subjectType()).put("id", unit.subjectId().toString());
+            subject.join().fields().forEachRemaining(e -> {
+                if (!e.getKey().equals("assets")) ctx.set(e.getKey(), e.getValue());
+            });
+            ctx.put("max_distance", maxDistance);
+            ArrayNode deps = ctx.putArray("dependents");
+            for (Reached r : dependents.join()) {
+                deps.addObject().put("type", r.node().type().wire()).put("id", r.node().id().toString()).put("distance", r.distance());
+            }
+            ctx.set("assets", assets.join());
+            return ctx;
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException re) throw re;
+            throw e;
+        }
+    }
+}

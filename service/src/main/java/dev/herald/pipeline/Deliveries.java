@@ -1,0 +1,187 @@
+package dev.herald.pipeline;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.herald.api.Page;
+import dev.herald.api.PageRequest;
+import dev.herald.delivery.Channel;
+import dev.herald.delivery.ContactTarget;
+import dev.herald.infra.Database;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The delivery log and its idempotency keys: one row per (work unit, contact), whose id is the webhook-id and stays the
+ * same across retries and after a crash between send and record. Also loads and disables contacts for the consumers.
+ * Thread-safe.
+ */
+public final class Deliveries {
+    static final String CLAIM_KEY = """
+            INSERT INTO deliveries (id, organization_id, work_unit_id, contact_id, idempotency_key, channel, status, attempts)
+            VALUES (?, ?, ?, ?, ?, ?, 'pending', 1)
+            ON CONFLICT (idempotency_key) DO UPDATE
+                SET attempts = deliveries.attempts + CASE WHEN deliveries.status = 'sent' THEN 0 ELSE 1 END
+            RETURNING id, status, attempts""";
+    static final String RECORD = """
+            UPDATE deliveries SET status = ?, response_code = ?, error = ?,
+                   sent_at = CASE WHEN ? = 'sent' THEN now() ELSE sent_at END
+            WHERE id = ?""";
+    static final String LOAD_CONTACTS = """
+            SELECT id, organization_id, channel, target, secret, outbound_auth, throttle, disabled_at
+            FROM contacts WHERE id = ANY(?)""";
+    static final String DISABLE_CONTACT = """
+            UPDATE contacts SET disabled_at = now(), disabled_reason = ? WHERE id = ? AND disabled_at IS NULL""";
+    static final String LIST_BY_ORG = """
+            SELECT id, organization_id, work_unit_id, contact_id, channel, status, attempts, response_code, error,
+                   created_at, sent_at, CASE WHEN ? THEN count(*) OVER () END AS total
+            FROM deliveries
+            WHERE organization_id = ? AND (?::timestamptz IS NULL OR (created_at, id) < (?::timestamptz, ?::uuid))
+            ORDER BY created_at DESC, id DESC LIMIT ?""";
+    static final String COUNT_BY_ORG = "SELECT count(*) FROM deliveries WHERE organization_id = ?";
+
+    /** The delivery row of a (work unit, contact): its id (the webhook-id), status and attempts so far. */
+    record Key(UUID id, String status, int attempts) {
+        boolean alreadySent() { return "sent".equals(status); }
+    }
+
+    /** A contact as the consumers need it. */
+    record Contact(ContactTarget target, JsonNode throttle, boolean disabled) {}
+
+    /** One row of {@code GET /deliveries}. */
+    public record DeliveryView(UUID id, UUID organizationId, UUID workUnitId, UUID contactId, String channel, String status,
+                               int attempts, Integer responseCode, String error, OffsetDateTime createdAt, OffsetDateTime sentAt) {}
+
+    private final Database db;
+
+    public Deliveries(Database db) {
+        this.db = db;
+    }
+
+    static String idempotencyKey(UUID workUnitId, UUID contactId) {
+        return workUnitId + ":" + contactId;
+    }
+
+    /** Finds or creates the delivery of (work unit, contact); safe to repeat (keyed by the unique idempotency key). */
+    Key claimKey(WorkUnit unit) {
+        return db.writeIdempotent("Deliveries.CLAIM_KEY", c -> {
+            try (PreparedStatement ps = c.prepareStatement(CLAIM_KEY)) {
+                ps.setObject(1, UUID.randomUUID());
+                ps.setObject(2, unit.organizationId());
+                ps.setObject(3, unit.id());
+                ps.setObject(4, unit.contactId());
+                ps.setString(5, idempotencyKey(unit.id(), unit.contactId()));
+                ps.setString(6, unit.channel());
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return new Key(rs.getObject(1, UUID.class), rs.getString(2), rs.getInt(3));
+                }
+            }
+        });
+    }
+
+    void record(UUID deliveryId, String status, Integer responseCode, String error) {
+        db.writeIdempotent("Deliveries.RECORD", c -> {
+            try (PreparedStatement ps = c.prepareStatement(RECORD)) {
+                ps.setString(1, status);
+                ps.setObject(2, responseCode);
+                ps.setString(3, error == null ? null : truncate(error));
+                ps.setString(4, status);
+                ps.setObject(5, deliveryId);
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    Map<UUID, Contact> loadContacts(List<UUID> ids) {
+        return db.read("Deliveries.LOAD_CONTACTS", c -> {
+            try (PreparedStatement ps = c.prepareStatement(LOAD_CONTACTS)) {
+                ps.setArray(1, c.createArrayOf("uuid", ids.toArray()));
+                Map<UUID, Contact> out = new HashMap<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        UUID id = rs.getObject("id", UUID.class);
+                        String auth = rs.getString("outbound_auth");
+                        out.put(id, new Contact(new ContactTarget(id, rs.getObject("organization_id", UUID.class),
+                                Channel.parse(rs.getString("channel")), rs.getString("target"), rs.getString("secret"),
+                                auth == null ? null : Jsonb.read(auth)),
+                                Jsonb.read(rs.getString("throttle")), rs.getObject("disabled_at") != null));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    void disableContact(UUID contactId, String reason) {
+        db.write("Deliveries.DISABLE_CONTACT", c -> {
+            try (PreparedStatement ps = c.prepareStatement(DISABLE_CONTACT)) {
+                ps.setString(1, truncate(reason));
+                ps.setObject(2, contactId);
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    /** The delivery log of one organization, newest first, cursor-paginated by (created_at, id). */
+    public Page<DeliveryView> list(UUID organizationId, PageRequest req) {
+        OffsetDateTime afterTime = null;
+        UUID afterId = null;
+        if (req.after() != null) {
+            String[] parts = req.after().split("\\|", 2);
+            try {
+                afterTime = OffsetDateTime.parse(parts[0]);
+                afterId = UUID.fromString(parts[1]);
+            } catch (RuntimeException e) {
+                throw dev.herald.api.ApiException.badRequest("cursor is malformed; pass back the next_cursor of the previous page");
+            }
+        }
+        final OffsetDateTime t = afterTime;
+        final UUID i = afterId;
+        record Rows(List<DeliveryView> rows, Long total) {}
+        Rows rows = db.read("Deliveries.LIST_BY_ORG", c -> {
+            try (PreparedStatement ps = c.prepareStatement(LIST_BY_ORG)) {
+                ps.setBoolean(1, req.count());
+                ps.setObject(2, organizationId);
+                ps.setObject(3, t);
+                ps.setObject(4, t);
+                ps.setObject(5, i);
+                ps.setInt(6, req.limit() + 1);
+                List<DeliveryView> out = new ArrayList<>();
+                Long total = null;
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new DeliveryView(rs.getObject("id", UUID.class), rs.getObject("organization_id", UUID.class),
+                                rs.getObject("work_unit_id", UUID.class), rs.getObject("contact_id", UUID.class),
+                                rs.getString("channel"), rs.getString("status"), rs.getInt("attempts"),
+                                (Integer) rs.getObject("response_code"), rs.getString("error"),
+                                rs.getObject("created_at", OffsetDateTime.class), rs.getObject("sent_at", OffsetDateTime.class)));
+                        total = (Long) rs.getObject("total");
+                    }
+                }
+                return new Rows(out, total);
+            }
+        });
+        Long total = rows.total();
+        if (req.count() && total == null) {
+            total = db.read("Deliveries.COUNT_BY_ORG", c -> {
+                try (PreparedStatement ps = c.prepareStatement(COUNT_BY_ORG)) {
+                    ps.setObject(1, organizationId);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        return rs.getLong(1);
+                    }
+                }
+            });
+        }
+        return Page.of(rows.rows(), req, d -> d.createdAt() + "|" + d.id(), total);
+    }
+
+    private static String truncate(String s) {
+        return s.length() > 2000 ? s.substring(0, 2000) : s;
+    }
+}

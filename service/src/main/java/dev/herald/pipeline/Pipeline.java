@@ -1,0 +1,101 @@
+package dev.herald.pipeline;
+
+import dev.herald.cache.SingleFlight;
+import dev.herald.config.HeraldConfig;
+import dev.herald.config.Settings;
+import dev.herald.delivery.MessageRenderer;
+import dev.herald.delivery.Sender;
+import dev.herald.graph.DependencyResolver;
+import dev.herald.incidents.CurrentIncidentLookup;
+import dev.herald.infra.Database;
+import dev.herald.infra.Metrics;
+import dev.herald.limits.DeliveryGate;
+import java.sql.SQLException;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The notification pipeline of one process: the queue, the delivery log, context assembly and, once started, the
+ * consumers. Work units are created by database triggers (see {@code V40__pipeline.sql}) in the same transaction as the
+ * change, so this class only consumes. Thread-safe.
+ */
+public final class Pipeline implements AutoCloseable {
+    /** The parts the pipeline codes against, built by other features. */
+    public record Parts(Sender sender, MessageRenderer renderer, DeliveryGate gate, CurrentIncidentLookup incidents,
+                        DependencyResolver graph, SingleFlight singleFlight) {
+        public Parts {
+            Objects.requireNonNull(sender, "sender");
+            Objects.requireNonNull(renderer, "renderer");
+            Objects.requireNonNull(gate, "gate");
+            Objects.requireNonNull(incidents, "incidents");
+            Objects.requireNonNull(graph, "graph");
+            Objects.requireNonNull(singleFlight, "singleFlight");
+        }
+    }
+
+    private final HeraldConfig config;
+    private final Database db;
+    private final WorkQueue queue;
+    private final Deliveries deliveries;
+    private final ContextAssembler contexts;
+    private final Processor processor;
+    private final ExecutorService fetchers = Executors.newVirtualThreadPerTaskExecutor();
+    private ConsumerPool pool;
+
+    public Pipeline(HeraldConfig config, Database db, Metrics metrics, Parts parts) {
+        this.config = config;
+        this.db = db;
+        this.queue = new WorkQueue(db);
+        this.deliveries = new Deliveries(db);
+        PipelineMetrics pm = new PipelineMetrics(metrics, queue, config.get(Settings.CACHE_TTL_METRICS));
+        this.contexts = new ContextAssembler(new PipelineReads(db), parts.incidents(), parts.graph(), parts.singleFlight(),
+                fetchers, config.get(Settings.GRAPH_DEFAULT_MAX_DISTANCE), config.get(Settings.CACHE_TTL_REFERENCE),
+                config.get(Settings.CACHE_MAX_ENTRIES), metrics.registry());
+        Backoff backoff = new Backoff(config.get(Settings.WORK_RETRY_BASE_DELAY), config.get(Settings.WORK_RETRY_MAX_DELAY),
+                config.get(Settings.WORK_RETRY_JITTER), () -> ThreadLocalRandom.current().nextDouble());
+        this.processor = new Processor(contexts, parts.renderer(), parts.gate(), parts.sender(), deliveries, backoff, pm, System::nanoTime);
+    }
+
+    /** Starts {@code work.consumers} consumers (none when it is 0). Idempotent. */
+    public synchronized ConsumerPool startConsumers() {
+        if (pool == null) {
+            ConsumerPool.Tuning t = new ConsumerPool.Tuning(config.get(Settings.WORK_CONSUMERS), config.get(Settings.WORK_BATCH_SIZE),
+                    config.get(Settings.WORK_MAX_ATTEMPTS), config.get(Settings.WORK_LEASE), config.get(Settings.WORK_HEARTBEAT),
+                    config.get(Settings.WORK_RECLAIM_INTERVAL), config.get(Settings.WORK_POLL_INTERVAL),
+                    config.get(Settings.WORK_PRUNE_AFTER), config.get(Settings.WORK_PRUNE_INTERVAL), config.get(Settings.WORK_PRUNE_BATCH),
+                    config.get(Settings.WORK_HISTORY_RETENTION), config.get(Settings.HTTP_SHUTDOWN_GRACE));
+            Waker waker = new Waker(() -> {
+                try {
+                    return db.openDedicated();
+                } catch (SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            }, t.pollInterval().toMillis());
+            pool = new ConsumerPool(queue, deliveries, processor, t, waker, System::nanoTime);
+            if (t.consumers() > 0) pool.start();
+        }
+        return pool;
+    }
+
+    /** {@code GET /work-units/{id}}, {@code POST /work-units/{id}/redrive}, {@code GET /deliveries}. */
+    public PipelineRoutes routes() {
+        return new PipelineRoutes(queue, deliveries, config);
+    }
+
+    /** The pool started by {@link #startConsumers}, or null. */
+    public synchronized ConsumerPool pool() { return pool; }
+
+    public WorkQueue queue() { return queue; }
+
+    public Deliveries deliveries() { return deliveries; }
+
+    public ContextAssembler contexts() { return contexts; }
+
+    @Override
+    public synchronized void close() {
+        if (pool != null) pool.close();
+        fetchers.shutdownNow();
+    }
+}

@@ -1,0 +1,84 @@
+package dev.herald.pipeline;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.herald.infra.Database;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The reads context assembly needs beyond the current-incidents view and the graph: each one statement, scoped by
+ * organization, answering JSON built by PostgreSQL. Thread-safe.
+ */
+final class PipelineReads {
+    static final String ORGANIZATION = """
+            SELECT jsonb_build_object('id', id, 'name', name, 'max_distance', max_distance, 'every_change', every_change)
+            FROM organizations WHERE id = ?""";
+    /** A resolved (or not yet viewed) incident: not in the current-incidents view, so read from its row. */
+    static final String INCIDENT = """
+            SELECT jsonb_build_object('id', i.id, 'organization_id', i.organization_id, 'kind', i.kind, 'status', i.status, 'severity', i.severity,
+                   'title', i.title, 'started_at', i.started_at, 'updated_at', i.updated_at, 'resolved_at', i.resolved_at,
+                   'version', i.version,
+                   'location', jsonb_build_object('id', l.id, 'lat', l.lat, 'lon', l.lon, 'thoroughfare', l.thoroughfare,
+                        'locality', l.locality, 'region', l.region, 'postcode', l.postcode))
+            FROM incidents i JOIN locations l ON l.id = i.location_id
+            WHERE i.id = ? AND i.organization_id = ? AND i.deleted_at IS NULL""";
+    static final String INTEL_REQUEST = """
+            SELECT jsonb_build_object('id', id, 'parent_id', parent_id, 'question', question, 'status', status,
+                   'created_at', created_at, 'updated_at', updated_at)
+            FROM intel_requests WHERE id = ? AND organization_id = ? AND deleted_at IS NULL""";
+    static final String ASSETS = """
+            SELECT coalesce(jsonb_agg(jsonb_build_object('id', a.id, 'name', a.name, 'type', t.name,
+                   'location', jsonb_build_object('lat', l.lat, 'lon', l.lon, 'thoroughfare', l.thoroughfare,
+                        'locality', l.locality, 'region', l.region, 'postcode', l.postcode)) ORDER BY a.id), '[]'::jsonb)
+            FROM assets a
+            JOIN asset_types t ON t.id = a.asset_type_id AND t.deleted_at IS NULL
+            JOIN locations l ON l.id = a.location_id AND l.deleted_at IS NULL
+            WHERE a.organization_id = ? AND a.id = ANY(?) AND a.deleted_at IS NULL""";
+
+    private final Database db;
+
+    PipelineReads(Database db) {
+        this.db = db;
+    }
+
+    Optional<JsonNode> organization(UUID id) {
+        return one("Pipeline.ORGANIZATION", ORGANIZATION, id, null);
+    }
+
+    Optional<JsonNode> incident(UUID org, UUID id) {
+        return one("Pipeline.INCIDENT", INCIDENT, id, org);
+    }
+
+    Optional<JsonNode> intelRequest(UUID org, UUID id) {
+        return one("Pipeline.INTEL_REQUEST", INTEL_REQUEST, id, org);
+    }
+
+    JsonNode assets(UUID org, List<UUID> ids) {
+        if (ids.isEmpty()) return dev.herald.api.Json.mapper().createArrayNode();
+        return db.read("Pipeline.ASSETS", c -> {
+            try (PreparedStatement ps = c.prepareStatement(ASSETS)) {
+                ps.setObject(1, org);
+                ps.setArray(2, c.createArrayOf("uuid", ids.toArray()));
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return Jsonb.read(rs.getString(1));
+                }
+            }
+        });
+    }
+
+    private Optional<JsonNode> one(String name, String sql, UUID id, UUID org) {
+        return db.read(name, c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setObject(1, id);
+                if (org != null) ps.setObject(2, org);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(Jsonb.read(rs.getString(1))) : Optional.empty();
+                }
+            }
+        });
+    }
+}

@@ -1,0 +1,134 @@
+package dev.herald.pipeline;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.herald.delivery.MessageRenderer;
+import dev.herald.delivery.RenderedMessage;
+import dev.herald.delivery.SendOutcome;
+import dev.herald.delivery.Sender;
+import dev.herald.limits.DeliveryGate;
+import dev.herald.limits.GateDecision;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Works one claimed work unit: context, render, throttle, send (idempotently, under the delivery's stable id), record;
+ * answers the {@link WorkQueue.Completion} that the consumer acks with the rest of its batch. Never throws for a failing
+ * step: failures become retries (with backoff) or, past the last attempt, a dead unit. Thread-safe.
+ */
+final class Processor {
+    private static final Logger log = LoggerFactory.getLogger(Processor.class);
+
+    private final ContextAssembler contexts;
+    private final MessageRenderer renderer;
+    private final DeliveryGate gate;
+    private final Sender sender;
+    private final Deliveries deliveries;
+    private final Backoff backoff;
+    private final PipelineMetrics metrics;
+    private final LongSupplier nanos;
+
+    Processor(ContextAssembler contexts, MessageRenderer renderer, DeliveryGate gate, Sender sender, Deliveries deliveries,
+              Backoff backoff, PipelineMetrics metrics, LongSupplier nanos) {
+        this.contexts = contexts;
+        this.renderer = renderer;
+        this.gate = gate;
+        this.sender = sender;
+        this.deliveries = deliveries;
+        this.backoff = backoff;
+        this.metrics = metrics;
+        this.nanos = nanos;
+    }
+
+    WorkQueue.Completion process(WorkQueue.Claimed claimed, long claimNanos, Deliveries.Contact contact, String consumer) {
+        WorkUnit u = claimed.unit();
+        StepTimer t = new StepTimer(nanos, claimed.waitedMs());
+        t.add("claim", claimNanos);
+        UUID deliveryId = null;
+        try {
+            if (contact == null || contact.disabled()) {
+                return finish(t, u, consumer, null, "failed", 0, 0, "contact is disabled or gone", "contact_disabled");
+            }
+            JsonNode ctx = t.time("context", () -> contexts.contextFor(u));
+            RenderedMessage msg = t.time("render", () -> renderer.render(contact.target(), u.event(), ctx));
+            String group = u.incidentId() != null ? u.incidentId().toString() : u.subjectType() + ":" + u.subjectId();
+            GateDecision decision = t.time("throttle", () -> gate.check(u.organizationId(), u.contactId(),
+                    contact.target().channel(), group, contact.throttle()));
+            if (decision instanceof GateDecision.Delay d) {
+                // Over a rate limit: come back at retry-after; this was not an attempt.
+                return finish(t, u, consumer, null, "queued", -1, Math.max(1, d.retryAfter().toMillis()), "rate limited", "delayed");
+            }
+            Deliveries.Key key = t.time("record", () -> deliveries.claimKey(u));
+            deliveryId = key.id();
+            if (decision instanceof GateDecision.Skip s) {
+                UUID id = key.id();
+                t.time("record", () -> { deliveries.record(id, "throttled", null, s.reason()); return null; });
+                return finish(t, u, consumer, id, "throttled", 0, 0, s.reason(), "throttled");
+            }
+            if (key.alreadySent()) {
+                // A previous attempt sent and recorded it, then lost its lease before the ack: do not send again.
+                return finish(t, u, consumer, key.id(), "done", 0, 0, null, "already_sent");
+            }
+            UUID id = key.id();
+            SendOutcome outcome = t.time("send", () -> sender.send(contact.target(), id, u.attempts(), msg));
+            return switch (outcome) {
+                case SendOutcome.Delivered ok -> {
+                    metrics.delivery("delivered");
+                    t.time("record", () -> { deliveries.record(id, "sent", ok.status(), null); return null; });
+                    yield finish(t, u, consumer, id, "done", 0, 0, null, "delivered");
+                }
+                case SendOutcome.Retry r -> {
+                    metrics.delivery("retry");
+                    yield retry(t, u, consumer, id, r.reason(), r.retryAfter());
+                }
+                case SendOutcome.Failed f -> {
+                    metrics.delivery("failed");
+                    t.time("record", () -> { deliveries.record(id, "failed", null, f.reason()); return null; });
+                    yield finish(t, u, consumer, id, "failed", 0, 0, f.reason(), "failed");
+                }
+                case SendOutcome.Disable x -> {
+                    metrics.delivery("disabled");
+                    t.time("record", () -> {
+                        deliveries.record(id, "failed", 410, x.reason());
+                        deliveries.disableContact(u.contactId(), x.reason());
+                        return null;
+                    });
+                    yield finish(t, u, consumer, id, "failed", 0, 0, x.reason(), "contact_disabled");
+                }
+            };
+        } catch (RuntimeException e) {
+            log.warn("work unit {} attempt {} failed: {}", u.id(), u.attempts(), e.toString());
+            return retry(t, u, consumer, deliveryId, e.getClass().getSimpleName() + ": " + e.getMessage(), null);
+        }
+    }
+
+    private WorkQueue.Completion retry(StepTimer t, WorkUnit u, String consumer, UUID deliveryId, String reason, Duration retryAfter) {
+        boolean dead = u.attempts() >= u.maxAttempts();
+        if (deliveryId != null) {
+            UUID id = deliveryId;
+            try {
+                t.time("record", () -> { deliveries.record(id, dead ? "failed" : "pending", null, reason); return null; });
+            } catch (RuntimeException e) {
+                log.warn("could not record delivery {}: {}", id, e.toString());
+            }
+        }
+        if (dead) {
+            return finish(t, u, consumer, deliveryId, "dead", 0, 0, reason, "dead");
+        }
+        long delay = backoff.delay(u.attempts(), retryAfter).toMillis();
+        return finish(t, u, consumer, deliveryId, "queued", 0, delay, reason, "retry");
+    }
+
+    private WorkQueue.Completion finish(StepTimer t, WorkUnit u, String consumer, UUID deliveryId, String state,
+                                        int attemptsDelta, long delayMs, String error, String outcome) {
+        metrics.record(t, outcome);
+        String timings = Jsonb.write(t.toJson(outcome, u.attempts(), consumer, deliveryId));
+        return new WorkQueue.Completion(u.id(), state, attemptsDelta, delayMs, error == null ? null : truncate(error), timings);
+    }
+
+    private static String truncate(String s) {
+        return s.length() > 1000 ? s.substring(0, 1000) : s;
+    }
+}

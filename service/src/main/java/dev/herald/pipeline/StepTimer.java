@@ -1,0 +1,62 @@
+package dev.herald.pipeline;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.herald.api.Json;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+
+/**
+ * The step timings of one work unit's attempt, in milliseconds, recorded into the unit's {@code timings} jsonb and the
+ * per-step histograms. Not thread-safe: one per attempt.
+ */
+final class StepTimer {
+    static final String[] STEPS = {"claim", "context", "render", "throttle", "send", "record"};
+
+    private final LongSupplier nanos;
+    private final Map<String, Long> stepNanos = new LinkedHashMap<>();
+    private final long waitedMs;
+
+    StepTimer(LongSupplier nanos, long waitedMs) {
+        this.nanos = nanos;
+        this.waitedMs = waitedMs;
+    }
+
+    <T> T time(String step, Supplier<T> work) {
+        long start = nanos.getAsLong();
+        try {
+            return work.get();
+        } finally {
+            add(step, nanos.getAsLong() - start);
+        }
+    }
+
+    void add(String step, long elapsedNanos) {
+        stepNanos.merge(step, elapsedNanos, Long::sum);
+    }
+
+    Map<String, Long> steps() {
+        return stepNanos;
+    }
+
+    long waitedMs() {
+        return waitedMs;
+    }
+
+    ObjectNode toJson(String outcome, int attempt, String consumer, Object deliveryId) {
+        ObjectNode o = Json.mapper().createObjectNode();
+        o.put("outcome", outcome);
+        o.put("attempt", attempt);
+        o.put("consumer", consumer);
+        if (deliveryId != null) o.put("delivery_id", deliveryId.toString());
+        o.put("wait_ms", waitedMs);
+        long total = 0;
+        for (var e : stepNanos.entrySet()) {
+            o.put(e.getKey() + "_ms", Math.round(e.getValue() / 1_000.0) / 1_000.0);
+            total += e.getValue();
+        }
+        o.put("total_ms", Math.round(total / 1_000.0) / 1_000.0);
+        return o;
+    }
+}
