@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "herald bench", mixinStandardHelpOptions = true,
         description = "Benchmarks: each prints a table and writes bench-results/<name>.json.",
         subcommands = {dev.herald.bench.current.CurrentBench.class, WebhookOAuthBench.class, dev.herald.bench.ratelimit.RateLimitBench.class,
-                dev.herald.bench.graph.GraphBench.class,
+                dev.herald.bench.graph.GraphBench.class, dev.herald.bench.queue.QueueBench.class, dev.herald.bench.burst.BurstBench.class,
                 dev.herald.bench.gate.GateCommand.class})
 public final class BenchMain implements Runnable {
     public static void main(String[] args) {
