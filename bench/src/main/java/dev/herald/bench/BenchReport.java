@@ -56,6 +56,21 @@ public final class BenchReport {
 
     /** Prints the table and writes {@code bench-results/<name>.json}; returns the file. */
     public Path finish() {
+        printTable();
+        try {
+            Path dir = Path.of("bench-results");
+            Files.createDirectories(dir);
+            Path file = dir.resolve(name + ".json");
+            Files.writeString(file, Json.mapper().copy().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(json) + "\n");
+            System.out.println("wrote " + file.toAbsolutePath());
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Prints only the table (for a report's secondary tables); {@link #finish} prints it and writes the JSON. */
+    public void printTable() {
         if (header != null) {
             int[] w = new int[header.length];
             for (int i = 0; i < header.length; i++) w[i] = header[i].length();
@@ -67,16 +82,6 @@ public final class BenchReport {
             sb.append(sep).append('\n');
             for (String[] r : rows) appendRow(sb, r, w);
             System.out.print(sb);
-        }
-        try {
-            Path dir = Path.of("bench-results");
-            Files.createDirectories(dir);
-            Path file = dir.resolve(name + ".json");
-            Files.writeString(file, Json.mapper().copy().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(json) + "\n");
-            System.out.println("wrote " + file.toAbsolutePath());
-            return file;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 

@@ -1,0 +1,164 @@
+package dev.herald.bench.burst;
+
+import dev.herald.Herald;
+import dev.herald.bench.queue.BenchDataSources;
+import dev.herald.bench.ratelimit.Baselines;
+import dev.herald.cli.DbOptions;
+import dev.herald.config.HeraldConfig;
+import dev.herald.config.Settings;
+import dev.herald.delivery.WebhookSender;
+import dev.herald.limits.RateLimit;
+import dev.herald.workload.Profile;
+import dev.herald.workload.SeedSummary;
+import dev.herald.workload.Workload;
+import io.lettuce.core.RedisClient;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code ./herald bench burst}: the reference's SLA breach replayed. The large profile, 7,617 notifications queued at
+ * once for its organization (2,539 changed incidents x 3 webhook contacts on local verifying receivers), drained by 75
+ * consumers (over {@code --processes} worker processes), then a sample of the same messages through the old design on
+ * the same database, Redis and receivers. Writes {@code bench-results/burst.json}.
+ */
+@Command(name = "burst", mixinStandardHelpOptions = true,
+        description = "Replay the 7,617-message burst through Herald and (a sample) through the old design, side by side.")
+public final class BurstBench implements Callable<Integer> {
+    @Mixin DbOptions db;
+
+    @Option(names = "--processes", defaultValue = "1", description = "Worker processes sharing the consumers (1 = in this process). Default: ${DEFAULT-VALUE}")
+    int processes;
+
+    @Option(names = "--consumers", defaultValue = "75", description = "Consumers in all (split over --processes). Default: ${DEFAULT-VALUE}")
+    int consumers;
+
+    @Option(names = "--messages", defaultValue = "7617", description = "Messages in the burst (incidents x contacts). Default: ${DEFAULT-VALUE}")
+    int messages;
+
+    @Option(names = "--contacts", defaultValue = "3", description = "Webhook contacts, one receiver each. Default: ${DEFAULT-VALUE}")
+    int contacts;
+
+    @Option(names = "--baseline-sample", defaultValue = "300", description = "Messages the old design drains (0 = skip it). Default: ${DEFAULT-VALUE}")
+    int baselineSample;
+
+    @Option(names = "--baseline-timeout-s", defaultValue = "240", description = "The old design takes no new message after this. Default: ${DEFAULT-VALUE}")
+    long baselineTimeoutS;
+
+    @Option(names = "--quick", description = "A short run for the performance gate: the small profile, 180 messages, 60 for the old design")
+    boolean quick;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Workload seed. Default: ${DEFAULT-VALUE}")
+    long seed;
+
+    @Option(names = "--timeout-s", defaultValue = "300", description = "Give up on Herald's drain after this. Default: ${DEFAULT-VALUE}")
+    long timeoutS;
+
+    @Override
+    public Integer call() throws Exception {
+        Profile profile = quick ? Profile.SMALL : Profile.LARGE;
+        int total = quick ? Math.min(messages, 180) : messages;
+        int sample = quick ? Math.min(baselineSample, 60) : baselineSample;
+        if (processes < 1 || consumers < processes || contacts < 1 || total < contacts) {
+            throw new IllegalArgumentException("need --processes >= 1, --consumers >= --processes, --messages >= --contacts >= 1");
+        }
+        Baselines.LocalRedis localRedis = db.load().get(Settings.REDIS_URL).isPresent() ? null : Baselines.startRedis();
+        try {
+            Map<String, String> flags = new LinkedHashMap<>();
+            if (localRedis != null) flags.put(Settings.REDIS_URL.key(), localRedis.url());
+            flags.put(Settings.WORK_CONSUMERS.key(), Integer.toString(consumers));
+            flags.putAll(sharedSettings());
+            try (Herald herald = Herald.open(db.load(flags))) {
+                return run(herald, profile, total, sample);
+            }
+        } finally {
+            if (localRedis != null) localRedis.close();
+        }
+    }
+
+    /** Settings both this process and the worker children run with: loopback receivers, limits that never deny. */
+    static Map<String, String> sharedSettings() {
+        Map<String, String> s = new LinkedHashMap<>();
+        s.put(Settings.DELIVERY_ALLOW_PRIVATE_TARGETS.key(), "true");
+        // The burst measures what a throttle CHECK costs, not a deliberate rate: limits high enough to admit everything.
+        s.put(Settings.LIMITS_RATE.key(), "1000000");
+        s.put(Settings.LIMITS_BURST.key(), "1000000");
+        return s;
+    }
+
+    private int run(Herald herald, Profile profile, int total, int sample) throws Exception {
+        HeraldConfig config = herald.config();
+        String redisUrl = config.get(Settings.REDIS_URL).orElseThrow();
+        SeedSummary seedSummary = Workload.ensureLoaded(herald.db(), profile, seed, line -> System.err.println(line));
+        UUID org = seedSummary.organizationId();
+        int incidents = total / contacts;
+        try (BurstFixture f = new BurstFixture(herald.db(), org, contacts, incidents);
+             var oldPool = BenchDataSources.pool(herald.db(), "old-design", consumers + 2)) {
+            if (sample > 0) OldRecursiveQuery.createOldTable(oldPool, org);
+            System.err.printf("burst: %,d messages (%,d incidents x %d contacts), %d consumers in %d process(es)%n",
+                    f.messages(), incidents, contacts, consumers, processes);
+            HeraldBurst.Result h;
+            Double assemblies = null;
+            WorkerProcesses workers = null;
+            try {
+                if (processes == 1) {
+                    herald.pipeline().startConsumers();
+                } else {
+                    List<String> sets = sharedSettings().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList();
+                    workers = WorkerProcesses.start(processes, consumers / processes, herald.db().shareableUrl(), redisUrl, sets,
+                            Duration.ofSeconds(120));
+                }
+                Thread.sleep(1000); // consumers idle and listening: the burst lands on a waiting pool
+                long base = HeraldBurst.enqueue(herald, f);
+                double committed = Instant.now().toEpochMilli() / 1000.0;
+                if (!HeraldBurst.awaitDrained(herald, f, base, Duration.ofSeconds(timeoutS))) {
+                    System.err.printf("herald: not drained after %d s (%,d of %,d delivered)%n", timeoutS, f.distinctAccepted(), f.messages());
+                }
+                h = HeraldBurst.measure(herald, f, base, committed);
+                if (processes == 1) assemblies = assembliesPerFingerprint(herald.pipeline().contexts().assembliesByFingerprint());
+            } finally {
+                if (workers != null) workers.close();
+                if (processes == 1) herald.pipeline().close();
+            }
+            long heraldDistinct = f.distinctAccepted();
+            long heraldDuplicates = f.duplicates();
+            long heraldInvalid = f.invalidSignatures();
+            System.err.printf("herald: drained %,d in %.2f s%n", h.done(), h.drainSeconds());
+
+            OldDesignDrain.Result old = null;
+            if (sample > 0) {
+                AtomicBoolean stopped = new AtomicBoolean();
+                RateLimit limit = new RateLimit(1_000_000, Duration.ofSeconds(1), 1_000_000);
+                RedisClient redis = RedisClient.create(redisUrl);
+                try {
+                    var drain = new OldDesignDrain(oldPool, redis,
+                            r -> Baselines.lockBasedLimiter(r, "old:" + UUID.randomUUID() + ":", limit, stopped),
+                            new WebhookSender(config), consumers);
+                    System.err.printf("old design: draining a sample of %d messages with %d consumers%n", sample, consumers);
+                    old = drain.run(f.sample(sample), UUID.randomUUID().toString(), Duration.ofSeconds(baselineTimeoutS));
+                } finally {
+                    stopped.set(true);
+                    redis.shutdown();
+                }
+            }
+            long oldDistinct = f.distinctAccepted() - heraldDistinct;
+            long oldDuplicates = f.duplicates() - heraldDuplicates;
+            new BurstReport(profile, processes, consumers).write(h, f.messages(), heraldDistinct, heraldDuplicates, heraldInvalid,
+                    assemblies, old, oldDistinct, oldDuplicates, f.invalidSignatures() - heraldInvalid);
+            return 0;
+        }
+    }
+
+    static Double assembliesPerFingerprint(Map<String, Long> byFingerprint) {
+        if (byFingerprint.isEmpty()) return null;
+        return byFingerprint.values().stream().mapToLong(Long::longValue).sum() / (double) byFingerprint.size();
+    }
+}

@@ -1,0 +1,104 @@
+package dev.herald.bench.burst;
+
+import dev.herald.delivery.Channel;
+import dev.herald.delivery.ContactTarget;
+import dev.herald.delivery.WebhookReceiver;
+import dev.herald.delivery.WebhookSecrets;
+import dev.herald.infra.Database;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The burst's data: the organization's webhook contacts, each on its own local {@link WebhookReceiver} (verifying every
+ * signature with the contact's secret and counting each webhook-id), and the open incidents whose change notifies
+ * every contact: {@code incidents x contacts} messages (7,617 = 2,539 x 3 on the large profile). Earlier bench
+ * contacts of the organization are disabled first, so the fan-out reaches exactly these. Close it to stop the receivers.
+ */
+final class BurstFixture implements AutoCloseable {
+    /** One contact and its receiver. */
+    record Endpoint(ContactTarget contact, WebhookReceiver receiver) {}
+
+    private static final String DISABLE_OLD = """
+            UPDATE contacts SET disabled_at = now(), disabled_reason = 'replaced by a newer burst bench run'
+            WHERE organization_id = ? AND disabled_at IS NULL""";
+    private static final String INSERT_CONTACT = """
+            INSERT INTO contacts (id, organization_id, channel, target, secret) VALUES (?, ?, 'webhook', ?, ?)""";
+    private static final String OPEN_INCIDENTS = """
+            SELECT id FROM incidents WHERE organization_id = ? AND status = 'open' AND deleted_at IS NULL ORDER BY id LIMIT ?""";
+
+    final UUID organizationId;
+    final List<Endpoint> endpoints = new ArrayList<>();
+    final List<UUID> incidents;
+
+    BurstFixture(Database db, UUID organizationId, int contacts, int incidentCount) {
+        this.organizationId = organizationId;
+        for (int i = 0; i < contacts; i++) {
+            String secret = WebhookSecrets.generate();
+            WebhookReceiver r = WebhookReceiver.start(secret);
+            endpoints.add(new Endpoint(new ContactTarget(UUID.randomUUID(), organizationId, Channel.WEBHOOK, r.url(), secret, null), r));
+        }
+        db.write("BurstBench.CONTACTS", c -> {
+            try (PreparedStatement ps = c.prepareStatement(DISABLE_OLD)) {
+                ps.setObject(1, organizationId);
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement(INSERT_CONTACT)) {
+                for (Endpoint e : endpoints) {
+                    ps.setObject(1, e.contact().id());
+                    ps.setObject(2, organizationId);
+                    ps.setString(3, e.contact().target());
+                    ps.setString(4, e.contact().secret());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            return null;
+        });
+        this.incidents = db.read("BurstBench.OPEN_INCIDENTS", c -> {
+            try (PreparedStatement ps = c.prepareStatement(OPEN_INCIDENTS)) {
+                ps.setObject(1, organizationId);
+                ps.setInt(2, incidentCount);
+                List<UUID> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) out.add(rs.getObject(1, UUID.class));
+                }
+                return out;
+            }
+        });
+        if (incidents.size() < incidentCount) {
+            throw new IllegalStateException("the organization has only " + incidents.size() + " open incidents, the burst needs " + incidentCount);
+        }
+    }
+
+    int messages() { return incidents.size() * endpoints.size(); }
+
+    long accepted() { return endpoints.stream().mapToLong(e -> e.receiver().accepted()).sum(); }
+
+    long distinctAccepted() { return endpoints.stream().mapToLong(e -> e.receiver().distinctAccepted()).sum(); }
+
+    long duplicates() { return endpoints.stream().mapToLong(e -> e.receiver().duplicates()).sum(); }
+
+    long invalidSignatures() { return endpoints.stream().mapToLong(e -> e.receiver().invalidSignatures()).sum(); }
+
+    /** Every {@code step}-th message (incident i, contact j in order), for the old design's sample. */
+    List<OldDesignDrain.Message> sample(int size) {
+        int total = messages();
+        int step = Math.max(1, total / Math.max(1, size));
+        List<OldDesignDrain.Message> out = new ArrayList<>();
+        for (int k = 0; k < total && out.size() < size; k += step) {
+            UUID incident = incidents.get(k / endpoints.size());
+            Endpoint e = endpoints.get(k % endpoints.size());
+            out.add(new OldDesignDrain.Message(UUID.nameUUIDFromBytes(("burst/" + incident + "/" + e.contact().id()).getBytes(
+                    java.nio.charset.StandardCharsets.UTF_8)), organizationId, incident, incident.toString(), e.contact()));
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        endpoints.forEach(e -> e.receiver().close());
+    }
+}

@@ -1,0 +1,29 @@
+package dev.herald.pipeline;
+
+import dev.herald.infra.Database;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Herald's queue operations without any delivery, for benchmarks and tools: claim a batch under a lease with the same
+ * statement the consumers use ({@code FOR UPDATE SKIP LOCKED}), and ack a batch as done in one statement, guarded by the
+ * lease holder. Thread-safe.
+ */
+public final class QueueDriver {
+    private final WorkQueue queue;
+
+    public QueueDriver(Database db) {
+        this.queue = new WorkQueue(db);
+    }
+
+    /** Claims up to {@code batchSize} ready work units for {@code consumer}; answers their ids (empty when none is ready). */
+    public List<UUID> claim(int batchSize, int maxAttempts, Duration lease, String consumer) {
+        return queue.claim(batchSize, maxAttempts, lease, consumer).stream().map(c -> c.unit().id()).toList();
+    }
+
+    /** Marks claimed work units done in one statement (only those still leased by {@code consumer}); answers how many changed. */
+    public int ackDone(List<UUID> ids, String consumer) {
+        return queue.complete(ids.stream().map(id -> new WorkQueue.Completion(id, "done", 0, 0, null, "{}")).toList(), consumer);
+    }
+}
