@@ -1,5 +1,8 @@
 package dev.herald.api;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.herald.config.Settings;
 import dev.herald.infra.Database;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -13,7 +16,9 @@ import java.util.UUID;
 
 /**
  * API keys: created with 256 random bits, shown once, stored only as their SHA-256 hash (a key is a random secret,
- * not a password, so a fast hash is right: it cannot be guessed, only stolen). Thread-safe.
+ * not a password, so a fast hash is right: it cannot be guessed, only stolen). Verified keys are remembered by hash for
+ * {@code cache.ttl.api-keys} so a request does not pay a database round trip for authentication; unknown keys are never
+ * cached (a key created in another process works at once). Thread-safe.
  */
 public final class ApiKeys {
     static final String PREFIX = "hk_";
@@ -26,9 +31,12 @@ public final class ApiKeys {
     private static final String COUNT_LIVE = "SELECT count(*) FROM api_keys WHERE revoked_at IS NULL";
 
     private final Database db;
+    private final Cache<String, Caller> verified;
 
     public ApiKeys(Database db) {
         this.db = db;
+        var ttl = db.config().get(Settings.CACHE_TTL_API_KEYS);
+        this.verified = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(ttl).build();
     }
 
     /** A newly created key; {@code secret} is the only time the key is available in clear. */
@@ -69,7 +77,12 @@ public final class ApiKeys {
             return Optional.empty();
         }
         byte[] h = hash(presented);
-        return db.read("ApiKeys.AUTHENTICATE", c -> {
+        String cacheKey = Base64.getEncoder().encodeToString(h);
+        Caller known = verified.getIfPresent(cacheKey);
+        if (known != null) {
+            return Optional.of(known);
+        }
+        Optional<Caller> found = db.read("ApiKeys.AUTHENTICATE", c -> {
             try (PreparedStatement ps = c.prepareStatement(AUTHENTICATE)) {
                 ps.setBytes(1, h);
                 try (ResultSet rs = ps.executeQuery()) {
@@ -79,6 +92,8 @@ public final class ApiKeys {
                 }
             }
         });
+        found.ifPresent(caller -> verified.put(cacheKey, caller));
+        return found;
     }
 
     /** Number of live keys (the first start creates an admin key when there is none). */

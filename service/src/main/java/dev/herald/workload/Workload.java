@@ -21,8 +21,8 @@ import org.postgresql.copy.CopyManager;
 /**
  * Loads the deterministic reference workload (see {@link WorkloadGenerator}) into the database through COPY, in one
  * transaction: either all of it is there or none of it. User triggers (the write-through of derived state and the
- * notification outbox) are disabled for the load inside that transaction, so seeding never queues notifications; the
- * current-incidents view is rebuilt at the end by {@code current_incidents_rebuild(org)} when that function exists.
+ * notification outbox) are disabled for the load inside that transaction, so seeding never queues notifications; what
+ * they would have maintained is then rebuilt once: the organization's graph version and its current-incidents view.
  * Thread-safe: concurrent loads serialize on an advisory lock.
  */
 public final class Workload {
@@ -80,12 +80,12 @@ public final class Workload {
                 counts.put(t.table, t.rows());
             }
             setUserTriggers(c, true);
-            if (exists(c, "SELECT to_regprocedure('current_incidents_rebuild(uuid)') IS NOT NULL")) {
-                progress.accept("building the current-incidents view");
-                try (PreparedStatement ps = c.prepareStatement("SELECT current_incidents_rebuild(?)")) {
-                    ps.setObject(1, g.organizationId);
-                    ps.execute();
-                }
+            // Derived state that the disabled triggers would have maintained: the graph version and the current-incidents view.
+            progress.accept("building the current-incidents view");
+            try (PreparedStatement ps = c.prepareStatement("SELECT graph_bump(ARRAY[?]::uuid[]), current_incidents_rebuild(?)")) {
+                ps.setObject(1, g.organizationId);
+                ps.setObject(2, g.organizationId);
+                ps.execute();
             }
             progress.accept("analyzing");
             try (Statement st = c.createStatement()) {

@@ -94,6 +94,25 @@ class HttpSkeletonTest {
     }
 
     @Test
+    void aVerifiedKeyIsRememberedSoRequestsDoNotPayALookupEach() {
+        String key = app.herald.keys().create(app.orgId, "cache test").secret();
+        double before = authLookups();
+        assertThat(app.get("/organizations/" + app.orgId, key).status()).isEqualTo(200);
+        assertThat(app.get("/organizations/" + app.orgId, key).status()).isEqualTo(200);
+        assertThat(app.get("/organizations/" + app.orgId, key).status()).isEqualTo(200);
+        assertThat(authLookups() - before).isEqualTo(1.0);
+        // an unknown key is looked up every time (never cached), and stays refused
+        assertThat(app.get("/organizations/" + app.orgId, "hk_unknown").status()).isEqualTo(401);
+        assertThat(app.get("/organizations/" + app.orgId, "hk_unknown").status()).isEqualTo(401);
+        assertThat(authLookups() - before).isEqualTo(3.0);
+    }
+
+    private static double authLookups() {
+        var timer = app.herald.metrics().registry().find("herald.db.query").tag("query", "ApiKeys.AUTHENTICATE").timer();
+        return timer == null ? 0 : timer.count();
+    }
+
+    @Test
     void keysAreStoredOnlyAsHashes() {
         String stored = app.herald.db().read("test.keys", c -> {
             try (var rs = c.createStatement().executeQuery("SELECT string_agg(encode(key_hash, 'escape') || key_prefix, '|') FROM api_keys")) {
