@@ -47,6 +47,7 @@ class TemplatesTest {
         JsonNode body = Json.mapper().readTree(m.webhookBody());
         assertThat(body.path("type").asText()).isEqualTo("incident.created");
         assertThat(body.path("data")).isEqualTo(sample); // the whole context, unchanged, as Standard Webhooks' data
+        assertThat(body.path("organization")).isEqualTo(sample.path("organization"));
     }
 
     @Test
