@@ -32,8 +32,10 @@ final class BurstFixture implements AutoCloseable {
     final UUID organizationId;
     final List<Endpoint> endpoints = new ArrayList<>();
     final List<UUID> incidents;
+    /** Other open incidents of the organization, for an unmeasured warm-up burst before the measured one. */
+    final List<UUID> warmUp;
 
-    BurstFixture(Database db, UUID organizationId, int contacts, int incidentCount) {
+    BurstFixture(Database db, UUID organizationId, int contacts, int incidentCount, int warmUpCount) {
         this.organizationId = organizationId;
         for (int i = 0; i < contacts; i++) {
             String secret = WebhookSecrets.generate();
@@ -57,10 +59,10 @@ final class BurstFixture implements AutoCloseable {
             }
             return null;
         });
-        this.incidents = db.read("BurstBench.OPEN_INCIDENTS", c -> {
+        List<UUID> found = db.read("BurstBench.OPEN_INCIDENTS", c -> {
             try (PreparedStatement ps = c.prepareStatement(OPEN_INCIDENTS)) {
                 ps.setObject(1, organizationId);
-                ps.setInt(2, incidentCount);
+                ps.setInt(2, incidentCount + warmUpCount);
                 List<UUID> out = new ArrayList<>();
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) out.add(rs.getObject(1, UUID.class));
@@ -68,9 +70,13 @@ final class BurstFixture implements AutoCloseable {
                 return out;
             }
         });
-        if (incidents.size() < incidentCount) {
-            throw new IllegalStateException("the organization has only " + incidents.size() + " open incidents, the burst needs " + incidentCount);
+        List<UUID> all = found;
+        if (all.size() < incidentCount + warmUpCount) {
+            throw new IllegalStateException("the organization has only " + all.size() + " open incidents, the burst needs "
+                    + incidentCount + " (+" + warmUpCount + " to warm up)");
         }
+        this.incidents = List.copyOf(all.subList(0, incidentCount));
+        this.warmUp = List.copyOf(all.subList(incidentCount, incidentCount + warmUpCount));
     }
 
     int messages() { return incidents.size() * endpoints.size(); }

@@ -63,6 +63,8 @@ public final class QueueBench implements Callable<Integer> {
                         n, consumers, syncHerald, syncPeer, fsync);
                 HeraldQueueSide heraldQueue = new HeraldQueueSide(herald.db(), consumers, batch);
                 heraldBatch = heraldQueue.batchSize();
+                // Unmeasured warm-up: fills Herald's connection pool (db-scheduler's pool is pre-filled) and warms the JIT.
+                heraldQueue.run(Math.max(consumers * 4, n / 10), timeout);
                 SideResult heraldSide = heraldQueue.run(n, timeout);
                 System.err.printf("herald:       %,.0f/s%n", heraldSide.perSecond());
                 SideResult peer = new DbSchedulerSide(dbsPool, new DbSchedulerSide.Config(consumers, Duration.ofMillis(pollMs), lower, upper)).run(n, timeout);
