@@ -213,7 +213,7 @@ public final class Settings {
     // ---- coordination across processes (Redis) ---------------------------------------------------------------------
     public static final Setting<Duration> REDIS_TIMEOUT = Setting.duration("redis.timeout", "500ms", ms(10), s(60),
             "Timeout of one Redis command; past it the call falls back to in-process limits and caches.");
-    public static final Setting<Duration> REDIS_CONNECT_TIMEOUT = Setting.duration("redis.connect-timeout", "3s", ms(50), s(60),
+    public static final Setting<Duration> REDIS_CONNECT_TIMEOUT = Setting.duration("redis.connect-timeout", "10s", ms(50), s(60),
             "How long the first connection to redis.url may take at start before Herald refuses to start.");
     public static final Setting<Duration> REDIS_RETRY_AFTER = Setting.duration("redis.retry-after", "1s", ms(10), Duration.ofMinutes(10),
             "After a Redis failure, how long calls stay in process before Redis is tried again.");
