@@ -55,7 +55,7 @@ final class Processor {
             RenderedMessage msg = t.time("render", () -> renderer.render(contact.target(), u.event(), ctx));
             String group = u.incidentId() != null ? u.incidentId().toString() : u.subjectType() + ":" + u.subjectId();
             GateDecision decision = t.time("throttle", () -> gate.check(u.organizationId(), u.contactId(),
-                    contact.target().channel(), group, contact.throttle()));
+                    contact.target().channel(), group, contact.throttle(), u.id().toString())); // a retry is not counted twice
             if (decision instanceof GateDecision.Delay d) {
                 // Over a rate limit: come back at retry-after; this was not an attempt.
                 return finish(t, u, consumer, null, "queued", -1, Math.max(1, d.retryAfter().toMillis()), "rate limited", "delayed");
