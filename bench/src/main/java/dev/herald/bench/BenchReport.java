@@ -54,11 +54,19 @@ public final class BenchReport {
         return h.getValueAtPercentile(percentile) / 1000.0;
     }
 
+    /**
+     * Where results go: {@code bench-results/}, or the directory in system property {@code herald.bench.results}
+     * (the gate points its short runs elsewhere so they never overwrite the full runs' figures).
+     */
+    public static Path resultsDir() {
+        return Path.of(System.getProperty("herald.bench.results", "bench-results"));
+    }
+
     /** Prints the table and writes {@code bench-results/<name>.json}; returns the file. */
     public Path finish() {
         printTable();
         try {
-            Path dir = Path.of("bench-results");
+            Path dir = resultsDir();
             Files.createDirectories(dir);
             Path file = dir.resolve(name + ".json");
             Files.writeString(file, Json.mapper().copy().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(json) + "\n");

@@ -27,13 +27,16 @@ import picocli.CommandLine.Option;
 @Command(name = "gate", mixinStandardHelpOptions = true,
         description = "Run every benchmark's --quick version and fail when a ratio falls below its threshold or anything is lost or duplicated.")
 public final class GateCommand implements Callable<Integer> {
+    /** The short runs' results, apart from the full runs' figures in bench-results/. */
+    static final Path GATE_RESULTS = Path.of("bench-results", "gate");
+
     @Option(names = "--thresholds", defaultValue = "bench/gate-thresholds.properties", description = "Thresholds file. Default: ${DEFAULT-VALUE}")
     Path thresholds;
 
     @Option(names = "--only", split = ",", description = "Run only these benchmarks (comma-separated)")
     Set<String> only;
 
-    @Option(names = "--no-run", description = "Check the existing bench-results/*.json without running the benchmarks")
+    @Option(names = "--no-run", description = "Check the existing bench-results/gate/*.json without running the benchmarks")
     boolean noRun;
 
     @Option(names = "--timeout-s", defaultValue = "240", description = "Longest one benchmark may run. Default: ${DEFAULT-VALUE}")
@@ -49,7 +52,7 @@ public final class GateCommand implements Callable<Integer> {
         boolean ok = true;
         for (String bench : benches) {
             String failure = noRun ? null : runQuick(bench);
-            Path file = Path.of("bench-results", bench + ".json");
+            Path file = GATE_RESULTS.resolve(bench + ".json");
             JsonNode json = failure == null && Files.exists(file) ? Json.mapper().readTree(file.toFile()) : null;
             for (GateCheck c : checks.get(bench)) {
                 double v = json == null ? Double.NaN : c.measure(json);
@@ -86,7 +89,7 @@ public final class GateCommand implements Callable<Integer> {
         Path dataDir = Files.createTempDirectory("herald-gate-" + bench + "-");
         Path jar = Path.of("bench/target/herald-bench.jar");
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> cmd = List.of(java, "-Xss1m", "-jar", jar.toString(), bench, "--quick");
+        List<String> cmd = List.of(java, "-Xss1m", "-Dherald.bench.results=" + GATE_RESULTS, "-jar", jar.toString(), bench, "--quick");
         System.out.println("gate: " + bench + " --quick ...");
         long start = System.nanoTime();
         Path log = Path.of("bench-results", "gate-" + bench + ".log");

@@ -108,6 +108,16 @@ public final class RateLimitBench implements Callable<Integer> {
         }
     }
 
+    /** Collects the garbage of the previous phase and lets the machine settle, so a phase does not pay for the one before. */
+    private static void settle() {
+        System.gc();
+        try {
+            Thread.sleep(500);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private Figures measure(Function<String, BenchLimiter> make, RateLimit limit, Duration phase, AtomicBoolean stop,
                             io.lettuce.core.api.sync.RedisCommands<String, String> stats) {
         RedisCommandStats before = RedisCommandStats.read(stats);
@@ -118,8 +128,10 @@ public final class RateLimitBench implements Callable<Integer> {
         var hotT = LoadPhases.throughput(make.apply("ht:"), LoadPhases.Keys.HOT, keys, clients, phase, stop);
         System.out.println(warm.name() + ": throughput, " + keys + " keys");
         var spreadT = LoadPhases.throughput(make.apply("st:"), LoadPhases.Keys.SPREAD, keys, clients, phase, stop);
+        settle(); // the flat-out phases leave garbage behind; latency phases start from the same clean heap for every limiter
         System.out.println(warm.name() + ": latency at " + offered + "/s, hot key");
         var hotL = LoadPhases.openLoop(make.apply("hl:"), LoadPhases.Keys.HOT, keys, clients, offered, phase, grace, stop);
+        settle();
         System.out.println(warm.name() + ": latency at " + offered + "/s, " + keys + " keys");
         var spreadL = LoadPhases.openLoop(make.apply("sl:"), LoadPhases.Keys.SPREAD, keys, clients, offered, phase, grace, stop);
         RedisCommandStats used = RedisCommandStats.read(stats).minus(before);
