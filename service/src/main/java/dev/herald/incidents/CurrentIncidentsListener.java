@@ -3,13 +3,10 @@ package dev.herald.incidents;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.herald.api.Json;
 import dev.herald.infra.Database;
-import java.sql.Connection;
-import java.sql.Statement;
+import dev.herald.infra.PgChannelListener;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.function.BiConsumer;
-import org.postgresql.PGConnection;
-import org.postgresql.PGNotification;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,62 +20,23 @@ final class CurrentIncidentsListener implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(CurrentIncidentsListener.class);
     static final String CHANNEL = "current_incidents";
 
-    private final Database db;
-    private final Duration reconnectDelay;
-    private final BiConsumer<UUID, Long> onHint;
-    private final Runnable onReconnect;
-    private final Thread thread;
-    private volatile boolean closed;
-    private volatile Connection connection;
-    private volatile boolean listening;
+    private final PgChannelListener listener;
 
     CurrentIncidentsListener(Database db, Duration reconnectDelay, BiConsumer<UUID, Long> onHint, Runnable onReconnect) {
-        this.db = db;
-        this.reconnectDelay = reconnectDelay;
-        this.onHint = onHint;
-        this.onReconnect = onReconnect;
-        this.thread = Thread.ofPlatform().daemon().name("current-incidents-listener").unstarted(this::run);
+        this.listener = new PgChannelListener(db, CHANNEL, reconnectDelay, payload -> dispatch(payload, onHint), onReconnect);
     }
 
     CurrentIncidentsListener start() {
-        thread.start();
+        listener.start();
         return this;
     }
 
     /** True while the LISTEN connection is up. */
     boolean listening() {
-        return listening;
+        return listener.listening();
     }
 
-    private void run() {
-        boolean first = true;
-        while (!closed) {
-            try (Connection c = db.openDedicated()) {
-                connection = c;
-                try (Statement st = c.createStatement()) {
-                    st.execute("LISTEN " + CHANNEL);
-                }
-                listening = true;
-                if (!first) onReconnect.run();
-                first = false;
-                PGConnection pg = c.unwrap(PGConnection.class);
-                while (!closed) {
-                    PGNotification[] ns = pg.getNotifications(500);
-                    if (ns == null) continue;
-                    for (PGNotification n : ns) dispatch(n.getParameter());
-                }
-            } catch (Exception e) {
-                if (closed) break;
-                log.warn("current-incidents change feed lost ({}); reconnecting in {} ms", e.getMessage(), reconnectDelay.toMillis());
-            } finally {
-                listening = false;
-                connection = null;
-            }
-            sleepQuietly(reconnectDelay);
-        }
-    }
-
-    private void dispatch(String payload) {
+    private static void dispatch(String payload, BiConsumer<UUID, Long> onHint) {
         try {
             JsonNode n = Json.mapper().readTree(payload);
             onHint.accept(UUID.fromString(n.path("organization_id").asText()), n.path("version").asLong());
@@ -87,31 +45,8 @@ final class CurrentIncidentsListener implements AutoCloseable {
         }
     }
 
-    private void sleepQuietly(Duration d) {
-        try {
-            Thread.sleep(d);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            closed = true;
-        }
-    }
-
     @Override
     public void close() {
-        closed = true;
-        Connection c = connection;
-        if (c != null) {
-            try {
-                c.close();
-            } catch (Exception ignored) {
-                // closing anyway
-            }
-        }
-        thread.interrupt();
-        try {
-            thread.join(2000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        listener.close();
     }
 }
