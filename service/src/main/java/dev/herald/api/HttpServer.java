@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP API: Javalin on virtual threads, JSON errors per the contract, API-key authentication on every route but
- * {@code GET /health} (and {@code GET /metrics} from loopback when {@code metrics.open-on-loopback}), one log line per
+ * {@code GET /health} (readiness: checks the database), {@code GET /health/live} (liveness: touches nothing) (and
+ * {@code GET /metrics} from loopback when {@code metrics.open-on-loopback}), one log line per
  * request with its time, and a graceful stop that lets in-flight requests finish within {@code http.shutdown-grace}.
  */
 public final class HttpServer implements AutoCloseable {
@@ -29,6 +30,8 @@ public final class HttpServer implements AutoCloseable {
 
     /** What {@code GET /health} reports; {@code ready} false answers 503. */
     public record Health(boolean ready, Map<String, String> checks) {}
+
+    private static final String LIVE = "{\"status\":\"ok\"}";
 
     private final Javalin app;
 
@@ -57,6 +60,8 @@ public final class HttpServer implements AutoCloseable {
                 Health h = health.get();
                 ctx.status(h.ready() ? 200 : 503).json(Map.of("status", h.ready() ? "ok" : "unavailable", "checks", h.checks()));
             });
+            // liveness: the process is up and serving HTTP; touches nothing else (readiness is /health)
+            cfg.routes.get("/health/live", ctx -> ctx.contentType("application/json").result(LIVE));
             cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
             Router router = new Router() {
                 @Override public void get(String path, Handler h) { cfg.routes.get(path, h); }
@@ -91,7 +96,7 @@ public final class HttpServer implements AutoCloseable {
 
     private static void authenticate(Context ctx, ApiKeys keys, boolean openMetrics) {
         String path = ctx.path();
-        if (ctx.method() == HandlerType.GET && path.equals("/health")) {
+        if (ctx.method() == HandlerType.GET && (path.equals("/health") || path.equals("/health/live"))) {
             return;
         }
         if (ctx.method() == HandlerType.GET && path.equals("/metrics") && openMetrics && loopback(ctx)) {

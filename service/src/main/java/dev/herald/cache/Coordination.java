@@ -46,7 +46,8 @@ public final class Coordination implements AutoCloseable {
         RedisLink link = RedisLink.connect(config, metrics);
         return new Coordination(new RedisDeliveryGate(link, limit, scope, maxKeys, metrics),
                 new RedisSingleFlight(link, CacheKinds.ttls(config), CacheKinds.defaultTtl(config),
-                        config.get(Settings.CACHE_LEASE), config.get(Settings.CACHE_WAIT), maxEntries), link);
+                        config.get(Settings.CACHE_LEASE), config.get(Settings.CACHE_WAIT), maxEntries,
+                        java.util.Set.of(CacheKinds.CONTEXT)), link);
     }
 
     public DeliveryGate deliveryGate() { return gate; }

@@ -14,6 +14,10 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.Set;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -24,7 +28,11 @@ import java.util.function.Supplier;
  * the lease themselves if it is released or expires (the owner died or failed). Nobody waits more than
  * {@code cache.wait}: past it a caller builds for itself. Within one process only one caller per key talks to Redis;
  * the others share its result. When Redis fails, {@link LocalSingleFlight} answers (warning + metric through
- * {@link RedisLink}) until Redis answers again; invalidations made meanwhile reach only this process. Thread-safe.
+ * {@link RedisLink}) until Redis answers again; invalidations made meanwhile reach only this process.
+ *
+ * <p><b>Immutable kinds.</b> For the kinds named immutable (values never change under a key: notification contexts
+ * are keyed by subject and change), each process also keeps what it built or fetched in memory for the kind's TTL, so
+ * the contacts of one subject cost one Redis round trip and one parse per process, not one each. Thread-safe.
  */
 public final class RedisSingleFlight implements SingleFlight {
     private static final String PREFIX = "herald:sf:";
@@ -56,9 +64,28 @@ public final class RedisSingleFlight implements SingleFlight {
     private final long maxWaitNanos;
     private final LocalSingleFlight fallback;
     private final ConcurrentHashMap<Key, CompletableFuture<JsonNode>> inFlight = new ConcurrentHashMap<>();
+    private final Set<String> immutableKinds;
+    private final Cache<Key, JsonNode> local;
 
     public RedisSingleFlight(RedisLink link, Map<String, Duration> ttlByKind, Duration defaultTtl, Duration lease, Duration maxWait,
-                             long maxLocalEntries) {
+                             long maxLocalEntries, Set<String> immutableKinds) {
+        this.immutableKinds = Set.copyOf(immutableKinds);
+        this.local = Caffeine.newBuilder().maximumSize(maxLocalEntries).expireAfter(new Expiry<Key, JsonNode>() {
+            @Override
+            public long expireAfterCreate(Key k, JsonNode v, long now) {
+                return ttlByKind.getOrDefault(k.kind(), defaultTtl).toNanos();
+            }
+
+            @Override
+            public long expireAfterUpdate(Key k, JsonNode v, long now, long current) {
+                return expireAfterCreate(k, v, now);
+            }
+
+            @Override
+            public long expireAfterRead(Key k, JsonNode v, long now, long current) {
+                return current;
+            }
+        }).build();
         this.link = link;
         this.ttlByKind = Map.copyOf(ttlByKind);
         this.defaultTtl = defaultTtl;
@@ -70,6 +97,11 @@ public final class RedisSingleFlight implements SingleFlight {
     @Override
     public JsonNode getOrBuild(String kind, String key, Supplier<JsonNode> builder) {
         Key k = new Key(kind, key);
+        boolean keep = immutableKinds.contains(kind);
+        if (keep) {
+            JsonNode held = local.getIfPresent(k);
+            if (held != null) return held;
+        }
         CompletableFuture<JsonNode> mine = new CompletableFuture<>();
         CompletableFuture<JsonNode> existing = inFlight.putIfAbsent(k, mine);
         if (existing != null) {
@@ -82,6 +114,7 @@ public final class RedisSingleFlight implements SingleFlight {
         }
         try {
             JsonNode v = fetchOrBuild(kind, key, builder);
+            if (keep) local.put(k, v);
             mine.complete(v);
             return v;
         } catch (RuntimeException | Error e) {
@@ -159,6 +192,7 @@ public final class RedisSingleFlight implements SingleFlight {
     @Override
     public void invalidate(String kind, String key) {
         fallback.invalidate(kind, key);
+        local.invalidate(new Key(kind, key));
         if (!link.available()) return;
         try {
             redis(c -> c.del(PREFIX + "v:" + kind + ":" + key));

@@ -62,6 +62,8 @@ public final class Settings {
             "Server-side idle_in_transaction_session_timeout: a transaction left open this long is ended by the server.");
     public static final Setting<Duration> DB_SOCKET_TIMEOUT = Setting.duration("db.socket-timeout", "120s", s(1), Duration.ofHours(2),
             "Client-side socket read timeout, the backstop if the server or network stops answering.");
+    public static final Setting<Duration> DB_LISTEN_PROBE_INTERVAL = Setting.duration("db.listen-probe-interval", "500ms", ms(10), s(60),
+            "A LISTEN connection (change feeds) with nothing delivered for this long runs SELECT 1 to confirm it is alive and caught up.");
     public static final Setting<Duration> DB_RETRY_DEADLINE = Setting.duration("db.retry-deadline", "15s", ms(100), Duration.ofMinutes(10),
             "Total time a retried operation may take across all its attempts.");
     public static final Setting<Integer> DB_RETRY_MAX_ATTEMPTS = Setting.integer("db.retry-max-attempts", 5, 1, 100,
@@ -126,6 +128,10 @@ public final class Settings {
     // ---- current-incidents view -----------------------------------------------------------------------------------
     public static final Setting<Duration> CURRENT_LISTEN_RECONNECT_DELAY = Setting.duration("current.listen-reconnect-delay", "1s", ms(10), s(300),
             "Wait before reconnecting the LISTEN connection that hints current-incidents changes (reads stay correct meanwhile: each checks the version).");
+    public static final Setting<String> CURRENT_CONSISTENCY = Setting.choice("current.consistency", "change-feed", List.of("change-feed", "strict"),
+            "How a read of the current-incidents view knows its cached snapshot is current. change-feed: from memory while the LISTEN feed is confirmed (a commit in another process is served once its notification arrives, typically under a millisecond; the next read after a write by this process checks the database). strict: every read checks the version in the database (one round trip).");
+    public static final Setting<Duration> CURRENT_FEED_MAX_SILENCE = Setting.duration("current.feed-max-silence", "2s", ms(10), h(1),
+            "change-feed consistency: reads are served from memory only while the change feed was confirmed within this time (see db.listen-probe-interval); otherwise each read checks the version.");
     public static final Setting<Duration> CURRENT_REBUILD_TIMEOUT = Setting.duration("current.rebuild-timeout", "10m", s(1), Duration.ofHours(2),
             "statement_timeout of ./herald rebuild-view per organization.");
 
@@ -133,7 +139,11 @@ public final class Settings {
     public static final Setting<Integer> WORK_CONSUMERS = Setting.integer("work.consumers", 8, 0, 10_000,
             "Consumers (virtual threads) per process in serve and worker; each claims a batch, works it, and acks it.");
     public static final Setting<Integer> WORK_BATCH_SIZE = Setting.integer("work.batch-size", 8, 1, 10_000,
-            "Work units one consumer claims at once (FOR UPDATE SKIP LOCKED).");
+            "Work units one consumer claims at once (FOR UPDATE SKIP LOCKED) when the queue is not backed up.");
+    public static final Setting<Integer> WORK_BATCH_MAX = Setting.integer("work.batch-max", 64, 1, 10_000,
+            "A consumer whose claim came back full doubles its next claim, up to this; a partial claim goes back to work.batch-size. A backlog drains in fewer, larger statements.");
+    public static final Setting<Integer> WORK_MAX_IN_FLIGHT = Setting.integer("work.max-in-flight", 16, 1, 100_000,
+            "Work units one process works at once across all its consumers: a consumer claims only what free permits allow (at most half of them per claim), so a backlog waits in the queue, where waiting is cheap, rather than claimed, where it would stretch every unit's claim-to-ack time and lease.");
     public static final Setting<Duration> WORK_LEASE = Setting.duration("work.lease", "20s", ms(200), Duration.ofMinutes(30),
             "How long a claim is held without a heartbeat; a crashed process's work is reclaimed after it (plus work.reclaim-interval).");
     public static final Setting<Duration> WORK_HEARTBEAT = Setting.duration("work.heartbeat", "5s", ms(50), Duration.ofMinutes(10),
@@ -225,21 +235,21 @@ public final class Settings {
     /** Every setting, in the order {@code ./herald config} prints them. */
     public static final List<Setting<?>> ALL = List.of(
             DATA_DIR, DATABASE_URL, DATABASE_USER, DATABASE_PASSWORD, REDIS_URL, EMBEDDED_PORT, EMBEDDED_START_TIMEOUT,
-            DB_POOL_SIZE, DB_CONNECT_TIMEOUT, DB_STATEMENT_TIMEOUT, DB_LOCK_TIMEOUT, DB_IDLE_IN_TX_TIMEOUT, DB_SOCKET_TIMEOUT,
+            DB_POOL_SIZE, DB_CONNECT_TIMEOUT, DB_STATEMENT_TIMEOUT, DB_LOCK_TIMEOUT, DB_IDLE_IN_TX_TIMEOUT, DB_SOCKET_TIMEOUT, DB_LISTEN_PROBE_INTERVAL,
             DB_RETRY_DEADLINE, DB_RETRY_MAX_ATTEMPTS, DB_RETRY_BASE_DELAY, DB_RETRY_MAX_DELAY, SEED_STATEMENT_TIMEOUT,
             HTTP_HOST, HTTP_PORT, HTTP_MAX_BODY_BYTES, HTTP_SHUTDOWN_GRACE, METRICS_OPEN_ON_LOOPBACK, HTTP_LOG_REQUESTS,
             API_LIST_DEFAULT_LIMIT, API_LIST_MAX_LIMIT, API_CURRENT_MAX_LIMIT, API_BULK_MAX_IDS,
             GRAPH_DEFAULT_MAX_DISTANCE, GRAPH_MAX_DISTANCE_CAP,
             GRAPH_SNAPSHOTS, GRAPH_SNAPSHOT_MAX_EDGES, GRAPH_SNAPSHOT_IDLE,
             CACHE_TTL_REFERENCE, CACHE_TTL_CURRENT, CACHE_TTL_CONTEXT, CACHE_TTL_METRICS, CACHE_MAX_ENTRIES, CACHE_TTL_API_KEYS,
-            CURRENT_LISTEN_RECONNECT_DELAY, CURRENT_REBUILD_TIMEOUT,
+            CURRENT_LISTEN_RECONNECT_DELAY, CURRENT_CONSISTENCY, CURRENT_FEED_MAX_SILENCE, CURRENT_REBUILD_TIMEOUT,
             DELIVERY_ALLOW_PRIVATE_TARGETS, DELIVERY_WEBHOOK_CONNECT_TIMEOUT, DELIVERY_WEBHOOK_REQUEST_TIMEOUT,
             DELIVERY_WEBHOOK_MAX_BODY_BYTES, DELIVERY_RETRY_AFTER_MAX, DELIVERY_OAUTH_REFRESH_MARGIN, DELIVERY_OAUTH_DEFAULT_LIFETIME,
             SMTP_HOST, SMTP_PORT, SMTP_USER, SMTP_PASSWORD, SMTP_FROM, SMTP_STARTTLS, SMTP_STARTTLS_REQUIRED, SMTP_SSL,
             SMTP_CONNECT_TIMEOUT, SMTP_TIMEOUT, TEMPLATE_MAX_CHARS, TEMPLATE_MAX_RENDERED_CHARS,
             LIMITS_RATE, LIMITS_PERIOD, LIMITS_BURST, LIMITS_SCOPE, LIMITS_MAX_KEYS,
             REDIS_TIMEOUT, REDIS_CONNECT_TIMEOUT, REDIS_RETRY_AFTER, CACHE_LEASE, CACHE_WAIT,
-            WORK_CONSUMERS, WORK_BATCH_SIZE, WORK_LEASE, WORK_HEARTBEAT, WORK_RECLAIM_INTERVAL, WORK_POLL_INTERVAL,
+            WORK_CONSUMERS, WORK_BATCH_SIZE, WORK_BATCH_MAX, WORK_MAX_IN_FLIGHT, WORK_LEASE, WORK_HEARTBEAT, WORK_RECLAIM_INTERVAL, WORK_POLL_INTERVAL,
             WORK_MAX_ATTEMPTS, WORK_RETRY_BASE_DELAY, WORK_RETRY_MAX_DELAY, WORK_RETRY_JITTER,
             WORK_PRUNE_AFTER, WORK_PRUNE_INTERVAL, WORK_PRUNE_BATCH, WORK_HISTORY_RETENTION);
 

@@ -1,6 +1,8 @@
 package dev.herald.delivery;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -15,6 +17,11 @@ import java.util.UUID;
  */
 public final class PebbleMessageRenderer implements MessageRenderer {
     private final Templates templates;
+    /**
+     * The template variables of a context, by identity: every contact of a subject gets the same context instance
+     * (assembled once per fingerprint), so it is converted once. Read-only once built.
+     */
+    private final Cache<JsonNode, Map<String, Object>> variablesOf = Caffeine.newBuilder().weakKeys().maximumSize(10_000).build();
 
     public PebbleMessageRenderer(Templates templates) {
         this.templates = templates;
@@ -22,7 +29,7 @@ public final class PebbleMessageRenderer implements MessageRenderer {
 
     @Override
     public RenderedMessage render(ContactTarget contact, String event, JsonNode context) {
-        Map<String, Object> vars = variables(Templates.toMap(context), event, contact.id(), contact.channel());
+        Map<String, Object> vars = variables(variablesOf.get(context, Templates::toMap), event, contact.id(), contact.channel());
         UUID org = contact.organizationId();
         return switch (contact.channel()) {
             case WEBHOOK -> new RenderedMessage(templates.render(org, TemplateName.WEBHOOK_BODY, vars), null, null, null);

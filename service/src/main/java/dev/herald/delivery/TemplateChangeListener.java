@@ -19,8 +19,8 @@ final class TemplateChangeListener implements AutoCloseable {
 
     private final PgChannelListener listener;
 
-    TemplateChangeListener(Database db, Duration reconnectDelay, Consumer<UUID> onChange, Runnable onReconnect) {
-        this.listener = new PgChannelListener(db, CHANNEL, reconnectDelay, payload -> {
+    TemplateChangeListener(Database db, Duration reconnectDelay, Duration probeInterval, Consumer<UUID> onChange, Runnable onReconnect) {
+        this.listener = new PgChannelListener(db, CHANNEL, reconnectDelay, probeInterval, payload -> {
             try {
                 onChange.accept(UUID.fromString(payload));
             } catch (IllegalArgumentException e) {

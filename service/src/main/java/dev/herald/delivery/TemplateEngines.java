@@ -60,8 +60,17 @@ final class TemplateEngines {
         return engine.getLiteralTemplate(source);
     }
 
-    /** Renders a compiled template; any failure is a {@link TemplateException}. */
+    /** Renders a compiled template and checks that a webhook body is JSON; any failure is a {@link TemplateException}. */
     static String render(TemplateName name, PebbleTemplate template, Map<String, Object> vars) {
+        return render(name, template, vars, true);
+    }
+
+    /**
+     * Renders a compiled template; any failure is a {@link TemplateException}. {@code checkJson}: parse a webhook body
+     * to prove it is JSON (needed for an organization's own template; the shipped one writes every value through the
+     * {@code json} filter, so it cannot produce anything else).
+     */
+    static String render(TemplateName name, PebbleTemplate template, Map<String, Object> vars, boolean checkJson) {
         StringWriter out = new StringWriter();
         try {
             template.evaluate(out, vars);
@@ -69,7 +78,7 @@ final class TemplateEngines {
             throw new TemplateException(name.wire() + " failed to render: " + message(e), e);
         }
         String s = out.toString();
-        if (name == TemplateName.WEBHOOK_BODY) {
+        if (checkJson && name == TemplateName.WEBHOOK_BODY) {
             try {
                 Json.mapper().readTree(s);
             } catch (JsonProcessingException e) {
@@ -92,6 +101,13 @@ final class TemplateEngines {
 
     /** {@code {{ value | json }}}: the value as a JSON literal (strings quoted, maps and lists as objects and arrays). */
     static final class JsonExtension extends AbstractExtension {
+        /**
+         * JSON text of maps and lists already written, by identity: a notification context is shared by every contact
+         * of its subject (and never changed once built), so its text is written once, not once per contact.
+         */
+        private final com.github.benmanes.caffeine.cache.Cache<Object, String> written =
+                com.github.benmanes.caffeine.cache.Caffeine.newBuilder().weakKeys().maximumSize(10_000).build();
+
         @Override
         public Map<String, Filter> getFilters() {
             return Map.of("json", new Filter() {
@@ -102,6 +118,14 @@ final class TemplateEngines {
                 public Object apply(Object input, Map<String, Object> args, PebbleTemplate self, EvaluationContext ctx, int line) {
                     try {
                         Object v = input instanceof SafeString s ? s.toString() : input;
+                        if (v instanceof Map<?, ?> || v instanceof List<?>) {
+                            String text = written.getIfPresent(v);
+                            if (text == null) {
+                                text = Json.mapper().writeValueAsString(v);
+                                written.put(v, text);
+                            }
+                            return new SafeString(text);
+                        }
                         return new SafeString(Json.mapper().writeValueAsString(v));
                     } catch (JsonProcessingException e) {
                         throw new PebbleException(e, "value cannot be written as JSON", line, self.getName());

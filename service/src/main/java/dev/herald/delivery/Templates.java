@@ -69,7 +69,7 @@ public final class Templates implements AutoCloseable {
                 .expireAfterWrite(config.get(Settings.CACHE_TTL_REFERENCE))
                 .maximumSize(config.get(Settings.CACHE_MAX_ENTRIES))
                 .build(this::load);
-        this.listener = new TemplateChangeListener(db, config.get(Settings.CURRENT_LISTEN_RECONNECT_DELAY),
+        this.listener = new TemplateChangeListener(db, config.get(Settings.CURRENT_LISTEN_RECONNECT_DELAY), config.get(Settings.DB_LISTEN_PROBE_INTERVAL),
                 byOrg::invalidate, byOrg::invalidateAll).start();
     }
 
@@ -89,7 +89,8 @@ public final class Templates implements AutoCloseable {
 
     /** Renders {@code name} for an organization with the given variables. */
     String render(UUID organizationId, TemplateName name, Map<String, Object> vars) {
-        return TemplateEngines.render(name, template(organizationId, name), vars);
+        PebbleTemplate t = template(organizationId, name);
+        return TemplateEngines.render(name, t, vars, t != defaults.get(name));
     }
 
     /** The organization's template (override or default). */

@@ -69,6 +69,7 @@ public final class WebhookReceiver implements AutoCloseable {
     private final Deque<Reply> script = new ArrayDeque<>();
     private final Map<String, AtomicInteger> accepted = new ConcurrentHashMap<>();
     private final AtomicLong requests = new AtomicLong();
+    private final AtomicLong bodyBytes = new AtomicLong();
     private final AtomicLong invalid = new AtomicLong();
     private final AtomicLong acceptedTotal = new AtomicLong();
     private final CountDownLatch closing = new CountDownLatch(1);
@@ -120,6 +121,9 @@ public final class WebhookReceiver implements AutoCloseable {
     /** Requests received, valid or not. */
     public long requests() { return requests.get(); }
 
+    /** Bytes of request bodies received, in all. */
+    public long bodyBytes() { return bodyBytes.get(); }
+
     /** Requests whose signature did not verify. */
     public long invalidSignatures() { return invalid.get(); }
 
@@ -156,8 +160,10 @@ public final class WebhookReceiver implements AutoCloseable {
 
     private void handle(HttpExchange ex) throws IOException {
         try (ex; InputStream in = ex.getRequestBody()) {
-            String body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            byte[] raw = in.readAllBytes();
+            String body = new String(raw, StandardCharsets.UTF_8);
             requests.incrementAndGet();
+            bodyBytes.addAndGet(raw.length);
             Map<String, String> headers = new TreeMap<>();
             ex.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(java.util.Locale.ROOT), v.isEmpty() ? "" : v.get(0)));
             String error = null;

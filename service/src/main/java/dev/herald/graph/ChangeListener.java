@@ -33,7 +33,7 @@ final class ChangeListener implements AutoCloseable {
             try (Connection c = db.openDedicated()) {
                 c.createStatement().execute("LISTEN " + CHANNEL);
                 PGConnection pg = c.unwrap(PGConnection.class);
-                snapshots.changedAll(); // changes may have been missed while not listening
+                snapshots.recheckAll(); // changes may have been missed while not listening
                 while (running) {
                     PGNotification[] ns = pg.getNotifications(5_000);
                     if (ns == null) continue;

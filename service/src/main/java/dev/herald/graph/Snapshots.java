@@ -88,6 +88,16 @@ final class Snapshots implements AutoCloseable {
         cache.asMap().keySet().forEach(this::reloadInBackground);
     }
 
+    /**
+     * Changes may have been missed (the change feed was not listening): reload the held snapshots whose version moved,
+     * one primary-key read each; a current snapshot is kept (reloading a large organization costs seconds of CPU).
+     */
+    void recheckAll() {
+        cache.asMap().forEach((org, s) -> {
+            if (version(org) != s.version) reloadInBackground(org);
+        });
+    }
+
     private CompletableFuture<Snapshot> reloadInBackground(UUID org) {
         return loading.computeIfAbsent(org, k -> {
             CompletableFuture<Snapshot> f = CompletableFuture.supplyAsync(() -> load(k), loader);

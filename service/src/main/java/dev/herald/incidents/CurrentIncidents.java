@@ -17,8 +17,9 @@ import java.util.UUID;
 
 /**
  * The current-incidents view of every organization: maintained write-through by the database (migration V30), served
- * from an in-process cache that never answers with an entry older than the last committed write (see
- * {@link CurrentIncidentsCache}), and rebuilt from the source tables on demand ({@link CurrentIncidentsRebuild}).
+ * from an in-process cache that answers with the last committed write: always after a write through this process, and
+ * for writes elsewhere as soon as the change feed announced them, or after a version check per read with
+ * {@code current.consistency=strict} (see {@link CurrentIncidentsCache}), and rebuilt from the source tables on demand ({@link CurrentIncidentsRebuild}).
  * Thread-safe; one per process; {@link #close} stops its change listener.
  */
 public final class CurrentIncidents implements CurrentIncidentLookup, AutoCloseable {
@@ -36,9 +37,19 @@ public final class CurrentIncidents implements CurrentIncidentLookup, AutoClosea
         this.db = db;
         this.config = config;
         this.store = new CurrentIncidentsStore(db);
-        this.cache = new CurrentIncidentsCache(store, config.get(Settings.CACHE_MAX_ENTRIES), config.get(Settings.CACHE_TTL_CURRENT));
         this.listener = new CurrentIncidentsListener(db, config.get(Settings.CURRENT_LISTEN_RECONNECT_DELAY),
-                cache::hint, cache::invalidateAll);
+                config.get(Settings.DB_LISTEN_PROBE_INTERVAL), this::onHint, this::onReconnect);
+        this.cache = new CurrentIncidentsCache(store, config.get(Settings.CACHE_MAX_ENTRIES), config.get(Settings.CACHE_TTL_CURRENT),
+                config.get(Settings.CURRENT_CONSISTENCY).equals("strict"), listener, db::localWrites,
+                config.get(Settings.CURRENT_FEED_MAX_SILENCE));
+    }
+
+    private void onHint(UUID org, long version) {
+        cache.hint(org, version);
+    }
+
+    private void onReconnect() {
+        cache.invalidateAll();
     }
 
     /** Wires the view over a migrated database and starts listening for change hints. */
@@ -48,10 +59,10 @@ public final class CurrentIncidents implements CurrentIncidentLookup, AutoClosea
         return ci;
     }
 
-    /** {@inheritDoc} Never older than the last committed write; each call returns its own (mutable) JSON tree. */
+    /** {@inheritDoc} Version-checked (see {@link CurrentIncidentsCache}); each call returns its own (mutable) JSON tree. */
     @Override
     public Optional<CurrentIncident> get(UUID organizationId, UUID incidentId) {
-        return cache.current(organizationId)
+        return cache.checked(organizationId)
                 .map(v -> v.get(incidentId))
                 .map(e -> e.toCurrentIncident(organizationId));
     }
@@ -83,7 +94,7 @@ public final class CurrentIncidents implements CurrentIncidentLookup, AutoClosea
      * cache). A long read: runs with {@code current.rebuild-timeout} as its statement timeout.
      */
     public Map<UUID, JsonNode> recompute(UUID organizationId) {
-        return db.transaction("CurrentIncidents.RECOMPUTE_ORG", config.get(Settings.CURRENT_REBUILD_TIMEOUT), c -> {
+        return db.readSnapshot("CurrentIncidents.RECOMPUTE_ORG", config.get(Settings.CURRENT_REBUILD_TIMEOUT), c -> {
             Map<UUID, JsonNode> out = new LinkedHashMap<>();
             try (PreparedStatement ps = c.prepareStatement(RECOMPUTE_ORG)) {
                 ps.setObject(1, organizationId);
@@ -108,6 +119,11 @@ public final class CurrentIncidents implements CurrentIncidentLookup, AutoClosea
     /** True while the change-hint connection is up (diagnostics and tests). */
     public boolean listening() {
         return listener.listening();
+    }
+
+    /** Waits until the change feed announced every change of {@code org} committed before the call (tests; see the cache). */
+    boolean awaitAnnounced(UUID organizationId, java.time.Duration timeout) throws InterruptedException {
+        return cache.awaitAnnounced(organizationId, timeout);
     }
 
     /** The view version of the organization's cached snapshot, -1 when none is cached (diagnostics and tests). */

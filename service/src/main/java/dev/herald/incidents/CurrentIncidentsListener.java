@@ -13,27 +13,38 @@ import org.slf4j.LoggerFactory;
 /**
  * Listens on the {@code current_incidents} channel on a dedicated connection and passes each change hint
  * (organization, view version) on. Reconnects after {@code current.listen-reconnect-delay} when the connection
- * fails; after a reconnect it calls {@code onReconnect} because hints sent meanwhile were lost. Hints only speed up
- * reads: correctness comes from the version check of every read. One daemon thread; {@link #close} stops it.
+ * fails; after a reconnect it calls {@code onReconnect} because hints sent meanwhile were lost. Its
+ * {@link #feed() feed state} tells readers whether every change committed before a recent instant has arrived (see
+ * {@link CurrentIncidentsCache}). One daemon thread; {@link #close} stops it.
  */
-final class CurrentIncidentsListener implements AutoCloseable {
+final class CurrentIncidentsListener implements AutoCloseable, CurrentIncidentsCache.Feed {
     private static final Logger log = LoggerFactory.getLogger(CurrentIncidentsListener.class);
     static final String CHANNEL = "current_incidents";
 
     private final PgChannelListener listener;
 
-    CurrentIncidentsListener(Database db, Duration reconnectDelay, BiConsumer<UUID, Long> onHint, Runnable onReconnect) {
-        this.listener = new PgChannelListener(db, CHANNEL, reconnectDelay, payload -> dispatch(payload, onHint), onReconnect);
+    CurrentIncidentsListener(Database db, Duration reconnectDelay, Duration probeInterval, BiConsumer<UUID, Long> onHint, Runnable onReconnect) {
+        this.listener = new PgChannelListener(db, CHANNEL, reconnectDelay, probeInterval, payload -> dispatch(payload, onHint), onReconnect);
+    }
+
+    @Override
+    public boolean listening() {
+        return listener.listening();
+    }
+
+    @Override
+    public long confirmedAt() {
+        return listener.confirmedAt();
+    }
+
+    @Override
+    public long generation() {
+        return listener.generation();
     }
 
     CurrentIncidentsListener start() {
         listener.start();
         return this;
-    }
-
-    /** True while the LISTEN connection is up. */
-    boolean listening() {
-        return listener.listening();
     }
 
     private static void dispatch(String payload, BiConsumer<UUID, Long> onHint) {

@@ -37,6 +37,10 @@ import org.slf4j.LoggerFactory;
  * <p><b>Visibility.</b> Every operation is named; its latency goes to the {@code herald_db_query_seconds} histogram
  * tagged with that name and its outcome, and retries to {@code herald_db_retries_total}.
  *
+ * <p><b>Local writes.</b> {@link #localWrites()} counts the write operations this instance finished (committed or not);
+ * in-process caches compare it to know that a write made here may not have reached them through a change feed yet.
+ * Work on raw connections from {@link #dataSource()} is not counted.
+ *
  * <p>Thread-safe; share one instance per process.
  */
 public final class Database implements AutoCloseable {
@@ -47,6 +51,7 @@ public final class Database implements AutoCloseable {
     private final Metrics metrics;
     private final HeraldConfig config;
     private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong localWrites = new java.util.concurrent.atomic.AtomicLong();
     private final Map<String, Counter> retries = new ConcurrentHashMap<>();
     private final String jdbcUrl;
     private final String user;
@@ -134,25 +139,36 @@ public final class Database implements AutoCloseable {
 
     /** A read: retried on transient failures within the deadline. Autocommit; use {@link #transaction} for a snapshot across statements. */
     public <T> T read(String operation, SqlWork<T> work) {
-        return execute(operation, work, true, false, null);
+        return execute(operation, work, true, false, null, false);
+    }
+
+    /** A long read in one read-only snapshot with its own statement timeout (recomputes, reports); retried like a read. */
+    public <T> T readSnapshot(String operation, Duration statementTimeout, SqlWork<T> work) {
+        return execute(operation, c -> {
+            try (var st = c.createStatement()) {
+                st.execute("SET TRANSACTION READ ONLY");
+            }
+            return work.run(c);
+        }, true, true, statementTimeout, false);
     }
 
     /** A write in one transaction: retried only when the server surely rolled it back or nothing was sent. */
     public <T> T write(String operation, SqlWork<T> work) {
-        return execute(operation, work, false, true, null);
+        return execute(operation, work, false, true, null, true);
     }
 
     /** A write that is safe to repeat (e.g. an upsert on a natural key): retried like a read. */
     public <T> T writeIdempotent(String operation, SqlWork<T> work) {
-        return execute(operation, work, true, true, null);
+        return execute(operation, work, true, true, null, true);
     }
 
     /** A write transaction with its own statement timeout (for long jobs: seed, import, rebuild); not retried past rollback-safe failures. */
     public <T> T transaction(String operation, Duration statementTimeout, SqlWork<T> work) {
-        return execute(operation, work, false, true, statementTimeout);
+        return execute(operation, work, false, true, statementTimeout, true);
     }
 
-    private <T> T execute(String operation, SqlWork<T> work, boolean retryLikeRead, boolean inTransaction, Duration statementTimeout) {
+    private <T> T execute(String operation, SqlWork<T> work, boolean retryLikeRead, boolean inTransaction, Duration statementTimeout,
+                          boolean write) {
         AtomicInteger attempts = new AtomicInteger();
         RetryPolicy<T> policy = RetryPolicy.<T>builder()
                 .handleIf(t -> retryLikeRead ? SqlFailures.transientForReads(t) : SqlFailures.safeForAnyRetry(t))
@@ -181,6 +197,7 @@ public final class Database implements AutoCloseable {
             if (SqlFailures.sqlCause(e) != null) throw translate(operation, attempts.get(), e);
             throw e;
         } finally {
+            if (write) localWrites.incrementAndGet();
             timer(operation, outcome).record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
         }
     }
@@ -243,6 +260,14 @@ public final class Database implements AutoCloseable {
                 .description("Retries of named database operations").tag("query", operation).register(metrics.registry()));
     }
 
+    /**
+     * How many write operations ({@link #write}, {@link #writeIdempotent}, {@link #transaction}) have finished in this
+     * instance; increases after the commit (or failure) of each. Monotonic.
+     */
+    public long localWrites() {
+        return localWrites.get();
+    }
+
     /** The pooled data source, for code that needs the raw driver (COPY, LISTEN). Statements still carry the timeouts. */
     public DataSource dataSource() {
         return pool;
@@ -255,6 +280,7 @@ public final class Database implements AutoCloseable {
         if (password != null) props.setProperty("password", password);
         props.setProperty("options", serverOptions(config));
         props.setProperty("tcpKeepAlive", "true");
+        props.setProperty("socketTimeout", Long.toString(config.get(Settings.DB_SOCKET_TIMEOUT).toSeconds()));
         return java.sql.DriverManager.getConnection(jdbcUrl, props);
     }
 

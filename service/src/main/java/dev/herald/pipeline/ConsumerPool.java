@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -19,19 +20,28 @@ import org.slf4j.LoggerFactory;
 /**
  * N consumers (virtual threads) in one process, plus one heartbeat thread that extends the leases of everything in
  * flight in one statement, and one maintenance thread that reclaims expired leases and moves finished work. Each
- * consumer claims a batch, works its units side by side (a virtual thread each), and acks the whole batch in one statement. Any number of processes
- * can run pools on one database. Thread-safe; {@link #close} stops claiming and waits for in-flight batches.
+ * consumer claims a batch (with its delivery rows and contacts, one statement), works its units side by side (a
+ * virtual thread each), and acks the whole batch, deliveries recorded, in one statement. Any number of processes can
+ * run pools on one database. Thread-safe; {@link #close} stops claiming and waits for in-flight batches.
+ *
+ * <p><b>Admission.</b> A process works at most {@code maxInFlight} units at once: a consumer takes permits before it
+ * claims (at most half of them, so two batches always overlap one's database round trips with the other's work) and
+ * gives them back at the ack. Under a backlog the units wait in the queue, not claimed in memory, so a unit's
+ * claim-to-ack time is its own work, its lease is not spent waiting, and another process can take it.
+ *
+ * <p><b>Claim size.</b> A consumer whose claim came back full doubles its next claim (up to {@code batchMax}, within
+ * its permits); a partial claim resets it to {@code batchSize}. A backlog drains in fewer, larger statements; a
+ * trickle is claimed as it comes.
  */
 public final class ConsumerPool implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ConsumerPool.class);
 
     /** Timing and sizing of a pool (from the {@code work.*} settings). */
-    record Tuning(int consumers, int batchSize, int maxAttempts, Duration lease, Duration heartbeat, Duration reclaimInterval,
+    record Tuning(int consumers, int batchSize, int batchMax, int maxInFlight, int maxAttempts, Duration lease, Duration heartbeat, Duration reclaimInterval,
                   Duration pollInterval, Duration pruneAfter, Duration pruneInterval, int pruneBatch, Duration historyRetention,
                   Duration shutdownGrace) {}
 
     private final WorkQueue queue;
-    private final Deliveries deliveries;
     private final Processor processor;
     private final Tuning tuning;
     private final Waker waker;
@@ -41,15 +51,16 @@ public final class ConsumerPool implements AutoCloseable {
     private final List<Thread> threads = new ArrayList<>();
     private final AtomicLong processed = new AtomicLong();
     private final ExecutorService units = Executors.newVirtualThreadPerTaskExecutor();
+    private final Semaphore permits;
     private volatile boolean running = true;
 
-    ConsumerPool(WorkQueue queue, Deliveries deliveries, Processor processor, Tuning tuning, Waker waker, LongSupplier nanos) {
+    ConsumerPool(WorkQueue queue, Processor processor, Tuning tuning, Waker waker, LongSupplier nanos) {
         this.queue = queue;
-        this.deliveries = deliveries;
         this.processor = processor;
         this.tuning = tuning;
         this.waker = waker;
         this.nanos = nanos;
+        this.permits = new Semaphore(tuning.maxInFlight());
         this.name = hostName() + ":" + ProcessHandle.current().pid() + ":" + UUID.randomUUID().toString().substring(0, 8);
     }
 
@@ -60,7 +71,8 @@ public final class ConsumerPool implements AutoCloseable {
         }
         threads.add(Thread.ofVirtual().name("herald-heartbeat").start(this::heartbeats));
         threads.add(Thread.ofVirtual().name("herald-queue-maintenance").start(this::maintenance));
-        log.info("{} consumers started as {} (batch {}, lease {})", tuning.consumers(), name, tuning.batchSize(), tuning.lease());
+        log.info("{} consumers started as {} (batch {}..{}, {} in flight, lease {})", tuning.consumers(), name, tuning.batchSize(),
+                tuning.batchMax(), tuning.maxInFlight(), tuning.lease());
     }
 
     /** The lease holder name of this process's consumers. */
@@ -70,21 +82,14 @@ public final class ConsumerPool implements AutoCloseable {
     public long processed() { return processed.get(); }
 
     private void consume(String consumer) {
+        ClaimSize size = new ClaimSize(tuning.batchSize(), Math.max(tuning.batchSize(), tuning.batchMax()));
+        int perClaim = Math.max(1, tuning.maxInFlight() / 2);
         while (running) {
             try {
-                long start = nanos.getAsLong();
-                List<WorkQueue.Claimed> batch = queue.claim(tuning.batchSize(), tuning.maxAttempts(), tuning.lease(), name);
-                long claimNanos = batch.isEmpty() ? 0 : (nanos.getAsLong() - start) / batch.size();
-                if (batch.isEmpty()) {
-                    waker.await(tuning.pollInterval().toMillis());
-                    continue;
-                }
-                batch.forEach(c -> inFlight.add(c.unit().id()));
-                try {
-                    work(batch, claimNanos, consumer);
-                } finally {
-                    batch.forEach(c -> inFlight.remove(c.unit().id()));
-                }
+                int want = Math.min(size.next(), perClaim);
+                int claimed = claimAndWork(want, consumer);
+                size.claimed(want, claimed);
+                if (claimed == 0) waker.await(tuning.pollInterval().toMillis());
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
@@ -99,12 +104,34 @@ public final class ConsumerPool implements AutoCloseable {
         }
     }
 
+    /** Takes {@code want} permits, claims up to that many units, works and acks them; answers how many were claimed. */
+    private int claimAndWork(int want, String consumer) throws InterruptedException {
+        permits.acquire(want);
+        int held = want;
+        try {
+            long start = nanos.getAsLong();
+            List<WorkQueue.Claimed> batch = queue.claimForDelivery(want, tuning.maxAttempts(), tuning.lease(), name);
+            permits.release(want - batch.size());
+            held = batch.size();
+            if (batch.isEmpty()) return 0;
+            long claimNanos = (nanos.getAsLong() - start) / batch.size();
+            batch.forEach(c -> inFlight.add(c.unit().id()));
+            try {
+                work(batch, claimNanos, consumer);
+            } finally {
+                batch.forEach(c -> inFlight.remove(c.unit().id()));
+            }
+            return batch.size();
+        } finally {
+            permits.release(held);
+        }
+    }
+
     private void work(List<WorkQueue.Claimed> batch, long claimNanos, String consumer) {
-        Map<UUID, Deliveries.Contact> contacts = deliveries.loadContacts(batch.stream().map(c -> c.unit().contactId()).distinct().toList());
         // The units of a batch are worked side by side, so one slow receiver costs its own unit its timeout, not the batch.
         List<Future<WorkQueue.Completion>> running = new ArrayList<>(batch.size());
         for (WorkQueue.Claimed c : batch) {
-            running.add(units.submit(() -> processor.process(c, claimNanos, contacts.get(c.unit().contactId()), consumer)));
+            running.add(units.submit(() -> processor.process(c, claimNanos, consumer)));
         }
         List<WorkQueue.Completion> done = new ArrayList<>(batch.size());
         for (Future<WorkQueue.Completion> f : running) {

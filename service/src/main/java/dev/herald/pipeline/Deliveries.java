@@ -21,16 +21,6 @@ import java.util.UUID;
  * Thread-safe.
  */
 public final class Deliveries {
-    static final String CLAIM_KEY = """
-            INSERT INTO deliveries (id, organization_id, work_unit_id, contact_id, idempotency_key, channel, status, attempts)
-            VALUES (?, ?, ?, ?, ?, ?, 'pending', 1)
-            ON CONFLICT (idempotency_key) DO UPDATE
-                SET attempts = deliveries.attempts + CASE WHEN deliveries.status = 'sent' THEN 0 ELSE 1 END
-            RETURNING id, status, attempts""";
-    static final String RECORD = """
-            UPDATE deliveries SET status = ?, response_code = ?, error = ?,
-                   sent_at = CASE WHEN ? = 'sent' THEN now() ELSE sent_at END
-            WHERE id = ?""";
     static final String LOAD_CONTACTS = """
             SELECT id, organization_id, channel, target, secret, outbound_auth, throttle, disabled_at
             FROM contacts WHERE id = ANY(?)""";
@@ -66,55 +56,27 @@ public final class Deliveries {
         return workUnitId + ":" + contactId;
     }
 
-    /** Finds or creates the delivery of (work unit, contact); safe to repeat (keyed by the unique idempotency key). */
-    Key claimKey(WorkUnit unit) {
-        return db.writeIdempotent("Deliveries.CLAIM_KEY", c -> {
-            try (PreparedStatement ps = c.prepareStatement(CLAIM_KEY)) {
-                ps.setObject(1, UUID.randomUUID());
-                ps.setObject(2, unit.organizationId());
-                ps.setObject(3, unit.id());
-                ps.setObject(4, unit.contactId());
-                ps.setString(5, idempotencyKey(unit.id(), unit.contactId()));
-                ps.setString(6, unit.channel());
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    return new Key(rs.getObject(1, UUID.class), rs.getString(2), rs.getInt(3));
-                }
-            }
-        });
-    }
-
-    void record(UUID deliveryId, String status, Integer responseCode, String error) {
-        db.writeIdempotent("Deliveries.RECORD", c -> {
-            try (PreparedStatement ps = c.prepareStatement(RECORD)) {
-                ps.setString(1, status);
-                ps.setObject(2, responseCode);
-                ps.setString(3, error == null ? null : truncate(error));
-                ps.setString(4, status);
-                ps.setObject(5, deliveryId);
-                return ps.executeUpdate();
-            }
-        });
-    }
-
     Map<UUID, Contact> loadContacts(List<UUID> ids) {
         return db.read("Deliveries.LOAD_CONTACTS", c -> {
             try (PreparedStatement ps = c.prepareStatement(LOAD_CONTACTS)) {
                 ps.setArray(1, c.createArrayOf("uuid", ids.toArray()));
                 Map<UUID, Contact> out = new HashMap<>();
                 try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        UUID id = rs.getObject("id", UUID.class);
-                        String auth = rs.getString("outbound_auth");
-                        out.put(id, new Contact(new ContactTarget(id, rs.getObject("organization_id", UUID.class),
-                                Channel.parse(rs.getString("channel")), rs.getString("target"), rs.getString("secret"),
-                                auth == null ? null : Jsonb.read(auth)),
-                                Jsonb.read(rs.getString("throttle")), rs.getObject("disabled_at") != null));
-                    }
+                    while (rs.next()) out.put(rs.getObject("id", UUID.class), contact(rs, ""));
                 }
                 return out;
             }
         });
+    }
+
+    /** A contact from the current row, its columns named {@code prefix + column}. */
+    static Contact contact(ResultSet rs, String prefix) throws java.sql.SQLException {
+        UUID id = rs.getObject(prefix + "id", UUID.class);
+        String auth = rs.getString(prefix + "outbound_auth");
+        return new Contact(new ContactTarget(id, rs.getObject(prefix + "organization_id", UUID.class),
+                Channel.parse(rs.getString(prefix + "channel")), rs.getString(prefix + "target"), rs.getString(prefix + "secret"),
+                auth == null ? null : Jsonb.read(auth)),
+                Jsonb.read(rs.getString(prefix + "throttle")), rs.getObject(prefix + "disabled_at") != null);
     }
 
     void disableContact(UUID contactId, String reason) {

@@ -62,6 +62,7 @@ public final class Pipeline implements AutoCloseable {
     public synchronized ConsumerPool startConsumers() {
         if (pool == null) {
             ConsumerPool.Tuning t = new ConsumerPool.Tuning(config.get(Settings.WORK_CONSUMERS), config.get(Settings.WORK_BATCH_SIZE),
+                    config.get(Settings.WORK_BATCH_MAX), config.get(Settings.WORK_MAX_IN_FLIGHT),
                     config.get(Settings.WORK_MAX_ATTEMPTS), config.get(Settings.WORK_LEASE), config.get(Settings.WORK_HEARTBEAT),
                     config.get(Settings.WORK_RECLAIM_INTERVAL), config.get(Settings.WORK_POLL_INTERVAL),
                     config.get(Settings.WORK_PRUNE_AFTER), config.get(Settings.WORK_PRUNE_INTERVAL), config.get(Settings.WORK_PRUNE_BATCH),
@@ -73,7 +74,7 @@ public final class Pipeline implements AutoCloseable {
                     throw new IllegalStateException(e);
                 }
             }, t.pollInterval().toMillis());
-            pool = new ConsumerPool(queue, deliveries, processor, t, waker, System::nanoTime);
+            pool = new ConsumerPool(queue, processor, t, waker, System::nanoTime);
             if (t.consumers() > 0) pool.start();
         }
         return pool;

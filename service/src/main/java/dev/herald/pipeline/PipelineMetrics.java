@@ -12,7 +12,7 @@ import java.util.function.Supplier;
 
 /**
  * The pipeline's Prometheus meters: {@code herald_pipeline_step_seconds{step}} (wait, claim, context, render, throttle,
- * send, record), {@code herald_work_units_total{outcome}}, {@code herald_deliveries_total{outcome}}, and the queue gauges
+ * send), {@code herald_work_units_total{outcome}}, {@code herald_deliveries_total{outcome}}, and the queue gauges
  * {@code herald_queue_depth}, {@code herald_queue_running}, {@code herald_queue_oldest_age_seconds},
  * {@code herald_queue_dead}, read from the database at most once per {@code cache.ttl.metrics}. Thread-safe.
  */
@@ -41,7 +41,7 @@ final class PipelineMetrics {
     }
 
     void record(StepTimer t, String outcome) {
-        step("wait").record(t.waitedMs(), TimeUnit.MILLISECONDS);
+        step("wait").record(Math.round(t.waitedMs() * 1000), TimeUnit.MICROSECONDS);
         t.steps().forEach((s, nanos) -> step(s).record(nanos, TimeUnit.NANOSECONDS));
         outcomes.computeIfAbsent(outcome, o -> Counter.builder("herald.work.units").description("Work unit attempts by outcome")
                 .tag("outcome", o).register(metrics.registry())).increment();

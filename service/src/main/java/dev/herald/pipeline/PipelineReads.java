@@ -1,6 +1,9 @@
 package dev.herald.pipeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.herald.api.Json;
 import dev.herald.infra.Database;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -29,14 +32,17 @@ final class PipelineReads {
             SELECT jsonb_build_object('id', id, 'parent_id', parent_id, 'question', question, 'status', status,
                    'created_at', created_at, 'updated_at', updated_at)
             FROM intel_requests WHERE id = ? AND organization_id = ? AND deleted_at IS NULL""";
+    /**
+     * The assets of a context as plain rows (built into JSON by the caller: asking PostgreSQL for jsonb cost it ~1.7 ms
+     * per context in the burst benchmark, mostly building, sorting and printing JSON the JVM then parsed again).
+     */
     static final String ASSETS = """
-            SELECT coalesce(jsonb_agg(jsonb_build_object('id', a.id, 'name', a.name, 'type', t.name,
-                   'location', jsonb_build_object('lat', l.lat, 'lon', l.lon, 'thoroughfare', l.thoroughfare,
-                        'locality', l.locality, 'region', l.region, 'postcode', l.postcode)) ORDER BY a.id), '[]'::jsonb)
+            SELECT a.id, a.name, t.name AS type, l.lat, l.lon, l.thoroughfare, l.locality, l.region, l.postcode
             FROM assets a
             JOIN asset_types t ON t.id = a.asset_type_id AND t.deleted_at IS NULL
             JOIN locations l ON l.id = a.location_id AND l.deleted_at IS NULL
-            WHERE a.organization_id = ? AND a.id = ANY(?) AND a.deleted_at IS NULL""";
+            WHERE a.organization_id = ? AND a.id = ANY(?) AND a.deleted_at IS NULL
+            ORDER BY a.id""";
 
     private final Database db;
 
@@ -57,15 +63,22 @@ final class PipelineReads {
     }
 
     JsonNode assets(UUID org, List<UUID> ids) {
-        if (ids.isEmpty()) return dev.herald.api.Json.mapper().createArrayNode();
+        ArrayNode out = Json.mapper().createArrayNode();
+        if (ids.isEmpty()) return out;
         return db.read("Pipeline.ASSETS", c -> {
             try (PreparedStatement ps = c.prepareStatement(ASSETS)) {
                 ps.setObject(1, org);
                 ps.setArray(2, c.createArrayOf("uuid", ids.toArray()));
                 try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    return Jsonb.read(rs.getString(1));
+                    while (rs.next()) {
+                        ObjectNode a = out.addObject();
+                        a.put("id", rs.getString(1)).put("name", rs.getString(2)).put("type", rs.getString(3));
+                        a.putObject("location").put("lat", rs.getDouble(4)).put("lon", rs.getDouble(5))
+                                .put("thoroughfare", rs.getString(6)).put("locality", rs.getString(7))
+                                .put("region", rs.getString(8)).put("postcode", rs.getString(9));
+                    }
                 }
+                return out;
             }
         });
     }

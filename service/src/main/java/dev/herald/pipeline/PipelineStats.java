@@ -21,7 +21,7 @@ public final class PipelineStats {
                 SELECT state, timings FROM work_units_done WHERE organization_id = ? AND created_at >= ?),
             s AS (
                 SELECT k.step, k.ord, (u.timings ->> (k.step || '_ms'))::float8 AS ms
-                FROM u CROSS JOIN unnest(ARRAY['wait', 'claim', 'context', 'render', 'throttle', 'send', 'record', 'total'])
+                FROM u CROSS JOIN unnest(ARRAY['wait', 'claim', 'context', 'render', 'throttle', 'send', 'total'])
                      WITH ORDINALITY AS k(step, ord)
                 WHERE u.state = 'done' AND u.timings ->> (k.step || '_ms') IS NOT NULL)
             SELECT step, count(*) AS n,

@@ -14,8 +14,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Works one claimed work unit: context, render, throttle, send (idempotently, under the delivery's stable id), record;
- * answers the {@link WorkQueue.Completion} that the consumer acks with the rest of its batch. Never throws for a failing
+ * Works one claimed work unit: context, render, throttle, send (idempotently, under the delivery's stable id, claimed
+ * with the unit); answers the {@link WorkQueue.Completion} that the consumer acks with the rest of its batch, which
+ * also records the delivery. Never throws for a failing
  * step: failures become retries (with backoff) or, past the last attempt, a dead unit. Thread-safe.
  */
 final class Processor {
@@ -42,14 +43,20 @@ final class Processor {
         this.nanos = nanos;
     }
 
-    WorkQueue.Completion process(WorkQueue.Claimed claimed, long claimNanos, Deliveries.Contact contact, String consumer) {
+    WorkQueue.Completion process(WorkQueue.Claimed claimed, long claimNanos, String consumer) {
         WorkUnit u = claimed.unit();
+        Deliveries.Contact contact = claimed.contact();
+        Deliveries.Key key = claimed.key();
+        UUID id = key.id();
         StepTimer t = new StepTimer(nanos, claimed.waitedMs());
         t.add("claim", claimNanos);
-        UUID deliveryId = null;
         try {
             if (contact == null || contact.disabled()) {
-                return finish(t, u, consumer, null, "failed", 0, 0, "contact is disabled or gone", "contact_disabled");
+                return finish(t, u, consumer, key, "failed", null, 0, 0, 0, "contact is disabled or gone", "contact_disabled");
+            }
+            if (key.alreadySent()) {
+                // A previous attempt sent and recorded it, then lost its lease before the ack: do not send again.
+                return finish(t, u, consumer, key, "done", null, 0, 0, 0, null, "already_sent");
             }
             JsonNode ctx = t.time("context", () -> contexts.contextFor(u));
             RenderedMessage msg = t.time("render", () -> renderer.render(contact.target(), u.event(), ctx));
@@ -57,75 +64,68 @@ final class Processor {
             GateDecision decision = t.time("throttle", () -> gate.check(u.organizationId(), u.contactId(),
                     contact.target().channel(), group, contact.throttle(), u.id().toString())); // a retry is not counted twice
             if (decision instanceof GateDecision.Delay d) {
-                // Over a rate limit: come back at retry-after; this was not an attempt.
-                return finish(t, u, consumer, null, "queued", -1, Math.max(1, d.retryAfter().toMillis()), "rate limited", "delayed");
+                // Over a rate limit: come back at retry-after; this was not an attempt (the delivery row stays pending).
+                return finish(t, u, consumer, null, "queued", null, 0, -1, Math.max(1, d.retryAfter().toMillis()), "rate limited", "delayed");
             }
-            Deliveries.Key key = t.time("record", () -> deliveries.claimKey(u));
-            deliveryId = key.id();
             if (decision instanceof GateDecision.Skip s) {
-                UUID id = key.id();
-                t.time("record", () -> { deliveries.record(id, "throttled", null, s.reason()); return null; });
-                return finish(t, u, consumer, id, "throttled", 0, 0, s.reason(), "throttled");
+                return finish(t, u, consumer, key, "throttled", null, 0, 0, 0, s.reason(), "throttled");
             }
-            if (key.alreadySent()) {
-                // A previous attempt sent and recorded it, then lost its lease before the ack: do not send again.
-                return finish(t, u, consumer, key.id(), "done", 0, 0, null, "already_sent");
-            }
-            UUID id = key.id();
             SendOutcome outcome = t.time("send", () -> sender.send(contact.target(), id, u.attempts(), msg));
             return switch (outcome) {
                 case SendOutcome.Delivered ok -> {
                     metrics.delivery("delivered");
-                    t.time("record", () -> { deliveries.record(id, "sent", ok.status(), null); return null; });
-                    yield finish(t, u, consumer, id, "done", 0, 0, null, "delivered");
+                    yield finish(t, u, consumer, key, "done", ok.status(), 1, 0, 0, null, "delivered");
                 }
                 case SendOutcome.Retry r -> {
                     metrics.delivery("retry");
-                    yield retry(t, u, consumer, id, r.reason(), r.retryAfter());
+                    yield retry(t, u, consumer, key, 1, r.reason(), r.retryAfter());
                 }
                 case SendOutcome.Failed f -> {
                     metrics.delivery("failed");
-                    t.time("record", () -> { deliveries.record(id, "failed", null, f.reason()); return null; });
-                    yield finish(t, u, consumer, id, "failed", 0, 0, f.reason(), "failed");
+                    yield finish(t, u, consumer, key, "failed", null, 1, 0, 0, f.reason(), "failed");
                 }
                 case SendOutcome.Disable x -> {
                     metrics.delivery("disabled");
-                    t.time("record", () -> {
-                        deliveries.record(id, "failed", 410, x.reason());
+                    t.time("disable", () -> {
                         deliveries.disableContact(u.contactId(), x.reason());
                         return null;
                     });
-                    yield finish(t, u, consumer, id, "failed", 0, 0, x.reason(), "contact_disabled");
+                    yield finish(t, u, consumer, key, "failed", 410, 1, 0, 0, x.reason(), "contact_disabled");
                 }
             };
         } catch (RuntimeException e) {
             log.warn("work unit {} attempt {} failed: {}", u.id(), u.attempts(), e.toString());
-            return retry(t, u, consumer, deliveryId, e.getClass().getSimpleName() + ": " + e.getMessage(), null);
+            return retry(t, u, consumer, key, 0, e.getClass().getSimpleName() + ": " + e.getMessage(), null);
         }
     }
 
-    private WorkQueue.Completion retry(StepTimer t, WorkUnit u, String consumer, UUID deliveryId, String reason, Duration retryAfter) {
-        boolean dead = u.attempts() >= u.maxAttempts();
-        if (deliveryId != null) {
-            UUID id = deliveryId;
-            try {
-                t.time("record", () -> { deliveries.record(id, dead ? "failed" : "pending", null, reason); return null; });
-            } catch (RuntimeException e) {
-                log.warn("could not record delivery {}: {}", id, e.toString());
-            }
-        }
-        if (dead) {
-            return finish(t, u, consumer, deliveryId, "dead", 0, 0, reason, "dead");
+    private WorkQueue.Completion retry(StepTimer t, WorkUnit u, String consumer, Deliveries.Key key, int sends, String reason,
+                                       Duration retryAfter) {
+        if (u.attempts() >= u.maxAttempts()) {
+            return finish(t, u, consumer, key, "dead", null, sends, 0, 0, reason, "dead");
         }
         long delay = backoff.delay(u.attempts(), retryAfter).toMillis();
-        return finish(t, u, consumer, deliveryId, "queued", 0, delay, reason, "retry");
+        return finish(t, u, consumer, key, "queued", null, sends, 0, delay, reason, "retry");
     }
 
-    private WorkQueue.Completion finish(StepTimer t, WorkUnit u, String consumer, UUID deliveryId, String state,
-                                        int attemptsDelta, long delayMs, String error, String outcome) {
+    /**
+     * The completion of this attempt; the delivery row (when {@code key} is given) is recorded with it in the ack:
+     * sent for done, failed for failed and dead, throttled, or still pending for a retry.
+     */
+    private WorkQueue.Completion finish(StepTimer t, WorkUnit u, String consumer, Deliveries.Key key, String state,
+                                        Integer responseCode, int sends, int attemptsDelta, long delayMs, String error,
+                                        String outcome) {
         metrics.record(t, outcome);
+        UUID deliveryId = key == null ? null : key.id();
         String timings = Jsonb.write(t.toJson(outcome, u.attempts(), consumer, deliveryId));
-        return new WorkQueue.Completion(u.id(), state, attemptsDelta, delayMs, error == null ? null : truncate(error), timings);
+        String deliveryStatus = key == null ? null : switch (state) {
+            case "done" -> "sent";
+            case "failed", "dead" -> "failed";
+            case "throttled" -> "throttled";
+            default -> "pending";
+        };
+        return new WorkQueue.Completion(u.id(), state, attemptsDelta, delayMs, error == null ? null : truncate(error), timings,
+                deliveryId, deliveryStatus, responseCode, sends);
     }
 
     private static String truncate(String s) {

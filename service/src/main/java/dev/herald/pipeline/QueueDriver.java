@@ -22,6 +22,37 @@ public final class QueueDriver {
         return queue.claim(batchSize, maxAttempts, lease, consumer).stream().map(c -> c.unit().id()).toList();
     }
 
+    /**
+     * One consumer's claims sized as the consumer pool sizes them ({@link ClaimSize}: from {@code batchSize}, doubling
+     * after a full claim up to {@code batchMax}). Not thread-safe: one per consumer thread.
+     */
+    public Claimer claimer(int batchSize, int batchMax, int maxAttempts, Duration lease, String consumer) {
+        return new Claimer(new ClaimSize(batchSize, Math.max(batchSize, batchMax)), maxAttempts, lease, consumer);
+    }
+
+    /** See {@link #claimer}. */
+    public final class Claimer {
+        private final ClaimSize size;
+        private final int maxAttempts;
+        private final Duration lease;
+        private final String consumer;
+
+        private Claimer(ClaimSize size, int maxAttempts, Duration lease, String consumer) {
+            this.size = size;
+            this.maxAttempts = maxAttempts;
+            this.lease = lease;
+            this.consumer = consumer;
+        }
+
+        /** Claims the next batch; answers the ids (empty when none is ready). */
+        public List<UUID> claim() {
+            int want = size.next();
+            List<UUID> got = QueueDriver.this.claim(want, maxAttempts, lease, consumer);
+            size.claimed(want, got.size());
+            return got;
+        }
+    }
+
     /** Marks claimed work units done in one statement (only those still leased by {@code consumer}); answers how many changed. */
     public int ackDone(List<UUID> ids, String consumer) {
         return queue.complete(ids.stream().map(id -> new WorkQueue.Completion(id, "done", 0, 0, null, "{}")).toList(), consumer);

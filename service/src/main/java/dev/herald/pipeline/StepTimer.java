@@ -12,13 +12,13 @@ import java.util.function.Supplier;
  * per-step histograms. Not thread-safe: one per attempt.
  */
 final class StepTimer {
-    static final String[] STEPS = {"claim", "context", "render", "throttle", "send", "record"};
+    static final String[] STEPS = {"claim", "context", "render", "throttle", "send"};
 
     private final LongSupplier nanos;
     private final Map<String, Long> stepNanos = new LinkedHashMap<>();
-    private final long waitedMs;
+    private final double waitedMs;
 
-    StepTimer(LongSupplier nanos, long waitedMs) {
+    StepTimer(LongSupplier nanos, double waitedMs) {
         this.nanos = nanos;
         this.waitedMs = waitedMs;
     }
@@ -40,7 +40,7 @@ final class StepTimer {
         return stepNanos;
     }
 
-    long waitedMs() {
+    double waitedMs() {
         return waitedMs;
     }
 
@@ -50,7 +50,7 @@ final class StepTimer {
         o.put("attempt", attempt);
         o.put("consumer", consumer);
         if (deliveryId != null) o.put("delivery_id", deliveryId.toString());
-        o.put("wait_ms", waitedMs);
+        o.put("wait_ms", Math.round(waitedMs * 1000) / 1000.0);
         long total = 0;
         for (var e : stepNanos.entrySet()) {
             o.put(e.getKey() + "_ms", Math.round(e.getValue() / 1_000.0) / 1_000.0);

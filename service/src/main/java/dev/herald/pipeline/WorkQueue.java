@@ -27,11 +27,57 @@ public final class WorkQueue {
             SET state = 'running', attempts = w.attempts + 1, max_attempts = ?,
                 lease_until = now() + ? * interval '1 millisecond', leased_by = ?, updated_at = now()
             FROM c WHERE w.id = c.id
-            RETURNING w.*, (extract(epoch FROM now() - w.run_at) * 1000)::bigint AS waited_ms""";
+            RETURNING w.*, extract(epoch FROM now() - w.run_at) * 1000 AS waited_ms""";
+    /**
+     * {@link #CLAIM} for the consumers, with what they need to deliver in the same statement: the delivery row of each
+     * unit (created here with its stable id, the webhook-id, or found again on a retry or after a crash) and its
+     * contact. One round trip and one commit per batch instead of one per unit.
+     */
+    static final String CLAIM_FOR_DELIVERY = """
+            WITH c AS (
+                SELECT id FROM work_units WHERE state = 'queued' AND run_at <= now()
+                ORDER BY run_at LIMIT ? FOR UPDATE SKIP LOCKED),
+            w AS (
+                UPDATE work_units w
+                SET state = 'running', attempts = w.attempts + 1, max_attempts = ?,
+                    lease_until = now() + ? * interval '1 millisecond', leased_by = ?, updated_at = now()
+                FROM c WHERE w.id = c.id
+                RETURNING w.*, extract(epoch FROM now() - w.run_at) * 1000 AS waited_ms),
+            k AS (
+                INSERT INTO deliveries (id, organization_id, work_unit_id, contact_id, idempotency_key, channel, status, attempts)
+                SELECT gen_random_uuid(), w.organization_id, w.id, w.contact_id, w.id::text || ':' || w.contact_id::text,
+                       w.channel, 'pending', 0
+                FROM w
+                ON CONFLICT (idempotency_key) DO UPDATE SET attempts = deliveries.attempts
+                RETURNING work_unit_id, id AS delivery_id, status AS delivery_status, attempts AS delivery_attempts)
+            SELECT w.*, k.delivery_id, k.delivery_status, k.delivery_attempts,
+                   ct.id AS c_id, ct.organization_id AS c_organization_id, ct.channel AS c_channel, ct.target AS c_target,
+                   ct.secret AS c_secret, ct.outbound_auth AS c_outbound_auth, ct.throttle AS c_throttle,
+                   ct.disabled_at AS c_disabled_at
+            FROM w JOIN k ON k.work_unit_id = w.id LEFT JOIN contacts ct ON ct.id = w.contact_id""";
     static final String HEARTBEAT = """
             UPDATE work_units SET lease_until = now() + ? * interval '1 millisecond'
             WHERE id = ANY(?) AND leased_by = ? AND state = 'running'""";
+    /**
+     * The outcomes of a batch in one statement: each unit's queue state (only rows still leased by the consumer) and,
+     * when the unit got that far, its delivery row (status, response, send attempts), so that a unit's work and its
+     * delivery record commit together. A delivery recorded 'sent' is never taken back.
+     */
     static final String COMPLETE = """
+            WITH u AS (
+                SELECT * FROM unnest(?::uuid[], ?::text[], ?::int[], ?::bigint[], ?::text[], ?::text[],
+                                     ?::uuid[], ?::text[], ?::int[], ?::int[])
+                    AS u(id, state, attempts_delta, delay_ms, error, timings,
+                         delivery_id, delivery_status, response_code, send_attempts)),
+            d AS (
+                UPDATE deliveries d
+                SET status = CASE WHEN d.status = 'sent' THEN 'sent' ELSE u.delivery_status END,
+                    response_code = coalesce(u.response_code, d.response_code),
+                    error = CASE WHEN u.delivery_status = 'sent' THEN NULL ELSE left(u.error, 2000) END,
+                    attempts = d.attempts + u.send_attempts,
+                    sent_at = CASE WHEN u.delivery_status = 'sent' AND d.status <> 'sent' THEN now() ELSE d.sent_at END
+                FROM u WHERE d.id = u.delivery_id AND u.delivery_status IS NOT NULL
+                RETURNING d.id)
             UPDATE work_units w
             SET state = u.state,
                 attempts = w.attempts + u.attempts_delta,
@@ -41,8 +87,7 @@ public final class WorkQueue {
                 timings = u.timings::jsonb,
                 updated_at = now(),
                 finished_at = CASE WHEN u.state = 'queued' THEN NULL ELSE now() END
-            FROM unnest(?::uuid[], ?::text[], ?::int[], ?::bigint[], ?::text[], ?::text[])
-                 AS u(id, state, attempts_delta, delay_ms, error, timings)
+            FROM u
             WHERE w.id = u.id AND w.leased_by = ? AND w.state = 'running'""";
     static final String RECLAIM_EXPIRED = """
             UPDATE work_units
@@ -78,11 +123,27 @@ public final class WorkQueue {
             WHERE id = ? AND organization_id = ? AND state = 'dead'""";
     static final String WAKE = "SELECT pg_notify('herald_work', '')";
 
-    /** A claimed work unit and how long it had waited since it became ready. */
-    record Claimed(WorkUnit unit, long waitedMs) {}
+    /**
+     * A claimed work unit, how long it had waited since it became ready (ms), and, when claimed for delivery, its
+     * delivery row and contact (null from the queue-only claim; the contact also when it is gone).
+     */
+    record Claimed(WorkUnit unit, double waitedMs, Deliveries.Key key, Deliveries.Contact contact) {
+        Claimed(WorkUnit unit, double waitedMs) {
+            this(unit, waitedMs, null, null);
+        }
+    }
 
-    /** The outcome of one claimed unit, applied with the others of its batch in one statement. */
-    record Completion(UUID id, String state, int attemptsDelta, long delayMs, String error, String timingsJson) {}
+    /**
+     * The outcome of one claimed unit, applied with the others of its batch in one statement: its queue state and,
+     * when {@code deliveryStatus} is not null, its delivery row ({@code sendAttempts} sends made in this attempt).
+     */
+    record Completion(UUID id, String state, int attemptsDelta, long delayMs, String error, String timingsJson,
+                      UUID deliveryId, String deliveryStatus, Integer responseCode, int sendAttempts) {
+        /** A queue-only outcome (no delivery row). */
+        Completion(UUID id, String state, int attemptsDelta, long delayMs, String error, String timingsJson) {
+            this(id, state, attemptsDelta, delayMs, error, timingsJson, null, null, null, 0);
+        }
+    }
 
     /** Queue gauges, read in one statement. */
     record Gauges(long queued, long running, long dead, double oldestSeconds) {}
@@ -105,7 +166,29 @@ public final class WorkQueue {
                 ps.setString(4, consumer);
                 List<Claimed> out = new ArrayList<>();
                 try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) out.add(new Claimed(WorkUnit.from(rs), Math.max(0, rs.getLong("waited_ms"))));
+                    while (rs.next()) out.add(new Claimed(WorkUnit.from(rs), Math.max(0, rs.getDouble("waited_ms"))));
+                }
+                return out;
+            }
+        });
+    }
+
+    /** Claims up to {@code batchSize} ready units with their delivery rows and contacts ({@link #CLAIM_FOR_DELIVERY}). */
+    List<Claimed> claimForDelivery(int batchSize, int maxAttempts, Duration lease, String consumer) {
+        return db.write("Queue.CLAIM_FOR_DELIVERY", c -> {
+            try (PreparedStatement ps = c.prepareStatement(CLAIM_FOR_DELIVERY)) {
+                ps.setInt(1, batchSize);
+                ps.setInt(2, maxAttempts);
+                ps.setLong(3, lease.toMillis());
+                ps.setString(4, consumer);
+                List<Claimed> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        Deliveries.Key key = new Deliveries.Key(rs.getObject("delivery_id", UUID.class), rs.getString("delivery_status"),
+                                rs.getInt("delivery_attempts"));
+                        Deliveries.Contact contact = rs.getObject("c_id") == null ? null : Deliveries.contact(rs, "c_");
+                        out.add(new Claimed(WorkUnit.from(rs), Math.max(0, rs.getDouble("waited_ms")), key, contact));
+                    }
                 }
                 return out;
             }
@@ -135,6 +218,10 @@ public final class WorkQueue {
         Long[] delays = new Long[n];
         String[] errors = new String[n];
         String[] timings = new String[n];
+        UUID[] deliveryIds = new UUID[n];
+        String[] deliveryStates = new String[n];
+        Integer[] codes = new Integer[n];
+        Integer[] sends = new Integer[n];
         for (int i = 0; i < n; i++) {
             Completion d = done.get(i);
             ids[i] = d.id();
@@ -143,6 +230,10 @@ public final class WorkQueue {
             delays[i] = d.delayMs();
             errors[i] = d.error();
             timings[i] = d.timingsJson();
+            deliveryIds[i] = d.deliveryId();
+            deliveryStates[i] = d.deliveryStatus();
+            codes[i] = d.responseCode();
+            sends[i] = d.sendAttempts();
         }
         return db.writeIdempotent("Queue.COMPLETE", c -> {
             try (PreparedStatement ps = c.prepareStatement(COMPLETE)) {
@@ -152,7 +243,11 @@ public final class WorkQueue {
                 ps.setArray(4, c.createArrayOf("int8", delays));
                 ps.setArray(5, c.createArrayOf("text", errors));
                 ps.setArray(6, c.createArrayOf("text", timings));
-                ps.setString(7, consumer);
+                ps.setArray(7, c.createArrayOf("uuid", deliveryIds));
+                ps.setArray(8, c.createArrayOf("text", deliveryStates));
+                ps.setArray(9, c.createArrayOf("int4", codes));
+                ps.setArray(10, c.createArrayOf("int4", sends));
+                ps.setString(11, consumer);
                 int changed = ps.executeUpdate();
                 if (Arrays.stream(states).anyMatch("queued"::equals)) wake(c);
                 return changed;

@@ -44,7 +44,7 @@ class RedisSingleFlightTest {
 
     private static RedisSingleFlight flight(RedisLink link, Duration lease) {
         return new RedisSingleFlight(link, Map.of(CacheKinds.CONTEXT, Duration.ofMinutes(5)), Duration.ofMinutes(1), lease,
-                Duration.ofSeconds(60), 1000);
+                Duration.ofSeconds(60), 1000, java.util.Set.of());
     }
 
     private static void sleep(long ms) {
@@ -94,6 +94,28 @@ class RedisSingleFlightTest {
         instances.get(0).invalidate(CacheKinds.CONTEXT, "fp-1");
         assertThat(instances.get(1).getOrBuild(CacheKinds.CONTEXT, "fp-1", () -> JsonNodeFactory.instance.textNode("fresh")).asText())
                 .isEqualTo("fresh");
+    }
+
+    @Test
+    void anImmutableKindIsFetchedFromRedisOncePerProcessAndStillBuiltOnceOverall() {
+        RedisSingleFlight a = flight(linkA, Duration.ofSeconds(30));
+        RedisSingleFlight b = new RedisSingleFlight(linkB, Map.of(CacheKinds.CONTEXT, Duration.ofMinutes(5)), Duration.ofMinutes(1),
+                Duration.ofSeconds(30), Duration.ofSeconds(60), 1000, Set.of(CacheKinds.CONTEXT));
+        AtomicInteger builds = new AtomicInteger();
+        a.getOrBuild(CacheKinds.CONTEXT, "imm-1", () -> JsonNodeFactory.instance.numberNode(builds.incrementAndGet()));
+        JsonNode first = b.getOrBuild(CacheKinds.CONTEXT, "imm-1", () -> JsonNodeFactory.instance.numberNode(builds.incrementAndGet()));
+        assertThat(first.asInt()).isEqualTo(1);
+        // gone from Redis, b still answers from its own copy (one fetch and parse per process), and never builds
+        linkA.sync().del("herald:sf:v:context:imm-1");
+        JsonNode again = b.getOrBuild(CacheKinds.CONTEXT, "imm-1", () -> JsonNodeFactory.instance.numberNode(builds.incrementAndGet()));
+        assertThat(again).isSameAs(first);
+        assertThat(builds.get()).isEqualTo(1);
+        // a mutable-kind instance (a) reads Redis every time: after the delete it builds again
+        assertThat(a.getOrBuild(CacheKinds.CONTEXT, "imm-1", () -> JsonNodeFactory.instance.numberNode(builds.incrementAndGet())).asInt())
+                .isEqualTo(2);
+        // invalidation drops the local copy too
+        b.invalidate(CacheKinds.CONTEXT, "imm-1");
+        assertThat(b.getOrBuild(CacheKinds.CONTEXT, "imm-1", () -> JsonNodeFactory.instance.textNode("fresh")).asText()).isEqualTo("fresh");
     }
 
     /** 32 callers over two instances ask for one key; the builder takes {@code buildMillis}; returns how often it ran. */

@@ -27,7 +27,7 @@ class DemoCommandTest {
         assertThat(code).as(text).isZero();
         assertThat(text).contains("webhook-id: ", "webhook-signature: v1,", "signature verified", "Per-step timings",
                 "Everything queued was delivered.");
-        for (String step : new String[] {"wait", "claim", "context", "render", "throttle", "send", "record"}) {
+        for (String step : new String[] {"wait", "claim", "context", "render", "throttle", "send"}) {
             assertThat(text).containsPattern("(?m)^  " + step + " +\\d+ ");
         }
         assertThat(text).containsPattern("duplicates 0, bad signatures 0");

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.herald.testing.TestApp;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,10 +50,14 @@ class CurrentIncidentsRandomTest {
         }
         String key = app.herald.keys().create(main.org, "random test").secret();
         int batches = 0;
+        // odd seeds write through this instance's Database (read-your-writes: the next read checks the version);
+        // even seeds write on raw connections, as another process would, and read once the change feed announced it
+        boolean local = seed % 2 == 1;
         while (main.writes() < WRITES_PER_CASE) {
-            main.apply(ds, BATCH);
+            if (local) main.apply(app.herald.db(), BATCH); else main.apply(ds, BATCH);
             if (batches % 5 == 0) other.apply(ds, 5);
             batches++;
+            if (!local) assertThat(view.awaitAnnounced(main.org, Duration.ofSeconds(10))).as("change feed announced the writes").isTrue();
             Map<UUID, JsonNode> fresh = view.recompute(main.org);
             // served through the cache: the whole organization, and each entry through the lookup
             Map<UUID, JsonNode> served = new HashMap<>();

@@ -23,43 +23,100 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Two Herald instances on one database, each with its own cache: a read in one right after a write committed through
- * the other is never stale (no waiting for the notification), and concurrent writers through both never lose an
+ * Herald instances on one database, each with its own cache. Change-feed instances ({@code a}, {@code b}, the default):
+ * a read right after a write through the same instance is current, and a write through the other instance is served
+ * as soon as the change feed announced it, without asking the database while nothing changes. A strict instance
+ * ({@code s}) is current right after a write anywhere, without waiting. Concurrent writers through both never lose an
  * update of an entry.
  */
 class CurrentIncidentsTwoInstancesTest {
-    static Herald a, b;
+    static Herald a, b, s;
 
     @BeforeAll
     static void start() {
         HeraldConfig config = TestPostgres.freshConfig();
         a = Herald.open(config);
         b = Herald.open(config);
+        s = Herald.open(config.with(Map.of("current.consistency", "strict")));
     }
 
     @AfterAll
     static void stop() {
+        s.close();
         b.close();
         a.close();
     }
 
     @Test
-    void neitherInstanceServesStaleAfterTheOtherWrites() throws Exception {
+    void noInstanceServesStaleAfterAWrite() throws Exception {
         RandomWrites w;
         try (Connection c = a.db().dataSource().getConnection()) {
             w = new RandomWrites(c, RandomWrites.newOrganization(c, "two"), 7, 10);
         }
+        awaitTrue(() -> a.currentIncidents().listening() && b.currentIncidents().listening());
         for (int round = 0; round < 300; round++) {
             Herald writer = round % 2 == 0 ? a : b;
-            // both caches warm before the write, so a stale snapshot would be there to serve
+            Herald other = writer == a ? b : a;
+            // every cache warm before the write, so a stale snapshot would be there to serve
             served(a, w.org);
             served(b, w.org);
-            w.apply(writer.db().dataSource(), 1 + round % 3);
+            served(s, w.org);
+            w.apply(writer.db(), 1 + round % 3);
             Map<UUID, JsonNode> fresh = a.currentIncidents().recompute(w.org);
-            assertThat(ViewModel.differences(fresh, served(a, w.org))).as("instance a, round %d", round).isEmpty();
-            assertThat(ViewModel.differences(fresh, served(b, w.org))).as("instance b, round %d", round).isEmpty();
+            // no waiting: the writer (its own write) and the strict instance (checks every read)
+            assertThat(ViewModel.differences(fresh, served(writer, w.org))).as("writer, round %d", round).isEmpty();
+            assertThat(ViewModel.differences(fresh, served(s, w.org))).as("strict instance, round %d", round).isEmpty();
+            // the other change-feed instance: once the notification arrived, whatever it holds
+            assertThat(other.currentIncidents().awaitAnnounced(w.org, Duration.ofSeconds(10))).isTrue();
+            assertThat(ViewModel.differences(fresh, served(other, w.org))).as("other instance, round %d", round).isEmpty();
             for (UUID id : fresh.keySet()) {
-                assertThat(b.currentIncidents().get(w.org, id)).isPresent();
+                assertThat(other.currentIncidents().get(w.org, id)).isPresent();
+            }
+        }
+    }
+
+    @Test
+    void changeFeedReadsAskTheDatabaseNothingWhileNothingChanges() throws Exception {
+        RandomWrites w;
+        try (Connection c = a.db().dataSource().getConnection()) {
+            w = new RandomWrites(c, RandomWrites.newOrganization(c, "quiet"), 10, 5);
+        }
+        awaitTrue(() -> b.currentIncidents().listening());
+        served(b, w.org);
+        served(s, w.org);
+        long feedBefore = versionChecks(b), strictBefore = versionChecks(s);
+        for (int i = 0; i < 50; i++) {
+            served(b, w.org);
+            served(s, w.org);
+        }
+        assertThat(versionChecks(b) - feedBefore).as("change-feed version checks").isZero();
+        assertThat(versionChecks(s) - strictBefore).as("strict version checks").isEqualTo(50);
+        // a write through b itself: its next read checks once, then reads are from memory again
+        w.apply(b.db(), 1);
+        served(b, w.org);
+        served(b, w.org);
+        assertThat(versionChecks(b) - feedBefore).isEqualTo(1);
+    }
+
+    @Test
+    void withoutItsChangeFeedAnInstanceChecksEveryRead() throws Exception {
+        try (Herald lonely = Herald.open(a.config().with(Map.of("current.listen-reconnect-delay", "5m")))) {
+            RandomWrites w;
+            try (Connection c = a.db().dataSource().getConnection()) {
+                w = new RandomWrites(c, RandomWrites.newOrganization(c, "lonely"), 11, 5);
+            }
+            awaitTrue(() -> lonely.currentIncidents().listening());
+            served(lonely, w.org);
+            try (Connection c = a.db().dataSource().getConnection(); var st = c.createStatement()) {
+                st.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                        + "WHERE application_name = 'herald-listen-current_incidents' AND datname = current_database()");
+            }
+            awaitTrue(() -> !lonely.currentIncidents().listening());
+            for (int round = 0; round < 20; round++) {
+                served(lonely, w.org);
+                w.apply(a.db(), 2); // another process's write; lonely hears nothing
+                Map<UUID, JsonNode> fresh = a.currentIncidents().recompute(w.org);
+                assertThat(ViewModel.differences(fresh, served(lonely, w.org))).as("round %d", round).isEmpty();
             }
         }
     }
@@ -91,7 +148,7 @@ class CurrentIncidentsTwoInstancesTest {
         assertThat(b.currentIncidents().cachedVersion(w.org)).isPositive();
         try (Connection c = a.db().dataSource().getConnection(); var st = c.createStatement()) {
             st.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                    + "WHERE query = 'LISTEN current_incidents' AND datname = current_database()");
+                    + "WHERE application_name = 'herald-listen-current_incidents' AND datname = current_database()");
         }
         // on reconnect the listener drops the snapshots (hints sent while it was away are lost)
         awaitTrue(() -> b.currentIncidents().cachedVersion(w.org) == -1 && b.currentIncidents().listening());
@@ -141,6 +198,12 @@ class CurrentIncidentsTwoInstancesTest {
         assertThat(ViewModel.differences(fresh, served(a, org))).isEmpty();
         assertThat(ViewModel.differences(fresh, served(b, org))).isEmpty();
         assertThat(a.currentIncidents().rebuild().run(org, 5).differences()).as("stored view after concurrent writes").isZero();
+    }
+
+    /** How many view-version checks (database round trips) an instance made. */
+    static long versionChecks(Herald h) {
+        return h.metrics().registry().find("herald.db.query").tag("query", "CurrentIncidents.VERSION").timers()
+                .stream().mapToLong(t -> t.count()).sum();
     }
 
     static Map<UUID, JsonNode> served(Herald h, UUID org) {

@@ -66,6 +66,22 @@ final class RandomWrites {
         }
     }
 
+    /**
+     * Applies {@code n} random writes through Herald's {@link dev.herald.infra.Database} (as its own routes write), so
+     * the instance knows a write of its own finished.
+     */
+    void apply(dev.herald.infra.Database db, int n) {
+        int done = 0;
+        while (done < n) {
+            int inTx = rnd.nextInt(10) == 0 ? Math.min(n - done, 2 + rnd.nextInt(4)) : 1;
+            db.write("test.random-writes", c -> {
+                for (int i = 0; i < inTx; i++) one(c);
+                return null;
+            });
+            done += inTx;
+        }
+    }
+
     /** One random write (one SQL statement). */
     void one(Connection c) throws SQLException {
         writes++;

@@ -106,7 +106,7 @@ class PipelineDeliveryTest {
         assertThat(stats.counts(f.org, since).delivered()).isEqualTo(2000);
         assertThat(stats.counts(f.org, since).pending()).isZero();
         assertThat(stats.steps(f.org, since)).extracting(PipelineStats.Step::step)
-                .containsExactly("wait", "claim", "context", "render", "throttle", "send", "record", "total");
+                .containsExactly("wait", "claim", "context", "render", "throttle", "send", "total");
         assertThat(stats.steps(f.org, since)).allSatisfy(st -> {
             assertThat(st.count()).isEqualTo(2000);
             assertThat(st.p50()).isLessThanOrEqualTo(st.p99()).isLessThanOrEqualTo(st.max());
@@ -154,7 +154,7 @@ class PipelineDeliveryTest {
         assertThat(unit.get("attempts").asInt()).isEqualTo(2);
         var timings = unit.get("timings");
         assertThat(timings.get("outcome").asText()).isEqualTo("delivered");
-        for (String step : new String[] {"wait_ms", "claim_ms", "context_ms", "render_ms", "throttle_ms", "send_ms", "record_ms"}) {
+        for (String step : new String[] {"wait_ms", "claim_ms", "context_ms", "render_ms", "throttle_ms", "send_ms"}) {
             assertThat(timings.get(step).asDouble()).as(step).isGreaterThanOrEqualTo(0.0);
         }
         assertThat(timings.get("delivery_id").asText()).isEqualTo(receiver.requestsById.keySet().iterator().next());

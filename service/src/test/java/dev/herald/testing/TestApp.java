@@ -80,6 +80,8 @@ public final class TestApp implements AutoCloseable {
 
     public Response post(String path, String key, Object body) { return call("POST", path, key, body); }
 
+    public Response patch(String path, String key, Object body) { return call("PATCH", path, key, body); }
+
     @Override
     public void close() {
         http.close();

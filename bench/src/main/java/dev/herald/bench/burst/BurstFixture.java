@@ -83,6 +83,12 @@ final class BurstFixture implements AutoCloseable {
 
     long accepted() { return endpoints.stream().mapToLong(e -> e.receiver().accepted()).sum(); }
 
+    /** Average request body size at the receivers, bytes. */
+    long averageBodyBytes() {
+        long n = endpoints.stream().mapToLong(e -> e.receiver().requests()).sum();
+        return n == 0 ? 0 : endpoints.stream().mapToLong(e -> e.receiver().bodyBytes()).sum() / n;
+    }
+
     long distinctAccepted() { return endpoints.stream().mapToLong(e -> e.receiver().distinctAccepted()).sum(); }
 
     long duplicates() { return endpoints.stream().mapToLong(e -> e.receiver().duplicates()).sum(); }

@@ -35,12 +35,17 @@ final class PacedReads {
     void warmUp(List<UUID> ids, int n) throws Exception {
         for (int i = 0; i < n; i++) {
             send("/incidents/current/" + ids.get(rnd.nextInt(ids.size())));
+            send("/health/live");
             send("/health");
         }
     }
 
-    /** {@code n} reads of random incidents (or of /health when {@code incidents} is false) offered at {@code rate}/s. */
-    Histogram measure(List<UUID> ids, int n, int rate, boolean incidents) throws Exception {
+    /**
+     * {@code n} reads offered at {@code rate}/s: of random incidents when {@code path} is null, else of that fixed path
+     * (e.g. {@code /health/live}, the trivial handler).
+     */
+    Histogram measure(List<UUID> ids, int n, int rate, String path) throws Exception {
+        boolean incidents = path == null;
         Histogram h = new Histogram(60_000_000L, 3);
         long interval = 1_000_000_000L / Math.max(1, rate);
         long start = System.nanoTime() + 1_000_000;
@@ -49,7 +54,7 @@ final class PacedReads {
             long wait;
             while ((wait = scheduled - System.nanoTime()) > 0) LockSupport.parkNanos(wait);
             UUID id = ids.get(rnd.nextInt(ids.size()));
-            RawHttpClient.Response r = send(incidents ? "/incidents/current/" + id : "/health");
+            RawHttpClient.Response r = send(incidents ? "/incidents/current/" + id : path);
             h.recordValue(Math.max(0, (System.nanoTime() - scheduled) / 1000));
             if (r.status() != 200 || (incidents && !r.body().contains(id.toString()))) failures++;
         }

@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Herald's side: no-op work units in {@code work_units} (one bench organization and contact), drained by N consumer
- * threads that each claim a batch with the consumers' own claim statement, lease it, and ack the whole batch in one
+ * threads that each claim a batch with the consumers' own claim statement and claim sizing, lease it, and ack the whole batch in one
  * statement; nothing is delivered. Not thread-safe: one run at a time.
  */
 final class HeraldQueueSide {
@@ -23,18 +23,23 @@ final class HeraldQueueSide {
     private final Database db;
     private final int consumers;
     private final int batchSize;
+    private final int batchMax;
     private final Duration lease;
     private final int maxAttempts;
 
     HeraldQueueSide(Database db, int consumers, Integer batchSize) {
         this.db = db;
         this.consumers = consumers;
+        // a fixed --batch pins the claim size; otherwise the consumers' own sizing (work.batch-size doubling to work.batch-max)
         this.batchSize = batchSize != null ? batchSize : db.config().get(Settings.WORK_BATCH_SIZE);
+        this.batchMax = batchSize != null ? batchSize : db.config().get(Settings.WORK_BATCH_MAX);
         this.lease = db.config().get(Settings.WORK_LEASE);
         this.maxAttempts = db.config().get(Settings.WORK_MAX_ATTEMPTS);
     }
 
     int batchSize() { return batchSize; }
+
+    int batchMax() { return batchMax; }
 
     SideResult run(int tasks, Duration timeout) throws InterruptedException {
         List<UUID> expected = setUp(tasks);
@@ -48,8 +53,9 @@ final class HeraldQueueSide {
         List<Thread> threads = new ArrayList<>();
         for (int i = 0; i < consumers; i++) {
             threads.add(Thread.ofVirtual().name("queue-bench-" + i).start(() -> {
+                QueueDriver.Claimer claimer = queue.claimer(batchSize, batchMax, maxAttempts, lease, name);
                 while (acked.get() < tasks && System.nanoTime() < deadline) {
-                    List<UUID> batch = queue.claim(batchSize, maxAttempts, lease, name);
+                    List<UUID> batch = claimer.claim();
                     if (batch.isEmpty()) {
                         sleep(2); // the rest is in other consumers' hands (or on its way back after a failed ack)
                         continue;

@@ -36,7 +36,7 @@ public final class QueueBench implements Callable<Integer> {
     @Option(names = "--upper-fraction", defaultValue = "1.0", description = "db-scheduler lock-and-fetch upperLimitFractionOfThreads. Default: ${DEFAULT-VALUE}")
     double upper;
 
-    @Option(names = "--batch", description = "Herald's claim batch size (default: setting work.batch-size)")
+    @Option(names = "--batch", description = "Pin Herald's claim size (default: the consumers' own sizing, work.batch-size doubling up to work.batch-max)")
     Integer batch;
 
     @Option(names = "--quick", description = "A short run for the performance gate (3,000 tasks per side)")
@@ -46,6 +46,7 @@ public final class QueueBench implements Callable<Integer> {
     long timeoutS;
 
     private int heraldBatch;
+    private int heraldBatchMax;
 
     @Override
     public Integer call() throws Exception {
@@ -63,6 +64,7 @@ public final class QueueBench implements Callable<Integer> {
                         n, consumers, syncHerald, syncPeer, fsync);
                 HeraldQueueSide heraldQueue = new HeraldQueueSide(herald.db(), consumers, batch);
                 heraldBatch = heraldQueue.batchSize();
+                heraldBatchMax = heraldQueue.batchMax();
                 // Unmeasured warm-up: fills Herald's connection pool (db-scheduler's pool is pre-filled) and warms the JIT.
                 heraldQueue.run(Math.max(consumers * 4, n / 10), timeout);
                 SideResult heraldSide = heraldQueue.run(n, timeout);
@@ -102,6 +104,7 @@ public final class QueueBench implements Callable<Integer> {
         j.put("synchronous_commit", syncHerald + "/" + syncPeer);
         j.put("fsync", fsync);
         j.put("herald_batch_size", heraldBatch);
+        j.put("herald_batch_max", heraldBatchMax);
         j.put("dbscheduler_strategy", fmt("lock-and-fetch(%.2f, %.2f), %d threads, %d ms polling", lower, upper, consumers, pollMs));
         return r;
     }
