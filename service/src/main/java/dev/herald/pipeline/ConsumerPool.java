@@ -7,10 +7,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * N consumers (virtual threads) in one process, plus one heartbeat thread that extends the leases of everything in
  * flight in one statement, and one maintenance thread that reclaims expired leases and moves finished work. Each
  * consumer claims a batch (with its delivery rows and contacts, one statement), works its units side by side (a
- * virtual thread each), and acks the whole batch, deliveries recorded, in one statement. Any number of processes can
+ * virtual thread each), and acks each unit as soon as it is done, deliveries recorded, grouped with whatever else of the
+ * process finished meanwhile ({@link GroupAcker}: one statement for many units). Any number of processes can
  * run pools on one database. Thread-safe; {@link #close} stops claiming and waits for in-flight batches.
  *
  * <p><b>Admission.</b> A process works at most {@code maxInFlight} units at once: a consumer takes permits before it
@@ -51,7 +52,11 @@ public final class ConsumerPool implements AutoCloseable {
     private final List<Thread> threads = new ArrayList<>();
     private final AtomicLong processed = new AtomicLong();
     private final ExecutorService units = Executors.newVirtualThreadPerTaskExecutor();
+    /** Ack loops per process: one statement can be in flight while the next group gathers behind another. */
+    private static final int ACKERS = 2;
+
     private final Semaphore permits;
+    private final GroupAcker acker;
     private volatile boolean running = true;
 
     ConsumerPool(WorkQueue queue, Processor processor, Tuning tuning, Waker waker, LongSupplier nanos) {
@@ -62,6 +67,7 @@ public final class ConsumerPool implements AutoCloseable {
         this.nanos = nanos;
         this.permits = new Semaphore(tuning.maxInFlight());
         this.name = hostName() + ":" + ProcessHandle.current().pid() + ":" + UUID.randomUUID().toString().substring(0, 8);
+        this.acker = new GroupAcker(queue, name, ACKERS, Math.max(64, tuning.maxInFlight()));
     }
 
     void start() {
@@ -104,48 +110,45 @@ public final class ConsumerPool implements AutoCloseable {
         }
     }
 
-    /** Takes {@code want} permits, claims up to that many units, works and acks them; answers how many were claimed. */
+    /**
+     * Takes {@code want} permits, claims up to that many units, works them side by side and hands each to the
+     * {@link GroupAcker} as soon as it is done (its permit comes back when it is acked); answers how many were claimed.
+     */
     private int claimAndWork(int want, String consumer) throws InterruptedException {
         permits.acquire(want);
-        int held = want;
+        List<WorkQueue.Claimed> batch;
+        long start = nanos.getAsLong();
         try {
-            long start = nanos.getAsLong();
-            List<WorkQueue.Claimed> batch = queue.claimForDelivery(want, tuning.maxAttempts(), tuning.lease(), name);
-            permits.release(want - batch.size());
-            held = batch.size();
-            if (batch.isEmpty()) return 0;
-            long claimNanos = (nanos.getAsLong() - start) / batch.size();
-            batch.forEach(c -> inFlight.add(c.unit().id()));
-            try {
-                work(batch, claimNanos, consumer);
-            } finally {
-                batch.forEach(c -> inFlight.remove(c.unit().id()));
-            }
-            return batch.size();
-        } finally {
-            permits.release(held);
+            batch = queue.claimForDelivery(want, tuning.maxAttempts(), tuning.lease(), name);
+        } catch (RuntimeException e) {
+            permits.release(want);
+            throw e;
         }
-    }
-
-    private void work(List<WorkQueue.Claimed> batch, long claimNanos, String consumer) {
-        // The units of a batch are worked side by side, so one slow receiver costs its own unit its timeout, not the batch.
-        List<Future<WorkQueue.Completion>> running = new ArrayList<>(batch.size());
+        permits.release(want - batch.size());
+        if (batch.isEmpty()) return 0;
+        long claimNanos = (nanos.getAsLong() - start) / batch.size();
+        List<CompletableFuture<Void>> acks = new ArrayList<>(batch.size());
         for (WorkQueue.Claimed c : batch) {
-            running.add(units.submit(() -> processor.process(c, claimNanos, consumer)));
+            UUID id = c.unit().id();
+            inFlight.add(id);
+            // The units of a batch are worked side by side, so one slow receiver costs its own unit its timeout, not the batch.
+            CompletableFuture<Void> acked = CompletableFuture.supplyAsync(() -> processor.process(c, claimNanos, consumer), units)
+                    .thenCompose(acker::ack);
+            acks.add(acked.whenComplete((v, e) -> {
+                inFlight.remove(id);
+                permits.release();
+                if (e == null) processed.incrementAndGet();
+            }));
         }
-        List<WorkQueue.Completion> done = new ArrayList<>(batch.size());
-        for (Future<WorkQueue.Completion> f : running) {
+        for (CompletableFuture<Void> a : acks) {
             try {
-                done.add(f.get());
-                processed.incrementAndGet();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break; // shutting down: what is not acked is reclaimed after its lease
-            } catch (ExecutionException e) {
-                log.error("work unit processing failed unexpectedly", e.getCause()); // reclaimed after its lease
+                a.join();
+            } catch (CompletionException e) {
+                // not acked: the unit stays leased and is reclaimed after its lease
+                log.error("work unit was not acked: {}", e.getCause() == null ? e.toString() : e.getCause().toString());
             }
         }
-        queue.complete(done, name);
+        return batch.size();
     }
 
     private void heartbeats() {
@@ -197,6 +200,7 @@ public final class ConsumerPool implements AutoCloseable {
             }
         }
         threads.forEach(Thread::interrupt);
+        acker.close();
         units.shutdownNow();
     }
 
