@@ -61,17 +61,28 @@ public final class ContextAssembler {
                 .register(registry);
     }
 
+    /** A context and whether this call assembled it (false when it came from the cache or another caller's build). */
+    record Assembled(JsonNode context, boolean built) {}
+
     /** The context of a work unit: cached by its fingerprint, assembled at most once per fingerprint at a time in a process. */
     JsonNode contextFor(WorkUnit unit) {
+        return contextOf(unit).context();
+    }
+
+    /** {@link #contextFor}, telling whether this call assembled it (recorded in the unit's timings as {@code context_built}). */
+    Assembled contextOf(WorkUnit unit) {
         asked.increment();
         JsonNode org = organization(unit.organizationId());
         int maxDistance = org.path("max_distance").isInt() ? org.get("max_distance").asInt() : defaultMaxDistance;
         String key = fingerprint(unit, maxDistance);
-        return singleFlight.getOrBuild(KIND, key, () -> {
+        boolean[] mine = {false};
+        JsonNode ctx = singleFlight.getOrBuild(KIND, key, () -> {
+            mine[0] = true;
             assemblies.get(key, k -> new LongAdder()).increment();
             built.increment();
             return assemble(unit, org, maxDistance);
         });
+        return new Assembled(ctx, mine[0]);
     }
 
     private static JsonNode wrap(String field, JsonNode value) {

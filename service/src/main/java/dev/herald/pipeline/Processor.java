@@ -58,7 +58,9 @@ final class Processor {
                 // A previous attempt sent and recorded it, then lost its lease before the ack: do not send again.
                 return finish(t, u, consumer, key, "done", null, 0, 0, 0, null, "already_sent");
             }
-            JsonNode ctx = t.time("context", () -> contexts.contextFor(u));
+            ContextAssembler.Assembled assembled = t.time("context", () -> contexts.contextOf(u));
+            if (assembled.built()) t.flag("context_built");
+            JsonNode ctx = assembled.context();
             RenderedMessage msg = t.time("render", () -> renderer.render(contact.target(), u.event(), ctx));
             String group = u.incidentId() != null ? u.incidentId().toString() : u.subjectType() + ":" + u.subjectId();
             GateDecision decision = t.time("throttle", () -> gate.check(u.organizationId(), u.contactId(),

@@ -17,6 +17,7 @@ final class StepTimer {
     private final LongSupplier nanos;
     private final Map<String, Long> stepNanos = new LinkedHashMap<>();
     private final double waitedMs;
+    private final java.util.Set<String> flags = new java.util.LinkedHashSet<>();
 
     StepTimer(LongSupplier nanos, double waitedMs) {
         this.nanos = nanos;
@@ -34,6 +35,11 @@ final class StepTimer {
 
     void add(String step, long elapsedNanos) {
         stepNanos.merge(step, elapsedNanos, Long::sum);
+    }
+
+    /** Marks something that happened in this attempt (written as {@code name: true}, e.g. {@code context_built}). */
+    void flag(String name) {
+        flags.add(name);
     }
 
     Map<String, Long> steps() {
@@ -57,6 +63,7 @@ final class StepTimer {
             total += e.getValue();
         }
         o.put("total_ms", Math.round(total / 1_000.0) / 1_000.0);
+        for (String f : flags) o.put(f, true);
         return o;
     }
 }

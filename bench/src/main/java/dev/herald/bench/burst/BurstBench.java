@@ -149,7 +149,8 @@ public final class BurstBench implements Callable<Integer> {
                         + "average webhook body %,d bytes%n", spent.jvmMs() / f.messages(), spent.jitMs() / f.messages(),
                         spent.machineMs() / f.messages(), f.averageBodyBytes());
                 h = HeraldBurst.measure(herald, f, base, committed);
-                if (processes == 1) assemblies = assembliesPerFingerprint(herald.pipeline().contexts().assembliesByFingerprint());
+                // from the units' own timings (context_built), so it counts the assemblies of every process
+                assemblies = Double.isNaN(h.assembliesPerFingerprint()) ? null : h.assembliesPerFingerprint();
             } finally {
                 if (workers != null) workers.close();
                 if (processes == 1) herald.pipeline().close();
@@ -182,10 +183,5 @@ public final class BurstBench implements Callable<Integer> {
                     assemblies, old, oldDistinct, oldDuplicates, f.invalidSignatures() - heraldInvalid);
             return 0;
         }
-    }
-
-    static Double assembliesPerFingerprint(Map<String, Long> byFingerprint) {
-        if (byFingerprint.isEmpty()) return null;
-        return byFingerprint.values().stream().mapToLong(Long::longValue).sum() / (double) byFingerprint.size();
     }
 }

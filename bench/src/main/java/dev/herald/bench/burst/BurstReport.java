@@ -42,7 +42,7 @@ final class BurstReport {
         row(r, "end-to-end p50 ms", BenchReport.ms(BenchReport.pctMs(h.e2e(), 50)), old == null ? "" : BenchReport.ms(BenchReport.pctMs(old.e2e(), 50)));
         row(r, "end-to-end p99 ms", BenchReport.ms(BenchReport.pctMs(h.e2e(), 99)), old == null ? "" : BenchReport.ms(BenchReport.pctMs(old.e2e(), 99)));
         row(r, "throttle check p99 ms", BenchReport.ms(BenchReport.pctMs(h.throttle(), 99)), old == null ? "" : BenchReport.ms(BenchReport.pctMs(old.throttle(), 99)));
-        row(r, "assemblies per fingerprint", assemblies == null ? "n/a (other processes)" : f2(assemblies),
+        row(r, "assemblies per fingerprint", assemblies == null ? "n/a" : f2(assemblies),
                 old == null ? "" : f2(old.assemblies() / (double) Math.max(1, old.fingerprints())));
         row(r, "duplicates / lost / bad signatures", duplicates + " / " + (messages - distinct) + " / " + invalid,
                 old == null ? "" : oldDuplicates + " / " + (old.messages() - oldDistinct) + " / " + oldInvalid);

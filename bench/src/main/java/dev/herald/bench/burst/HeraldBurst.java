@@ -19,18 +19,18 @@ import org.HdrHistogram.Histogram;
 final class HeraldBurst {
     /** What Herald did; histograms in microseconds. */
     record Result(int messages, long units, long done, double drainSeconds, Histogram processing, Histogram work, Histogram e2e,
-                  Histogram throttle, StepTable steps) {}
+                  Histogram throttle, StepTable steps, double assembliesPerFingerprint) {}
 
     private static final String ENQUEUE = """
             SELECT count(herald_enqueue(i.organization_id, 'incident', i.id, i.id, 'incident.changed', i.kind, i.severity,
                                         jsonb_build_object('burst', true)))
             FROM incidents i WHERE i.id = ANY(?) AND i.organization_id = ?""";
     private static final String UNITS = """
-            SELECT w.state, w.timings::text AS timings, extract(epoch FROM w.run_at) AS run_at,
+            SELECT w.state, w.fingerprint, w.timings::text AS timings, extract(epoch FROM w.run_at) AS run_at,
                    extract(epoch FROM w.finished_at) AS finished_at,
                    (SELECT extract(epoch FROM min(d.sent_at)) FROM deliveries d WHERE d.work_unit_id = w.id AND d.status = 'sent') AS sent_at
-            FROM (SELECT id, state, timings, run_at, finished_at FROM work_units WHERE outbox_id > ?
-                  UNION ALL SELECT id, state, timings, run_at, finished_at FROM work_units_done WHERE outbox_id > ?) w""";
+            FROM (SELECT id, state, fingerprint, timings, run_at, finished_at FROM work_units WHERE outbox_id > ?
+                  UNION ALL SELECT id, state, fingerprint, timings, run_at, finished_at FROM work_units_done WHERE outbox_id > ?) w""";
     private static final String OPEN = """
             SELECT count(*) FROM work_units WHERE outbox_id > ? AND state IN ('queued', 'running')""";
 
@@ -93,6 +93,7 @@ final class HeraldBurst {
         StepTable steps = new StepTable();
         long[] counts = new long[2];
         double[] lastFinish = {committedEpoch};
+        java.util.Map<String, Integer> builds = new java.util.HashMap<>(); // across every process: from the units' timings
         herald.db().read("BurstBench.UNITS", c -> {
             try (PreparedStatement ps = c.prepareStatement(UNITS)) {
                 ps.setLong(1, base);
@@ -103,6 +104,7 @@ final class HeraldBurst {
                         if (!"done".equals(rs.getString("state"))) continue;
                         counts[1]++;
                         JsonNode t = Json.mapper().readTree(rs.getString("timings"));
+                        builds.merge(rs.getString("fingerprint"), t.path("context_built").asBoolean() ? 1 : 0, Integer::sum);
                         double finished = rs.getDouble("finished_at");
                         lastFinish[0] = Math.max(lastFinish[0], finished);
                         double claimed = rs.getDouble("run_at") + t.path("wait_ms").asDouble() / 1000.0;
@@ -127,7 +129,10 @@ final class HeraldBurst {
             }
             return null;
         });
-        return new Result(f.messages(), counts[0], counts[1], lastFinish[0] - committedEpoch, processing, work, e2e, throttle, steps);
+        double perFingerprint = builds.isEmpty() ? Double.NaN
+                : builds.values().stream().mapToInt(Integer::intValue).sum() / (double) builds.size();
+        return new Result(f.messages(), counts[0], counts[1], lastFinish[0] - committedEpoch, processing, work, e2e, throttle, steps,
+                perFingerprint);
     }
 
     private static long micros(double seconds) {
