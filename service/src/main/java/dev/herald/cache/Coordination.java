@@ -47,7 +47,8 @@ public final class Coordination implements AutoCloseable {
         return new Coordination(new RedisDeliveryGate(link, limit, scope, maxKeys, metrics),
                 new RedisSingleFlight(link, CacheKinds.ttls(config), CacheKinds.defaultTtl(config),
                         config.get(Settings.CACHE_LEASE), config.get(Settings.CACHE_WAIT), maxEntries,
-                        java.util.Set.of(CacheKinds.CONTEXT)), link);
+                        java.util.Set.of(CacheKinds.CONTEXT), config.get(Settings.CACHE_SHARED_LOCAL_ENTRIES),
+                        config.get(Settings.CACHE_SHARED_LOCAL_TTL)), link);
     }
 
     public DeliveryGate deliveryGate() { return gate; }

@@ -31,7 +31,7 @@ import java.util.function.Supplier;
  * {@link RedisLink}) until Redis answers again; invalidations made meanwhile reach only this process.
  *
  * <p><b>Immutable kinds.</b> For the kinds named immutable (values never change under a key: notification contexts
- * are keyed by subject and change), each process also keeps what it built or fetched in memory for the kind's TTL, so
+ * are keyed by subject and change), each process also keeps what it built or fetched in memory for a short while, so
  * the contacts of one subject cost one Redis round trip and one parse per process, not one each. Thread-safe.
  */
 public final class RedisSingleFlight implements SingleFlight {
@@ -67,13 +67,17 @@ public final class RedisSingleFlight implements SingleFlight {
     private final Set<String> immutableKinds;
     private final Cache<Key, JsonNode> local;
 
+    /**
+     * @param immutableKinds kinds whose values never change under a key; each process also keeps them in memory, at most
+     *                       {@code sharedLocalEntries} of them for at most {@code sharedLocalTtl} (or the kind's TTL if shorter)
+     */
     public RedisSingleFlight(RedisLink link, Map<String, Duration> ttlByKind, Duration defaultTtl, Duration lease, Duration maxWait,
-                             long maxLocalEntries, Set<String> immutableKinds) {
+                             long maxLocalEntries, Set<String> immutableKinds, long sharedLocalEntries, Duration sharedLocalTtl) {
         this.immutableKinds = Set.copyOf(immutableKinds);
-        this.local = Caffeine.newBuilder().maximumSize(maxLocalEntries).expireAfter(new Expiry<Key, JsonNode>() {
+        this.local = Caffeine.newBuilder().maximumSize(sharedLocalEntries).expireAfter(new Expiry<Key, JsonNode>() {
             @Override
             public long expireAfterCreate(Key k, JsonNode v, long now) {
-                return ttlByKind.getOrDefault(k.kind(), defaultTtl).toNanos();
+                return Math.min(sharedLocalTtl.toNanos(), ttlByKind.getOrDefault(k.kind(), defaultTtl).toNanos());
             }
 
             @Override

@@ -120,6 +120,10 @@ public final class Settings {
             "TTL of notification contexts cached by fingerprint.");
     public static final Setting<Duration> CACHE_TTL_METRICS = Setting.duration("cache.ttl.metrics", "5s", ms(100), h(1),
             "TTL of computed gauges (queue depth, oldest age, dead count).");
+    public static final Setting<Integer> CACHE_SHARED_LOCAL_ENTRIES = Setting.integer("cache.shared-local-entries", 2_000, 0, 1_000_000,
+            "With Redis: notification contexts (immutable per fingerprint) kept in process after building or fetching them, so the other contacts of the same change skip Redis; a context is tens of KB in memory, so keep this small.");
+    public static final Setting<Duration> CACHE_SHARED_LOCAL_TTL = Setting.duration("cache.shared-local-ttl", "30s", ms(0), h(1),
+            "With Redis: how long a context stays in process (the contacts of one change are worked within seconds of each other).");
     public static final Setting<Integer> CACHE_MAX_ENTRIES = Setting.integer("cache.max-entries", 100_000, 100, 10_000_000,
             "Bound on entries of each in-process cache.");
     public static final Setting<Duration> CACHE_TTL_API_KEYS = Setting.duration("cache.ttl.api-keys", "30s", ms(0), h(1),
@@ -241,7 +245,7 @@ public final class Settings {
             API_LIST_DEFAULT_LIMIT, API_LIST_MAX_LIMIT, API_CURRENT_MAX_LIMIT, API_BULK_MAX_IDS,
             GRAPH_DEFAULT_MAX_DISTANCE, GRAPH_MAX_DISTANCE_CAP,
             GRAPH_SNAPSHOTS, GRAPH_SNAPSHOT_MAX_EDGES, GRAPH_SNAPSHOT_IDLE,
-            CACHE_TTL_REFERENCE, CACHE_TTL_CURRENT, CACHE_TTL_CONTEXT, CACHE_TTL_METRICS, CACHE_MAX_ENTRIES, CACHE_TTL_API_KEYS,
+            CACHE_TTL_REFERENCE, CACHE_TTL_CURRENT, CACHE_TTL_CONTEXT, CACHE_TTL_METRICS, CACHE_MAX_ENTRIES, CACHE_SHARED_LOCAL_ENTRIES, CACHE_SHARED_LOCAL_TTL, CACHE_TTL_API_KEYS,
             CURRENT_LISTEN_RECONNECT_DELAY, CURRENT_CONSISTENCY, CURRENT_FEED_MAX_SILENCE, CURRENT_REBUILD_TIMEOUT,
             DELIVERY_ALLOW_PRIVATE_TARGETS, DELIVERY_WEBHOOK_CONNECT_TIMEOUT, DELIVERY_WEBHOOK_REQUEST_TIMEOUT,
             DELIVERY_WEBHOOK_MAX_BODY_BYTES, DELIVERY_RETRY_AFTER_MAX, DELIVERY_OAUTH_REFRESH_MARGIN, DELIVERY_OAUTH_DEFAULT_LIFETIME,

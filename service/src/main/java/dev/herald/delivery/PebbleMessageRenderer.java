@@ -21,7 +21,8 @@ public final class PebbleMessageRenderer implements MessageRenderer {
      * The template variables of a context, by identity: every contact of a subject gets the same context instance
      * (assembled once per fingerprint), so it is converted once. Read-only once built.
      */
-    private final Cache<JsonNode, Map<String, Object>> variablesOf = Caffeine.newBuilder().weakKeys().maximumSize(10_000).build();
+    private final Cache<JsonNode, Map<String, Object>> variablesOf =
+            Caffeine.newBuilder().weakKeys().maximumSize(TemplateEngines.MEMO_ENTRIES).build();
 
     public PebbleMessageRenderer(Templates templates) {
         this.templates = templates;

@@ -60,6 +60,12 @@ final class TemplateEngines {
         return engine.getLiteralTemplate(source);
     }
 
+    /**
+     * Bound of the render memos (a context's template variables, the JSON text of its maps and lists), which only need
+     * to outlive the few milliseconds between the contacts of one change; each entry is tens of KB.
+     */
+    static final int MEMO_ENTRIES = 1_000;
+
     /** Renders a compiled template and checks that a webhook body is JSON; any failure is a {@link TemplateException}. */
     static String render(TemplateName name, PebbleTemplate template, Map<String, Object> vars) {
         return render(name, template, vars, true);
@@ -106,7 +112,7 @@ final class TemplateEngines {
          * of its subject (and never changed once built), so its text is written once, not once per contact.
          */
         private final com.github.benmanes.caffeine.cache.Cache<Object, String> written =
-                com.github.benmanes.caffeine.cache.Caffeine.newBuilder().weakKeys().maximumSize(10_000).build();
+                com.github.benmanes.caffeine.cache.Caffeine.newBuilder().weakKeys().maximumSize(MEMO_ENTRIES).build();
 
         @Override
         public Map<String, Filter> getFilters() {

@@ -44,7 +44,7 @@ class RedisSingleFlightTest {
 
     private static RedisSingleFlight flight(RedisLink link, Duration lease) {
         return new RedisSingleFlight(link, Map.of(CacheKinds.CONTEXT, Duration.ofMinutes(5)), Duration.ofMinutes(1), lease,
-                Duration.ofSeconds(60), 1000, java.util.Set.of());
+                Duration.ofSeconds(60), 1000, java.util.Set.of(), 0, Duration.ZERO);
     }
 
     private static void sleep(long ms) {
@@ -100,7 +100,7 @@ class RedisSingleFlightTest {
     void anImmutableKindIsFetchedFromRedisOncePerProcessAndStillBuiltOnceOverall() {
         RedisSingleFlight a = flight(linkA, Duration.ofSeconds(30));
         RedisSingleFlight b = new RedisSingleFlight(linkB, Map.of(CacheKinds.CONTEXT, Duration.ofMinutes(5)), Duration.ofMinutes(1),
-                Duration.ofSeconds(30), Duration.ofSeconds(60), 1000, Set.of(CacheKinds.CONTEXT));
+                Duration.ofSeconds(30), Duration.ofSeconds(60), 1000, Set.of(CacheKinds.CONTEXT), 100, Duration.ofMinutes(1));
         AtomicInteger builds = new AtomicInteger();
         a.getOrBuild(CacheKinds.CONTEXT, "imm-1", () -> JsonNodeFactory.instance.numberNode(builds.incrementAndGet()));
         JsonNode first = b.getOrBuild(CacheKinds.CONTEXT, "imm-1", () -> JsonNodeFactory.instance.numberNode(builds.incrementAndGet()));
