@@ -64,12 +64,10 @@ public final class ContextAssembler {
     /** A context and whether this call assembled it (false when it came from the cache or another caller's build). */
     record Assembled(JsonNode context, boolean built) {}
 
-    /** The context of a work unit: cached by its fingerprint, assembled at most once per fingerprint at a time in a process. */
-    JsonNode contextFor(WorkUnit unit) {
-        return contextOf(unit).context();
-    }
-
-    /** {@link #contextFor}, telling whether this call assembled it (recorded in the unit's timings as {@code context_built}). */
+    /**
+     * The context of a work unit: cached by its fingerprint, assembled at most once per fingerprint at a time (in every
+     * process, with Redis); tells whether this call assembled it (recorded in the unit's timings as {@code context_built}).
+     */
     Assembled contextOf(WorkUnit unit) {
         asked.increment();
         JsonNode org = organization(unit.organizationId());

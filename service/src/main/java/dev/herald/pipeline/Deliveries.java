@@ -10,20 +10,16 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 /**
  * The delivery log and its idempotency keys: one row per (work unit, contact), whose id is the webhook-id and stays the
- * same across retries and after a crash between send and record. Also loads and disables contacts for the consumers.
+ * same across retries and after a crash between send and record (rows are created by the claim and recorded by the ack,
+ * see {@link WorkQueue}). Also reads contacts from claimed rows and disables them.
  * Thread-safe.
  */
 public final class Deliveries {
-    static final String LOAD_CONTACTS = """
-            SELECT id, organization_id, channel, target, secret, outbound_auth, throttle, disabled_at
-            FROM contacts WHERE id = ANY(?)""";
     static final String DISABLE_CONTACT = """
             UPDATE contacts SET disabled_at = now(), disabled_reason = ? WHERE id = ? AND disabled_at IS NULL""";
     static final String LIST_BY_ORG = """
@@ -50,23 +46,6 @@ public final class Deliveries {
 
     public Deliveries(Database db) {
         this.db = db;
-    }
-
-    static String idempotencyKey(UUID workUnitId, UUID contactId) {
-        return workUnitId + ":" + contactId;
-    }
-
-    Map<UUID, Contact> loadContacts(List<UUID> ids) {
-        return db.read("Deliveries.LOAD_CONTACTS", c -> {
-            try (PreparedStatement ps = c.prepareStatement(LOAD_CONTACTS)) {
-                ps.setArray(1, c.createArrayOf("uuid", ids.toArray()));
-                Map<UUID, Contact> out = new HashMap<>();
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) out.put(rs.getObject("id", UUID.class), contact(rs, ""));
-                }
-                return out;
-            }
-        });
     }
 
     /** A contact from the current row, its columns named {@code prefix + column}. */
