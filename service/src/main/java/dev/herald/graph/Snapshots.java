@@ -73,9 +73,15 @@ final class Snapshots implements AutoCloseable {
         return null;
     }
 
-    /** Loads the snapshot of {@code org} now (joining a load already running); null when it has too many edges. */
+    /**
+     * Loads the snapshot of {@code org} now (joining a load already running); null when it has too many edges. The
+     * answer is at least as new as the version when called: a joined load that began before it is followed by another.
+     */
     Snapshot loadNow(UUID org) {
-        return reloadInBackground(org).join();
+        long wanted = version(org);
+        Snapshot s = reloadInBackground(org).join();
+        if (s != null && s.version < wanted) s = load(org);
+        return s;
     }
 
     /** A hint (NOTIFY) that {@code org} changed: reload it if it is held, so the next reader finds it current. */
@@ -98,15 +104,33 @@ final class Snapshots implements AutoCloseable {
         });
     }
 
+    /**
+     * Starts a load of {@code org} unless one is running (then joins it). The future is registered before the load
+     * starts and unregistered before it completes, so nobody can join a load that already finished (a load that
+     * finished before it was registered used to stay registered and be joined forever after).
+     */
     private CompletableFuture<Snapshot> reloadInBackground(UUID org) {
-        return loading.computeIfAbsent(org, k -> {
-            CompletableFuture<Snapshot> f = CompletableFuture.supplyAsync(() -> load(k), loader);
-            f.whenComplete((s, e) -> {
-                loading.remove(k);
-                if (e != null) log.warn("loading the graph snapshot of organization {} failed: {}", k, e.toString());
-            });
-            return f;
+        CompletableFuture<Snapshot> mine = new CompletableFuture<>();
+        CompletableFuture<Snapshot> running = loading.putIfAbsent(org, mine);
+        if (running != null) return running;
+        CompletableFuture<Snapshot> load;
+        try {
+            load = CompletableFuture.supplyAsync(() -> load(org), loader);
+        } catch (java.util.concurrent.RejectedExecutionException e) { // closed
+            loading.remove(org, mine);
+            mine.completeExceptionally(e);
+            return mine;
+        }
+        load.whenComplete((s, e) -> {
+            loading.remove(org, mine);
+            if (e != null) {
+                log.warn("loading the graph snapshot of organization {} failed: {}", org, e.toString());
+                mine.completeExceptionally(e);
+            } else {
+                mine.complete(s);
+            }
         });
+        return mine;
     }
 
     private Snapshot load(UUID org) {

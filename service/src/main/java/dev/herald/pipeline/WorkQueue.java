@@ -158,37 +158,36 @@ public final class WorkQueue {
     }
 
     List<Claimed> claim(int batchSize, int maxAttempts, Duration lease, String consumer) {
-        return db.write("Queue.CLAIM", c -> {
-            try (PreparedStatement ps = c.prepareStatement(CLAIM)) {
-                ps.setInt(1, batchSize);
-                ps.setInt(2, maxAttempts);
-                ps.setLong(3, lease.toMillis());
-                ps.setString(4, consumer);
-                List<Claimed> out = new ArrayList<>();
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) out.add(new Claimed(WorkUnit.from(rs), Math.max(0, rs.getDouble("waited_ms"))));
-                }
-                return out;
-            }
-        });
+        return claim("Queue.CLAIM", CLAIM, batchSize, maxAttempts, lease, consumer,
+                rs -> new Claimed(WorkUnit.from(rs), Math.max(0, rs.getDouble("waited_ms"))));
     }
 
     /** Claims up to {@code batchSize} ready units with their delivery rows and contacts ({@link #CLAIM_FOR_DELIVERY}). */
     List<Claimed> claimForDelivery(int batchSize, int maxAttempts, Duration lease, String consumer) {
-        return db.write("Queue.CLAIM_FOR_DELIVERY", c -> {
-            try (PreparedStatement ps = c.prepareStatement(CLAIM_FOR_DELIVERY)) {
+        return claim("Queue.CLAIM_FOR_DELIVERY", CLAIM_FOR_DELIVERY, batchSize, maxAttempts, lease, consumer, rs -> {
+            Deliveries.Key key = new Deliveries.Key(rs.getObject("delivery_id", UUID.class), rs.getString("delivery_status"),
+                    rs.getInt("delivery_attempts"));
+            Deliveries.Contact contact = rs.getObject("c_id") == null ? null : Deliveries.contact(rs, "c_");
+            return new Claimed(WorkUnit.from(rs), Math.max(0, rs.getDouble("waited_ms")), key, contact);
+        });
+    }
+
+    /** Reads one claimed row. */
+    private interface ClaimedRow {
+        Claimed read(ResultSet rs) throws SQLException;
+    }
+
+    private List<Claimed> claim(String operation, String sql, int batchSize, int maxAttempts, Duration lease, String consumer,
+                                ClaimedRow row) {
+        return db.write(operation, c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
                 ps.setInt(1, batchSize);
                 ps.setInt(2, maxAttempts);
                 ps.setLong(3, lease.toMillis());
                 ps.setString(4, consumer);
                 List<Claimed> out = new ArrayList<>();
                 try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        Deliveries.Key key = new Deliveries.Key(rs.getObject("delivery_id", UUID.class), rs.getString("delivery_status"),
-                                rs.getInt("delivery_attempts"));
-                        Deliveries.Contact contact = rs.getObject("c_id") == null ? null : Deliveries.contact(rs, "c_");
-                        out.add(new Claimed(WorkUnit.from(rs), Math.max(0, rs.getDouble("waited_ms")), key, contact));
-                    }
+                    while (rs.next()) out.add(row.read(rs));
                 }
                 return out;
             }
