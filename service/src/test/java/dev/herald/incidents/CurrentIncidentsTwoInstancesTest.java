@@ -34,7 +34,9 @@ class CurrentIncidentsTwoInstancesTest {
 
     @BeforeAll
     static void start() {
-        HeraldConfig config = TestPostgres.freshConfig();
+        // a starved listener thread on a loaded CI machine must not turn the "no database round trip" assertions into
+        // a timing test: the silence bound is exercised by killing the feed instead (withoutItsChangeFeed...)
+        HeraldConfig config = TestPostgres.freshConfig(Map.of("current.feed-max-silence", "1h"));
         a = Herald.open(config);
         b = Herald.open(config);
         s = Herald.open(config.with(Map.of("current.consistency", "strict")));
@@ -96,6 +98,29 @@ class CurrentIncidentsTwoInstancesTest {
         served(b, w.org);
         served(b, w.org);
         assertThat(versionChecks(b) - feedBefore).isEqualTo(1);
+    }
+
+    @Test
+    void aFeedSilentLongerThanItsBoundMakesEveryReadCheck() throws Exception {
+        UUID org;
+        try (Connection c = a.db().dataSource().getConnection()) {
+            org = new RandomWrites(c, RandomWrites.newOrganization(c, "silent"), 12, 3).org;
+        }
+        long[] confirmedAt = {System.nanoTime()};
+        CurrentIncidentsCache.Feed feed = new CurrentIncidentsCache.Feed() {
+            @Override public boolean listening() { return true; }
+            @Override public long confirmedAt() { return confirmedAt[0]; }
+            @Override public long generation() { return 1; }
+        };
+        CurrentIncidentsCache cache = new CurrentIncidentsCache(new CurrentIncidentsStore(a.db()), 1000, Duration.ofMinutes(1),
+                false, feed, () -> 0L, Duration.ofSeconds(1));
+        assertThat(cache.current(org)).isPresent(); // first read loads (one check)
+        long before = versionChecks(a);
+        for (int i = 0; i < 5; i++) assertThat(cache.current(org)).isPresent();
+        assertThat(versionChecks(a) - before).as("confirmed feed: from memory").isZero();
+        confirmedAt[0] = System.nanoTime() - Duration.ofSeconds(5).toNanos(); // silent for longer than the bound
+        for (int i = 0; i < 5; i++) assertThat(cache.current(org)).isPresent();
+        assertThat(versionChecks(a) - before).as("silent feed: every read checks").isEqualTo(5);
     }
 
     @Test
