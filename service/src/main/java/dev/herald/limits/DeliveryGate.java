@@ -11,20 +11,20 @@ import java.util.UUID;
  */
 public interface DeliveryGate {
     /**
+     * Decides one occurrence of a delivery, named by {@code occurrenceId} (e.g. the work unit id) so that a retry of an
+     * occurrence already counted in a throttle window is not counted (or skipped) again.
+     *
      * @param groupKey        what throttle windows group by (e.g. the incident id)
      * @param contactThrottle the contact's throttle settings (may be empty)
      */
-    GateDecision check(UUID organizationId, UUID contactId, Channel channel, String groupKey, JsonNode contactThrottle);
+    GateDecision check(UUID organizationId, UUID contactId, Channel channel, String groupKey, JsonNode contactThrottle,
+                       String occurrenceId);
 
-    /**
-     * Like {@link #check(UUID, UUID, Channel, String, JsonNode)}, naming the occurrence (e.g. the work unit id) so that a
-     * retry of an occurrence already counted in a throttle window is not counted (or skipped) again. Prefer this one.
-     */
-    default GateDecision check(UUID organizationId, UUID contactId, Channel channel, String groupKey, JsonNode contactThrottle,
-                               String occurrenceId) {
-        return check(organizationId, contactId, channel, groupKey, contactThrottle);
+    /** Like {@link #check(UUID, UUID, Channel, String, JsonNode, String)} for a new occurrence (a fresh random id). */
+    default GateDecision check(UUID organizationId, UUID contactId, Channel channel, String groupKey, JsonNode contactThrottle) {
+        return check(organizationId, contactId, channel, groupKey, contactThrottle, UUID.randomUUID().toString());
     }
 
     /** Lets everything through (until rate limits are configured). */
-    DeliveryGate OPEN = (org, contact, channel, group, throttle) -> GateDecision.ALLOW;
+    DeliveryGate OPEN = (org, contact, channel, group, throttle, occurrence) -> GateDecision.ALLOW;
 }

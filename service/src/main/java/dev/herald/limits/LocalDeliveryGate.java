@@ -34,11 +34,6 @@ public final class LocalDeliveryGate implements DeliveryGate {
     }
 
     @Override
-    public GateDecision check(UUID organizationId, UUID contactId, Channel channel, String groupKey, JsonNode contactThrottle) {
-        return check(organizationId, contactId, channel, groupKey, contactThrottle, UUID.randomUUID().toString());
-    }
-
-    @Override
     public GateDecision check(UUID organizationId, UUID contactId, Channel channel, String groupKey, JsonNode contactThrottle,
                               String occurrenceId) {
         long start = System.nanoTime();

@@ -39,7 +39,7 @@ final class TestParts {
         }
 
         @Override
-        public GateDecision check(UUID org, UUID contact, Channel channel, String group, JsonNode throttle) {
+        public GateDecision check(UUID org, UUID contact, Channel channel, String group, JsonNode throttle, String occurrence) {
             calls.computeIfAbsent(contact, k -> new AtomicInteger()).incrementAndGet();
             var q = script.get(contact);
             var next = q == null ? null : q.poll();
