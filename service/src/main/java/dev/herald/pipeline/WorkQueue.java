@@ -73,7 +73,7 @@ public final class WorkQueue {
                 UPDATE deliveries d
                 SET status = CASE WHEN d.status = 'sent' THEN 'sent' ELSE u.delivery_status END,
                     response_code = coalesce(u.response_code, d.response_code),
-                    error = CASE WHEN u.delivery_status = 'sent' THEN NULL ELSE left(u.error, 2000) END,
+                    error = CASE WHEN u.delivery_status = 'sent' THEN NULL ELSE u.error END,
                     attempts = d.attempts + u.send_attempts,
                     sent_at = CASE WHEN u.delivery_status = 'sent' AND d.status <> 'sent' THEN now() ELSE d.sent_at END
                 FROM u WHERE d.id = u.delivery_id AND u.delivery_status IS NOT NULL
