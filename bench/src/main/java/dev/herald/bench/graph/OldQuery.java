@@ -21,9 +21,9 @@ import java.util.UUID;
  * The baseline: the old production query, verbatim from the reference document (models.py lines 219-272, in
  * {@code old-recursive-query.sql}) with its {@code {upstream...}} placeholders filled for a direction, run unbounded and
  * once per root as production did, against {@code dependencies.dependencies} laid out as in the reference DDL (its
- * columns and its six indexes).
+ * columns and its six indexes). The burst's old-design consumer runs the same query over the same table.
  */
-final class OldQuery {
+public final class OldQuery {
     static final String TEMPLATE_RESOURCE = "/dev/herald/bench/graph/old-recursive-query.sql";
 
     /** What one run returned: rows (one per path) and the distinct nodes with their minimum distance, root excluded. */
@@ -39,7 +39,7 @@ final class OldQuery {
     }
 
     /** The query for {@code dir}: upstream is the side the walk starts from (blocker for dependents). */
-    static String sql(Direction dir) {
+    public static String sql(Direction dir) {
         String up = dir == Direction.DEPENDENTS ? "blocker" : "dependent";
         String down = dir == Direction.DEPENDENTS ? "dependent" : "blocker";
         return template().replace("{upstream_id_field}", "d." + up + "_id").replace("{upstream_type_field}", "d." + up + "_type")
@@ -50,7 +50,7 @@ final class OldQuery {
     }
 
     /** (Re)creates dependencies.dependencies from Herald's edges of {@code org} (live and soft-deleted) with the six reference indexes. */
-    static long createOldTable(Connection c, UUID org) throws SQLException {
+    public static long createOldTable(Connection c, UUID org) throws SQLException {
         try (Statement st = c.createStatement()) {
             st.execute("SET statement_timeout = 0");
             st.execute("CREATE SCHEMA IF NOT EXISTS dependencies");
