@@ -61,7 +61,7 @@ public final class BurstBench implements Callable<Integer> {
 
     @Option(names = "--warm-up-messages", defaultValue = "15000", description = "Unmeasured messages before the measured burst, "
             + "so that the JIT has compiled the per-message code as in a running service (the C2 thresholds are 5,000-15,000 "
-            + "calls; 450 with --quick). Default: ${DEFAULT-VALUE}")
+            + "calls; at least one round of the warm-up incidents; 450 with --quick). Default: ${DEFAULT-VALUE}")
     int warmUpMessages;
 
     @Option(names = "--timeout-s", defaultValue = "300", description = "Give up on Herald's drain after this. Default: ${DEFAULT-VALUE}")
@@ -72,8 +72,9 @@ public final class BurstBench implements Callable<Integer> {
         Profile profile = quick ? Profile.SMALL : Profile.LARGE;
         int total = quick ? Math.min(messages, 150) : messages;
         int sample = quick ? Math.min(baselineSample, 60) : baselineSample;
-        if (processes < 1 || consumers < processes || contacts < 1 || total < contacts) {
-            throw new IllegalArgumentException("need --processes >= 1, --consumers >= --processes, --messages >= --contacts >= 1");
+        if (processes < 1 || consumers < processes || contacts < 1 || total < contacts || warmUpMessages < 0) {
+            throw new IllegalArgumentException("need --processes >= 1, --consumers >= --processes, --messages >= --contacts >= 1, "
+                    + "--warm-up-messages >= 0");
         }
         Baselines.LocalRedis localRedis = db.load().get(Settings.REDIS_URL).isPresent() ? null : Baselines.startRedis();
         try {
