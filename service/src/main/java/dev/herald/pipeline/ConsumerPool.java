@@ -52,7 +52,7 @@ public final class ConsumerPool implements AutoCloseable {
     private final List<Thread> threads = new ArrayList<>();
     private final AtomicLong processed = new AtomicLong();
     private final ExecutorService units = Executors.newVirtualThreadPerTaskExecutor();
-    /** Ack loops per process: one statement can be in flight while the next group gathers behind another. */
+    /** Ack statements at once per process: one can run while the next group gathers behind another. */
     private static final int ACKERS = 2;
 
     private final Semaphore permits;
