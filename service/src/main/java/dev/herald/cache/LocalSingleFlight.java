@@ -6,18 +6,21 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
 
 /**
  * In-process {@link SingleFlight} on a Caffeine {@link AsyncCache}: concurrent callers for one key share one future,
  * so the builder runs once; entries expire after the TTL of their kind and the cache is bounded in size. A builder
- * that throws is not cached (the next caller builds again). Thread-safe.
+ * that throws is not cached (the next caller builds again). Counts builds per kind. Thread-safe.
  */
 public final class LocalSingleFlight implements SingleFlight {
     private record Key(String kind, String key) {}
 
     private final AsyncCache<Key, JsonNode> cache;
+    private final ConcurrentHashMap<String, LongAdder> builds = new ConcurrentHashMap<>();
 
     /**
      * @param ttlByKind  TTL per kind; kinds not listed use {@code defaultTtl}
@@ -50,6 +53,7 @@ public final class LocalSingleFlight implements SingleFlight {
                 return existing.join();
             }
             try {
+                builds.computeIfAbsent(kind, x -> new LongAdder()).increment();
                 JsonNode v = builder.get();
                 mine.complete(v);
                 return v;
@@ -62,6 +66,23 @@ public final class LocalSingleFlight implements SingleFlight {
             if (e.getCause() instanceof RuntimeException re) throw re;
             throw e;
         }
+    }
+
+    @Override
+    public boolean prepare(String kind, String key, Supplier<JsonNode> builder) {
+        if (cache.asMap().containsKey(new Key(kind, key))) return false; // cached or being built
+        boolean[] built = {false};
+        getOrBuild(kind, key, () -> {
+            built[0] = true;
+            return builder.get();
+        });
+        return built[0];
+    }
+
+    @Override
+    public long builds(String kind) {
+        LongAdder n = builds.get(kind);
+        return n == null ? 0 : n.sum();
     }
 
     @Override

@@ -15,9 +15,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.Set;
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Expiry;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -28,11 +25,13 @@ import java.util.function.Supplier;
  * the lease themselves if it is released or expires (the owner died or failed). Nobody waits more than
  * {@code cache.wait}: past it a caller builds for itself. Within one process only one caller per key talks to Redis;
  * the others share its result. When Redis fails, {@link LocalSingleFlight} answers (warning + metric through
- * {@link RedisLink}) until Redis answers again; invalidations made meanwhile reach only this process.
+ * {@link RedisLink}) until Redis answers again; invalidations made meanwhile reach only this process. Builds are
+ * counted in Redis ({@code herald:sf:builds:<kind>}, one counter per kind) by the script that publishes them.
  *
  * <p><b>Immutable kinds.</b> For the kinds named immutable (values never change under a key: notification contexts
  * are keyed by subject and change), each process also keeps what it built or fetched in memory for a short while, so
- * the contacts of one subject cost one Redis round trip and one parse per process, not one each. Thread-safe.
+ * the contacts of one subject cost one Redis round trip and one parse per process, not one each ({@link RecentValues}:
+ * least recently used out first, since each is used within moments of being built). Thread-safe.
  */
 public final class RedisSingleFlight implements SingleFlight {
     private static final String PREFIX = "herald:sf:";
@@ -44,13 +43,24 @@ public final class RedisSingleFlight implements SingleFlight {
             if v then return {'V', v} end
             if redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[2]) then return {'L'} end
             return {'W'}""");
-    /** Atomically: publish the value with its TTL and release the lease if still ours. */
+    /** Atomically: whether the value is cached ({'V'}, without it), else the lease if free ({'L'}), else {'W'}. */
+    private static final RedisScript EXISTS_OR_LEASE = RedisScript.of("""
+            if redis.call('EXISTS', KEYS[1]) == 1 then return {'V'} end
+            if redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[2]) then return {'L'} end
+            return {'W'}""");
+    /** Atomically: publish the value with its TTL, count the build, and release the lease if still ours. */
     private static final RedisScript PUBLISH = RedisScript.of("""
             redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+            redis.call('INCR', KEYS[3])
             if redis.call('GET', KEYS[2]) == ARGV[3] then redis.call('DEL', KEYS[2]) end
             return 1""");
 
     private record Key(String kind, String key) {}
+
+    /** A {@link #prepare} found the value cached or built elsewhere and has none to share: its joiners ask again. */
+    private static final class NotHeld extends RuntimeException {
+        NotHeld() { super(null, null, false, false); }
+    }
 
     /** A Redis call failed: fall back. */
     private static final class RedisDown extends RuntimeException {
@@ -65,7 +75,8 @@ public final class RedisSingleFlight implements SingleFlight {
     private final LocalSingleFlight fallback;
     private final ConcurrentHashMap<Key, CompletableFuture<JsonNode>> inFlight = new ConcurrentHashMap<>();
     private final Set<String> immutableKinds;
-    private final Cache<Key, JsonNode> local;
+    private final RecentValues<Key, JsonNode> local;
+    private final Duration sharedLocalTtl;
 
     /**
      * @param immutableKinds kinds whose values never change under a key; each process also keeps them in memory, at most
@@ -74,22 +85,8 @@ public final class RedisSingleFlight implements SingleFlight {
     public RedisSingleFlight(RedisLink link, Map<String, Duration> ttlByKind, Duration defaultTtl, Duration lease, Duration maxWait,
                              long maxLocalEntries, Set<String> immutableKinds, long sharedLocalEntries, Duration sharedLocalTtl) {
         this.immutableKinds = Set.copyOf(immutableKinds);
-        this.local = Caffeine.newBuilder().maximumSize(sharedLocalEntries).expireAfter(new Expiry<Key, JsonNode>() {
-            @Override
-            public long expireAfterCreate(Key k, JsonNode v, long now) {
-                return Math.min(sharedLocalTtl.toNanos(), ttlByKind.getOrDefault(k.kind(), defaultTtl).toNanos());
-            }
-
-            @Override
-            public long expireAfterUpdate(Key k, JsonNode v, long now, long current) {
-                return expireAfterCreate(k, v, now);
-            }
-
-            @Override
-            public long expireAfterRead(Key k, JsonNode v, long now, long current) {
-                return current;
-            }
-        }).build();
+        this.local = new RecentValues<>((int) Math.min(Integer.MAX_VALUE, sharedLocalEntries), System::nanoTime);
+        this.sharedLocalTtl = sharedLocalTtl;
         this.link = link;
         this.ttlByKind = Map.copyOf(ttlByKind);
         this.defaultTtl = defaultTtl;
@@ -103,22 +100,26 @@ public final class RedisSingleFlight implements SingleFlight {
         Key k = new Key(kind, key);
         boolean keep = immutableKinds.contains(kind);
         if (keep) {
-            JsonNode held = local.getIfPresent(k);
+            JsonNode held = local.get(k);
             if (held != null) return held;
         }
         CompletableFuture<JsonNode> mine = new CompletableFuture<>();
-        CompletableFuture<JsonNode> existing = inFlight.putIfAbsent(k, mine);
-        if (existing != null) {
+        CompletableFuture<JsonNode> existing;
+        while ((existing = inFlight.putIfAbsent(k, mine)) != null) {
             try {
                 return existing.join();
             } catch (CompletionException e) {
+                if (e.getCause() instanceof NotHeld) { // a prepare that did not fetch it: ask Redis ourselves
+                    inFlight.remove(k, existing);
+                    continue;
+                }
                 if (e.getCause() instanceof RuntimeException re) throw re;
                 throw e;
             }
         }
         try {
             JsonNode v = fetchOrBuild(kind, key, builder);
-            if (keep) local.put(k, v);
+            if (keep) local.put(k, v, localTtl(kind));
             mine.complete(v);
             return v;
         } catch (RuntimeException | Error e) {
@@ -127,6 +128,61 @@ public final class RedisSingleFlight implements SingleFlight {
         } finally {
             inFlight.remove(k, mine);
         }
+    }
+
+    private long localTtl(String kind) {
+        return Math.min(sharedLocalTtl.toNanos(), ttlByKind.getOrDefault(kind, defaultTtl).toNanos());
+    }
+
+    @Override
+    public boolean prepare(String kind, String key, Supplier<JsonNode> builder) {
+        Key k = new Key(kind, key);
+        boolean keep = immutableKinds.contains(kind);
+        if (keep && local.get(k) != null) return false;
+        CompletableFuture<JsonNode> mine = new CompletableFuture<>();
+        if (inFlight.putIfAbsent(k, mine) != null) return false; // being fetched or built in this process
+        try {
+            if (!link.available()) {
+                boolean built = fallback.prepare(kind, key, builder);
+                mine.completeExceptionally(new NotHeld());
+                return built;
+            }
+            String valueKey = PREFIX + "v:" + kind + ":" + key;
+            String leaseKey = PREFIX + "l:" + kind + ":" + key;
+            String token = UUID.randomUUID().toString();
+            List<Object> r;
+            try {
+                r = redis(c -> EXISTS_OR_LEASE.run(c, ScriptOutputType.MULTI, new String[] {valueKey, leaseKey}, token,
+                        Long.toString(leaseMillis)));
+            } catch (RedisDown e) {
+                link.failed("single-flight", (RuntimeException) e.getCause());
+                mine.completeExceptionally(new NotHeld());
+                return false;
+            }
+            if (!"L".equals(r.get(0))) {
+                mine.completeExceptionally(new NotHeld()); // cached, or another process builds it
+                return false;
+            }
+            JsonNode v = buildAndPublish(kind, valueKey, leaseKey, token, builder);
+            if (keep) local.put(k, v, localTtl(kind));
+            mine.complete(v);
+            return true;
+        } catch (RuntimeException | Error e) {
+            mine.completeExceptionally(e);
+            throw e;
+        } finally {
+            inFlight.remove(k, mine);
+        }
+    }
+
+    @Override
+    public long builds(String kind) {
+        String n = redis(c -> c.get(buildsKey(kind)));
+        return n == null ? 0 : Long.parseLong(n);
+    }
+
+    private static String buildsKey(String kind) {
+        return PREFIX + "builds:" + kind;
     }
 
     private JsonNode fetchOrBuild(String kind, String key, Supplier<JsonNode> builder) {
@@ -150,7 +206,13 @@ public final class RedisSingleFlight implements SingleFlight {
                     return buildAndPublish(kind, valueKey, leaseKey, token, builder);
                 }
                 if (System.nanoTime() - deadline >= 0) {
-                    return builder.get(); // waited long enough for another process: build for ourselves
+                    JsonNode v = builder.get(); // waited long enough for another process: build for ourselves
+                    try {
+                        redis(c -> c.incr(buildsKey(kind)));
+                    } catch (RedisDown e) {
+                        link.failed("single-flight", (RuntimeException) e.getCause());
+                    }
+                    return v;
                 }
                 sleep(backoffMillis);
                 backoffMillis = Math.min(50, backoffMillis * 2);
@@ -177,7 +239,8 @@ public final class RedisSingleFlight implements SingleFlight {
         }
         try {
             long ttl = ttlByKind.getOrDefault(kind, defaultTtl).toMillis();
-            redis(c -> PUBLISH.run(c, ScriptOutputType.INTEGER, new String[] {valueKey, leaseKey}, json, Long.toString(ttl), token));
+            redis(c -> PUBLISH.run(c, ScriptOutputType.INTEGER, new String[] {valueKey, leaseKey, buildsKey(kind)}, json,
+                    Long.toString(ttl), token));
             link.succeeded();
         } catch (RedisDown e) {
             link.failed("single-flight", (RuntimeException) e.getCause());
@@ -196,7 +259,7 @@ public final class RedisSingleFlight implements SingleFlight {
     @Override
     public void invalidate(String kind, String key) {
         fallback.invalidate(kind, key);
-        local.invalidate(new Key(kind, key));
+        local.remove(new Key(kind, key));
         if (!link.available()) return;
         try {
             redis(c -> c.del(PREFIX + "v:" + kind + ":" + key));

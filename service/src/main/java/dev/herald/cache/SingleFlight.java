@@ -12,6 +12,19 @@ public interface SingleFlight {
     /** The cached value for (kind, key), else the result of {@code builder}, which runs at most once per (kind, key) at a time. */
     JsonNode getOrBuild(String kind, String key, Supplier<JsonNode> builder);
 
+    /**
+     * Makes sure (kind, key) is cached for the callers to come, without waiting and without fetching it: builds it when
+     * it is neither cached nor being built (here or, with Redis, in another process), else returns at once. A caller that
+     * asks while this build runs joins it. Answers whether this call built it.
+     */
+    boolean prepare(String kind, String key, Supplier<JsonNode> builder);
+
+    /**
+     * Values of {@code kind} built so far: by every process sharing this cache (Redis; builds made while Redis was
+     * unreachable are not counted) or by this process (in-process).
+     */
+    long builds(String kind);
+
     /** Drops a cached value (e.g. its source changed). */
     void invalidate(String kind, String key);
 }

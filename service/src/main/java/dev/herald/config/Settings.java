@@ -156,6 +156,12 @@ public final class Settings {
             "How often each process looks for expired leases to reclaim.");
     public static final Setting<Duration> WORK_POLL_INTERVAL = Setting.duration("work.poll-interval", "1s", ms(10), Duration.ofMinutes(1),
             "How long an idle consumer waits before polling again; LISTEN/NOTIFY wakes it sooner.");
+    public static final Setting<Integer> WORK_READ_AHEAD = Setting.integer("work.read-ahead", 256, 0, 100_000,
+            "Ready work units, next in line, whose notification contexts a process assembles before a consumer claims them (0 = off): a unit's claim-to-ack time is then its own delivery, and a subject's context is still assembled once (single-flight).");
+    public static final Setting<Integer> WORK_READ_AHEAD_CONCURRENCY = Setting.integer("work.read-ahead-concurrency", 4, 1, 1_000,
+            "Contexts the read-ahead assembles at once per process.");
+    public static final Setting<Duration> WORK_READ_AHEAD_PAUSE = Setting.duration("work.read-ahead-pause", "20ms", ms(1), Duration.ofMinutes(1),
+            "How long the read-ahead waits before looking again when every context in its window is prepared (an empty queue waits for work like a consumer).");
     public static final Setting<Integer> WORK_MAX_ATTEMPTS = Setting.integer("work.max-attempts", 8, 1, 1000,
             "Send attempts of one work unit before it is dead (gate delays are not attempts).");
     public static final Setting<Duration> WORK_RETRY_BASE_DELAY = Setting.duration("work.retry-base-delay", "1s", ms(1), Duration.ofHours(1),
@@ -254,7 +260,7 @@ public final class Settings {
             LIMITS_RATE, LIMITS_PERIOD, LIMITS_BURST, LIMITS_SCOPE, LIMITS_MAX_KEYS,
             REDIS_TIMEOUT, REDIS_CONNECT_TIMEOUT, REDIS_RETRY_AFTER, CACHE_LEASE, CACHE_WAIT,
             WORK_CONSUMERS, WORK_BATCH_SIZE, WORK_BATCH_MAX, WORK_MAX_IN_FLIGHT, WORK_LEASE, WORK_HEARTBEAT, WORK_RECLAIM_INTERVAL, WORK_POLL_INTERVAL,
-            WORK_MAX_ATTEMPTS, WORK_RETRY_BASE_DELAY, WORK_RETRY_MAX_DELAY, WORK_RETRY_JITTER,
+            WORK_READ_AHEAD, WORK_READ_AHEAD_CONCURRENCY, WORK_READ_AHEAD_PAUSE, WORK_MAX_ATTEMPTS, WORK_RETRY_BASE_DELAY, WORK_RETRY_MAX_DELAY, WORK_RETRY_JITTER,
             WORK_PRUNE_AFTER, WORK_PRUNE_INTERVAL, WORK_PRUNE_BATCH, WORK_HISTORY_RETENTION);
 
     /** Settings whose values are secrets: printed as {@code ***}. */

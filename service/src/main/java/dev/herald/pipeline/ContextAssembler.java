@@ -70,17 +70,41 @@ public final class ContextAssembler {
      */
     Assembled contextOf(WorkUnit unit) {
         asked.increment();
-        JsonNode org = organization(unit.organizationId());
-        int maxDistance = org.path("max_distance").isInt() ? org.get("max_distance").asInt() : defaultMaxDistance;
-        String key = fingerprint(unit, maxDistance);
+        Plan p = plan(unit);
         boolean[] mine = {false};
-        JsonNode ctx = singleFlight.getOrBuild(KIND, key, () -> {
+        JsonNode ctx = singleFlight.getOrBuild(KIND, p.key(), () -> {
             mine[0] = true;
-            assemblies.get(key, k -> new LongAdder()).increment();
-            built.increment();
-            return assemble(unit, org, maxDistance);
+            return build(unit, p);
         });
         return new Assembled(ctx, mine[0]);
+    }
+
+    /**
+     * Assembles the context of a unit that is still queued, unless it is cached or being assembled (in any process, with
+     * Redis); never waits for another assembly. Answers whether this call assembled it. See {@link ContextReadAhead}.
+     */
+    boolean prepare(WorkUnit unit) {
+        Plan p = plan(unit);
+        return singleFlight.prepare(KIND, p.key(), () -> build(unit, p));
+    }
+
+    /** The cache key of a unit's context (its fingerprint and the organization's max distance). */
+    String keyOf(WorkUnit unit) {
+        return plan(unit).key();
+    }
+
+    private record Plan(JsonNode org, int maxDistance, String key) {}
+
+    private Plan plan(WorkUnit unit) {
+        JsonNode org = organization(unit.organizationId());
+        int maxDistance = org.path("max_distance").isInt() ? org.get("max_distance").asInt() : defaultMaxDistance;
+        return new Plan(org, maxDistance, fingerprint(unit, maxDistance));
+    }
+
+    private JsonNode build(WorkUnit unit, Plan p) {
+        assemblies.get(p.key(), k -> new LongAdder()).increment();
+        built.increment();
+        return assemble(unit, p.org(), p.maxDistance());
     }
 
     private static JsonNode wrap(String field, JsonNode value) {

@@ -18,7 +18,7 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The notification pipeline of one process: the queue, the delivery log, context assembly and, once started, the
- * consumers. Work units are created by database triggers (see {@code V40__pipeline.sql}) in the same transaction as the
+ * consumers and the context read-ahead ({@link ContextReadAhead}). Work units are created by database triggers (see {@code V40__pipeline.sql}) in the same transaction as the
  * change, so this class only consumes. Thread-safe.
  */
 public final class Pipeline implements AutoCloseable {
@@ -42,11 +42,14 @@ public final class Pipeline implements AutoCloseable {
     private final ContextAssembler contexts;
     private final Processor processor;
     private final ExecutorService fetchers = Executors.newVirtualThreadPerTaskExecutor();
+    private final Metrics metrics;
     private ConsumerPool pool;
+    private ContextReadAhead readAhead;
 
     public Pipeline(HeraldConfig config, Database db, Metrics metrics, Parts parts) {
         this.config = config;
         this.db = db;
+        this.metrics = metrics;
         this.queue = new WorkQueue(db);
         this.deliveries = new Deliveries(db);
         PipelineMetrics pm = new PipelineMetrics(metrics, queue, config.get(Settings.CACHE_TTL_METRICS));
@@ -75,7 +78,15 @@ public final class Pipeline implements AutoCloseable {
                 }
             }, t.pollInterval().toMillis());
             pool = new ConsumerPool(queue, processor, t, waker, System::nanoTime);
-            if (t.consumers() > 0) pool.start();
+            if (t.consumers() > 0) {
+                pool.start();
+                int window = config.get(Settings.WORK_READ_AHEAD);
+                if (window > 0) {
+                    readAhead = new ContextReadAhead(queue, contexts, waker, window, config.get(Settings.WORK_READ_AHEAD_CONCURRENCY),
+                            config.get(Settings.WORK_READ_AHEAD_PAUSE), t.pollInterval(), config.get(Settings.CACHE_TTL_CONTEXT),
+                            metrics.registry());
+                }
+            }
         }
         return pool;
     }
@@ -97,6 +108,7 @@ public final class Pipeline implements AutoCloseable {
     @Override
     public synchronized void close() {
         if (pool != null) pool.close();
+        if (readAhead != null) readAhead.close();
         fetchers.shutdownNow();
     }
 }

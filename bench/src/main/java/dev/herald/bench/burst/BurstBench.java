@@ -4,6 +4,7 @@ import dev.herald.Herald;
 import dev.herald.bench.queue.BenchDataSources;
 import dev.herald.bench.ratelimit.Baselines;
 import dev.herald.cli.DbOptions;
+import dev.herald.cache.CacheKinds;
 import dev.herald.config.HeraldConfig;
 import dev.herald.config.Settings;
 import dev.herald.delivery.WebhookSender;
@@ -139,6 +140,8 @@ public final class BurstBench implements Callable<Integer> {
                 warmAcceptedTotal = warm;
                 System.err.printf("warm-up: %,d messages in %d rounds%n", warm, rounds);
                 Thread.sleep(1000); // consumers idle and listening: the burst lands on a waiting pool
+                // Every assembly of every process, read-ahead included, is counted in Redis by the single-flight that publishes it.
+                long buildsBefore = herald.singleFlight().builds(CacheKinds.CONTEXT);
                 CpuMeter cpu = new CpuMeter();
                 long base = HeraldBurst.enqueue(herald, f);
                 double committed = Instant.now().toEpochMilli() / 1000.0;
@@ -150,8 +153,10 @@ public final class BurstBench implements Callable<Integer> {
                         + "average webhook body %,d bytes%n", spent.jvmMs() / f.messages(), spent.jitMs() / f.messages(),
                         spent.machineMs() / f.messages(), f.averageBodyBytes());
                 h = HeraldBurst.measure(herald, f, base, committed);
-                // from the units' own timings (context_built), so it counts the assemblies of every process
-                assemblies = Double.isNaN(h.assembliesPerFingerprint()) ? null : h.assembliesPerFingerprint();
+                long built = herald.singleFlight().builds(CacheKinds.CONTEXT) - buildsBefore;
+                assemblies = h.fingerprints() == 0 ? null : built / (double) h.fingerprints();
+                System.err.printf("herald: %,d contexts assembled for %,d fingerprints (%,d when a unit was claimed, the rest read ahead)%n",
+                        built, h.fingerprints(), h.builtAtClaim());
             } finally {
                 if (workers != null) workers.close();
                 if (processes == 1) herald.pipeline().close();

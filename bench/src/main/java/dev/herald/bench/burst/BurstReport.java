@@ -28,6 +28,8 @@ final class BurstReport {
         j.put("consumers", consumers);
         figures(j, messages, h.drainSeconds(), h.processing(), h.e2e(), h.throttle(), duplicates, messages - distinct, assemblies);
         j.put("invalid_signatures", invalid);
+        j.put("fingerprints", h.fingerprints());
+        j.put("contexts_built_at_claim", h.builtAtClaim()); // the rest were assembled by the read-ahead before the claim
         j.put("work_p50_ms", BenchReport.pctMs(h.work(), 50));
         j.put("work_p99_ms", BenchReport.pctMs(h.work(), 99));
         j.set("steps", Json.mapper().valueToTree(h.steps().summary()));

@@ -19,7 +19,7 @@ import org.HdrHistogram.Histogram;
 final class HeraldBurst {
     /** What Herald did; histograms in microseconds. */
     record Result(int messages, long units, long done, double drainSeconds, Histogram processing, Histogram work, Histogram e2e,
-                  Histogram throttle, StepTable steps, double assembliesPerFingerprint) {}
+                  Histogram throttle, StepTable steps, int fingerprints, long builtAtClaim) {}
 
     private static final String ENQUEUE = """
             SELECT count(herald_enqueue(i.organization_id, 'incident', i.id, i.id, 'incident.changed', i.kind, i.severity,
@@ -93,7 +93,8 @@ final class HeraldBurst {
         StepTable steps = new StepTable();
         long[] counts = new long[2];
         double[] lastFinish = {committedEpoch};
-        java.util.Map<String, Integer> builds = new java.util.HashMap<>(); // across every process: from the units' timings
+        // per fingerprint, how many of its units assembled the context when claimed (the read-ahead had not): every process
+        java.util.Map<String, Integer> builds = new java.util.HashMap<>();
         herald.db().read("BurstBench.UNITS", c -> {
             try (PreparedStatement ps = c.prepareStatement(UNITS)) {
                 ps.setLong(1, base);
@@ -129,10 +130,9 @@ final class HeraldBurst {
             }
             return null;
         });
-        double perFingerprint = builds.isEmpty() ? Double.NaN
-                : builds.values().stream().mapToInt(Integer::intValue).sum() / (double) builds.size();
+        long builtAtClaim = builds.values().stream().mapToInt(Integer::intValue).sum();
         return new Result(f.messages(), counts[0], counts[1], lastFinish[0] - committedEpoch, processing, work, e2e, throttle, steps,
-                perFingerprint);
+                builds.size(), builtAtClaim);
     }
 
     private static long micros(double seconds) {

@@ -78,6 +78,8 @@ public final class PipelineBurstBench implements Callable<Integer> {
                         burst.size() * contacts, consumers);
                 SingleFlight perMessage = new SingleFlight() {
                     @Override public JsonNode getOrBuild(String kind, String key, Supplier<JsonNode> builder) { return builder.get(); }
+                    @Override public boolean prepare(String kind, String key, Supplier<JsonNode> builder) { return false; } // nothing kept
+                    @Override public long builds(String kind) { return 0; }
                     @Override public void invalidate(String kind, String key) { }
                 };
                 run(herald, org, burst, "context per message (baseline)", perMessage, report, receiver);
