@@ -61,7 +61,7 @@ public final class WebhookSender implements Sender, AutoCloseable {
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(connectTimeout)
                 .followRedirects(HttpClient.Redirect.NEVER)
-                .executor(Executors.newVirtualThreadPerTaskExecutor())
+                .executor(Runnable::run)
                 .build();
         this.tokens = new OAuthTokens(http, requestTimeout, config.get(Settings.DELIVERY_OAUTH_REFRESH_MARGIN),
                 config.get(Settings.DELIVERY_OAUTH_DEFAULT_LIFETIME), clock, config.get(Settings.CACHE_MAX_ENTRIES));
