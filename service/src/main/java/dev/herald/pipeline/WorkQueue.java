@@ -29,11 +29,9 @@ public final class WorkQueue {
             FROM c WHERE w.id = c.id
             RETURNING w.*, extract(epoch FROM now() - w.run_at) * 1000 AS waited_ms""";
     /**
-     * {@link #CLAIM} for the consumers, with what they need to deliver in the same statement: the unit's delivery row
-     * when an earlier attempt recorded one (its id, the webhook-id, and whether it was sent) and its contact. The claim
-     * writes nothing else: the delivery row is written once, by the ack ({@link #COMPLETE}), under the id the unit
-     * was delivered with ({@link Deliveries#deliveryId} when it has no row yet), which stays the same across retries and
-     * after a crash. One round trip and one commit per batch.
+     * {@link #CLAIM} for the consumers, with what they need to deliver in the same statement: the delivery row of each
+     * unit (created here with its stable id, the webhook-id, or found again on a retry or after a crash) and its
+     * contact. One round trip and one commit per batch instead of one per unit.
      */
     static final String CLAIM_FOR_DELIVERY = """
             WITH c AS (
@@ -44,13 +42,19 @@ public final class WorkQueue {
                 SET state = 'running', attempts = w.attempts + 1, max_attempts = ?,
                     lease_until = now() + ? * interval '1 millisecond', leased_by = ?, updated_at = now()
                 FROM c WHERE w.id = c.id
-                RETURNING w.*, extract(epoch FROM now() - w.run_at) * 1000 AS waited_ms)
-            SELECT w.*, d.id AS delivery_id, d.status AS delivery_status, d.attempts AS delivery_attempts,
+                RETURNING w.*, extract(epoch FROM now() - w.run_at) * 1000 AS waited_ms),
+            k AS (
+                INSERT INTO deliveries (id, organization_id, work_unit_id, contact_id, idempotency_key, channel, status, attempts)
+                SELECT gen_random_uuid(), w.organization_id, w.id, w.contact_id, w.id::text || ':' || w.contact_id::text,
+                       w.channel, 'pending', 0
+                FROM w
+                ON CONFLICT (idempotency_key) DO UPDATE SET attempts = deliveries.attempts
+                RETURNING work_unit_id, id AS delivery_id, status AS delivery_status, attempts AS delivery_attempts)
+            SELECT w.*, k.delivery_id, k.delivery_status, k.delivery_attempts,
                    ct.id AS c_id, ct.organization_id AS c_organization_id, ct.channel AS c_channel, ct.target AS c_target,
                    ct.secret AS c_secret, ct.outbound_auth AS c_outbound_auth, ct.throttle AS c_throttle,
                    ct.disabled_at AS c_disabled_at
-            FROM w LEFT JOIN deliveries d ON d.idempotency_key = w.id::text || ':' || w.contact_id::text
-                   LEFT JOIN contacts ct ON ct.id = w.contact_id""";
+            FROM w JOIN k ON k.work_unit_id = w.id LEFT JOIN contacts ct ON ct.id = w.contact_id""";
     /** The ready units next in line, in claim order, without claiming them (for {@link ContextReadAhead}). */
     static final String PEEK_READY = "SELECT " + WorkUnit.COLUMNS + " FROM work_units WHERE state = 'queued' AND run_at <= now() "
             + "ORDER BY run_at LIMIT ?";
@@ -60,9 +64,8 @@ public final class WorkQueue {
             WHERE id = ANY(?) AND leased_by = ?""";
     /**
      * The outcomes of a batch in one statement: each unit's queue state (only rows still leased by the consumer) and,
-     * when the unit got that far, its delivery row (created on its first outcome, else updated: status, response, send
-     * attempts), so that a unit's work and its delivery record commit together. A delivery recorded 'sent' is never
-     * taken back, and is recorded even when the lease was lost meanwhile (the send happened).
+     * when the unit got that far, its delivery row (status, response, send attempts), so that a unit's work and its
+     * delivery record commit together. A delivery recorded 'sent' is never taken back.
      *
      * <p>The guard is the lease holder alone: {@code leased_by} is set only together with state running (the claims)
      * and cleared by every statement that ends a run (this one, the reclaim), so it implies running. A
@@ -77,19 +80,13 @@ public final class WorkQueue {
                     AS u(id, state, attempts_delta, delay_ms, error, timings,
                          delivery_id, delivery_status, response_code, send_attempts)),
             d AS (
-                INSERT INTO deliveries AS d (id, organization_id, work_unit_id, contact_id, idempotency_key, channel, status,
-                                             response_code, error, attempts, sent_at)
-                SELECT u.delivery_id, w.organization_id, w.id, w.contact_id, w.id::text || ':' || w.contact_id::text, w.channel,
-                       u.delivery_status, u.response_code, CASE WHEN u.delivery_status = 'sent' THEN NULL ELSE u.error END,
-                       u.send_attempts, CASE WHEN u.delivery_status = 'sent' THEN now() END
-                FROM u JOIN work_units w ON w.id = u.id
-                WHERE u.delivery_status IS NOT NULL
-                ON CONFLICT (idempotency_key) DO UPDATE
-                SET status = CASE WHEN d.status = 'sent' THEN 'sent' ELSE excluded.status END,
-                    response_code = coalesce(excluded.response_code, d.response_code),
-                    error = excluded.error,
-                    attempts = d.attempts + excluded.attempts,
-                    sent_at = CASE WHEN excluded.status = 'sent' AND d.status <> 'sent' THEN now() ELSE d.sent_at END
+                UPDATE deliveries d
+                SET status = CASE WHEN d.status = 'sent' THEN 'sent' ELSE u.delivery_status END,
+                    response_code = coalesce(u.response_code, d.response_code),
+                    error = CASE WHEN u.delivery_status = 'sent' THEN NULL ELSE u.error END,
+                    attempts = d.attempts + u.send_attempts,
+                    sent_at = CASE WHEN u.delivery_status = 'sent' AND d.status <> 'sent' THEN now() ELSE d.sent_at END
+                FROM u WHERE d.id = u.delivery_id AND u.delivery_status IS NOT NULL
                 RETURNING d.id)
             UPDATE work_units w
             SET state = u.state,
@@ -178,13 +175,10 @@ public final class WorkQueue {
     /** Claims up to {@code batchSize} ready units with their delivery rows and contacts ({@link #CLAIM_FOR_DELIVERY}). */
     List<Claimed> claimForDelivery(int batchSize, int maxAttempts, Duration lease, String consumer) {
         return claim("Queue.CLAIM_FOR_DELIVERY", CLAIM_FOR_DELIVERY, batchSize, maxAttempts, lease, consumer, rs -> {
-            WorkUnit unit = WorkUnit.from(rs);
-            UUID recorded = rs.getObject("delivery_id", UUID.class);
-            Deliveries.Key key = recorded != null
-                    ? new Deliveries.Key(recorded, rs.getString("delivery_status"), rs.getInt("delivery_attempts"))
-                    : new Deliveries.Key(Deliveries.deliveryId(unit.id(), unit.contactId()), null, 0);
+            Deliveries.Key key = new Deliveries.Key(rs.getObject("delivery_id", UUID.class), rs.getString("delivery_status"),
+                    rs.getInt("delivery_attempts"));
             Deliveries.Contact contact = rs.getObject("c_id") == null ? null : Deliveries.contact(rs, "c_");
-            return new Claimed(unit, Math.max(0, rs.getDouble("waited_ms")), key, contact);
+            return new Claimed(WorkUnit.from(rs), Math.max(0, rs.getDouble("waited_ms")), key, contact);
         });
     }
 
