@@ -6,6 +6,7 @@ import dev.herald.api.PageRequest;
 import dev.herald.delivery.Channel;
 import dev.herald.delivery.ContactTarget;
 import dev.herald.infra.Database;
+import java.nio.charset.StandardCharsets;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.OffsetDateTime;
@@ -15,8 +16,9 @@ import java.util.UUID;
 
 /**
  * The delivery log and its idempotency keys: one row per (work unit, contact), whose id is the webhook-id and stays the
- * same across retries and after a crash between send and record (rows are created by the claim and recorded by the ack,
- * see {@link WorkQueue}). Also reads contacts from claimed rows and disables them.
+ * same across retries and after a crash between send and record (the id is derived from the work unit before its row
+ * exists, and the row is written by the ack, see {@link WorkQueue}). Also reads contacts from claimed rows and disables
+ * them.
  * Thread-safe.
  */
 public final class Deliveries {
@@ -30,7 +32,16 @@ public final class Deliveries {
             ORDER BY created_at DESC, id DESC LIMIT ?""";
     static final String COUNT_BY_ORG = "SELECT count(*) FROM deliveries WHERE organization_id = ?";
 
-    /** The delivery row of a (work unit, contact): its id (the webhook-id), status and attempts so far. */
+    /**
+     * The delivery id (webhook-id) of a work unit's delivery to its contact before a row records it: the same for every
+     * attempt and every process, so a send repeated after a crash carries the id of the first (receivers deduplicate
+     * on it). Name-based (RFC 4122 version 3) on the unit and contact ids.
+     */
+    static UUID deliveryId(UUID workUnitId, UUID contactId) {
+        return UUID.nameUUIDFromBytes(("herald-delivery/" + workUnitId + "/" + contactId).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The delivery of a (work unit, contact): its id (the webhook-id), its recorded status (null before any) and attempts so far. */
     record Key(UUID id, String status, int attempts) {
         boolean alreadySent() { return "sent".equals(status); }
     }

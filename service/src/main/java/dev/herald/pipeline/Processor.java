@@ -14,8 +14,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Works one claimed work unit: context, render, throttle, send (idempotently, under the delivery's stable id, claimed
- * with the unit); answers the {@link WorkQueue.Completion} that the consumer acks with the rest of its batch, which
+ * Works one claimed work unit: context, render, throttle, send (idempotently, under the delivery's stable id, derived
+ * from the unit); answers the {@link WorkQueue.Completion} that the consumer acks with the rest of its batch, which
  * also records the delivery. Never throws for a failing
  * step: failures become retries (with backoff) or, past the last attempt, a dead unit. Thread-safe.
  */
@@ -52,7 +52,8 @@ final class Processor {
         t.add("claim", claimNanos);
         try {
             if (contact == null || contact.disabled()) {
-                return finish(t, u, consumer, key, "failed", null, 0, 0, 0, "contact is disabled or gone", "contact_disabled");
+                // No delivery row for a contact that is gone (its row could not reference it).
+                return finish(t, u, consumer, contact == null ? null : key, "failed", null, 0, 0, 0, "contact is disabled or gone", "contact_disabled");
             }
             if (key.alreadySent()) {
                 // A previous attempt sent and recorded it, then lost its lease before the ack: do not send again.
@@ -66,7 +67,7 @@ final class Processor {
             GateDecision decision = t.time("throttle", () -> gate.check(u.organizationId(), u.contactId(),
                     contact.target().channel(), group, contact.throttle(), u.id().toString())); // a retry is not counted twice
             if (decision instanceof GateDecision.Delay d) {
-                // Over a rate limit: come back at retry-after; this was not an attempt (the delivery row stays pending).
+                // Over a rate limit: come back at retry-after; this was not an attempt (the delivery row is left as it was).
                 return finish(t, u, consumer, null, "queued", null, 0, -1, Math.max(1, d.retryAfter().toMillis()), "rate limited", "delayed");
             }
             if (decision instanceof GateDecision.Skip s) {
@@ -120,14 +121,15 @@ final class Processor {
         metrics.record(t, outcome);
         UUID deliveryId = key == null ? null : key.id();
         String timings = Jsonb.write(t.toJson(outcome, u.attempts(), consumer, deliveryId));
-        String deliveryStatus = key == null ? null : switch (state) {
-            case "done" -> "sent";
-            case "failed", "dead" -> "failed";
-            case "throttled" -> "throttled";
-            default -> "pending";
-        };
+        WorkQueue.DeliveryOutcome delivery = key == null ? null : new WorkQueue.DeliveryOutcome(deliveryId,
+                u.organizationId(), u.contactId(), u.channel(), switch (state) {
+                    case "done" -> "sent";
+                    case "failed", "dead" -> "failed";
+                    case "throttled" -> "throttled";
+                    default -> "pending";
+                }, responseCode, sends);
         return new WorkQueue.Completion(u.id(), state, attemptsDelta, delayMs, error == null ? null : truncate(error), timings,
-                deliveryId, deliveryStatus, responseCode, sends);
+                delivery);
     }
 
     private static String truncate(String s) {

@@ -50,7 +50,7 @@ class QueuePlanTest {
 
     @Test
     void theAckLooksUpItsUnitsByPrimaryKeyWhateverTheStatisticsSay() {
-        String plan = genericPlan(WorkQueue.COMPLETE, 11);
+        String plan = genericPlan(WorkQueue.COMPLETE, 14);
         assertThat(plan).contains("work_units_pkey").doesNotContain("work_units_open_created_idx").doesNotContain("work_units_lease_idx");
     }
 

@@ -35,10 +35,10 @@ import org.junit.jupiter.api.Test;
  */
 class ThreeProcessTest {
     private static final int CONTACTS = 60, INCIDENTS = 50; // 3,000 work units
-    // Per contact, per 10 s: at most 8 in any 10 s window. 60 contacts x 0.3/s is well under what three processes can
-    // send, so the limit (not the pipeline) sets the pace and the receiver's windows test it.
+    // Per contact, per 2 s: at most 8 in any 2 s window. 60 contacts x 1.5/s is well under what three processes can
+    // send, so the limit (not the pipeline) sets the pace and the receiver's windows test it (about 30 s).
     private static final int RATE = 3, BURST = 5;
-    private static final long PERIOD_NANOS = TimeUnit.SECONDS.toNanos(10);
+    private static final long PERIOD_NANOS = TimeUnit.SECONDS.toNanos(2);
 
     /** A webhook receiver that answers 200 and notes each arrival per contact path and per webhook-id. */
     private static final class Arrivals implements AutoCloseable {
@@ -136,10 +136,10 @@ class ThreeProcessTest {
                 assertThat(assembled).as("each context fingerprint assembled once across the three processes").isEqualTo((double) fingerprints);
 
                 int worst = receiver.worstWindow(PERIOD_NANOS);
-                System.out.printf("three processes: %d work units, %d fingerprints assembled %.0f times, %.0f gate delays, worst 10 s window %d of %d%n",
+                System.out.printf("three processes: %d work units, %d fingerprints assembled %.0f times, %.0f gate delays, worst 2 s window %d of %d%n",
                         units, fingerprints, assembled, delayed, worst, RATE + BURST);
                 assertThat(delayed).as("the rate limit set the pace (checks were delayed)").isPositive();
-                assertThat(worst).as("per contact, any 10 s").isLessThanOrEqualTo(RATE + BURST);
+                assertThat(worst).as("per contact, any 2 s").isLessThanOrEqualTo(RATE + BURST);
             } finally {
                 for (Process p : processes) p.destroy();
                 for (Process p : processes) if (!p.waitFor(20, TimeUnit.SECONDS)) p.destroyForcibly();
@@ -152,7 +152,7 @@ class ThreeProcessTest {
                 "-cp", System.getProperty("java.class.path"), "dev.herald.cli.Main", "serve", "--port", "0", "--consumers", "4",
                 "--database-url", db, "--redis-url", redisUrl, "--data-dir", Files.createTempDirectory("herald-3p-proc").toString(),
                 "--set", "delivery.allow-private-targets=true", "--set", "http.log-requests=false",
-                "--set", "limits.rate=" + RATE, "--set", "limits.period=10s", "--set", "limits.burst=" + BURST,
+                "--set", "limits.rate=" + RATE, "--set", "limits.period=2s", "--set", "limits.burst=" + BURST,
                 "--set", "work.poll-interval=200ms", "--set", "work.batch-size=8", "--set", "redis.connect-timeout=30s");
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream()));
