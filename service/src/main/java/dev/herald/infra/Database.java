@@ -32,7 +32,9 @@ import org.slf4j.LoggerFactory;
  * {@code db.retry-deadline} in total. {@link #write} runs in one transaction and retries only when the server certainly
  * rolled it back (serialization failure, deadlock) or nothing was sent (no connection): a write that timed out or lost its
  * connection may have committed, so it fails instead. {@link #writeIdempotent} is for writes that are safe to repeat
- * (upserts keyed by a natural key) and retries like a read.
+ * (upserts keyed by a natural key) and retries like a read. {@link #writeStatement} and
+ * {@link #writeStatementIdempotent} run a single statement in autocommit (one round trip, no COMMIT), retried the same
+ * ways.
  *
  * <p><b>Visibility.</b> Every operation is named; its latency goes to the {@code herald_db_query_seconds} histogram
  * tagged with that name and its outcome, and retries to {@code herald_db_retries_total}.
@@ -160,6 +162,22 @@ public final class Database implements AutoCloseable {
     /** A write that is safe to repeat (e.g. an upsert on a natural key): retried like a read. */
     public <T> T writeIdempotent(String operation, SqlWork<T> work) {
         return execute(operation, work, true, true, null, true);
+    }
+
+    /**
+     * A write of ONE statement in autocommit: the statement is its own transaction (atomic, and committed when it
+     * returns), in one round trip instead of the two of {@link #write} (which sends a COMMIT after it). Retried like
+     * {@link #write}. For the hottest writes, whose round trips count in the latency of every unit of work they carry
+     * (the queue's claim and ack); work that runs more than one statement must use {@link #write}, since each of its
+     * statements would commit on its own here.
+     */
+    public <T> T writeStatement(String operation, SqlWork<T> work) {
+        return execute(operation, work, false, false, null, true);
+    }
+
+    /** {@link #writeStatement} for a statement that is safe to repeat: retried like a read. */
+    public <T> T writeStatementIdempotent(String operation, SqlWork<T> work) {
+        return execute(operation, work, true, false, null, true);
     }
 
     /** A write transaction with its own statement timeout (for long jobs: seed, import, rebuild); not retried past rollback-safe failures. */

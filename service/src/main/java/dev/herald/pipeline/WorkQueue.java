@@ -205,7 +205,8 @@ public final class WorkQueue {
 
     private List<Claimed> claim(String operation, String sql, int batchSize, int maxAttempts, Duration lease, String consumer,
                                 ClaimedRow row) {
-        return db.write(operation, c -> {
+        // One statement, so autocommit: one round trip, and its whole duration counts in each claimed unit's time.
+        return db.writeStatement(operation, c -> {
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 ps.setInt(1, batchSize);
                 ps.setInt(2, maxAttempts);
@@ -283,7 +284,9 @@ public final class WorkQueue {
             codes[i] = o.responseCode();
             sends[i] = o.sendAttempts();
         }
-        return db.writeIdempotent("Queue.COMPLETE", c -> {
+        // One statement in autocommit (one round trip: every unit of the batch waits for it); the wake-up, when some
+        // unit went back to the queue, follows it as a statement of its own, after the units are visible.
+        return db.writeStatementIdempotent("Queue.COMPLETE", c -> {
             try (PreparedStatement ps = c.prepareStatement(COMPLETE)) {
                 ps.setArray(1, c.createArrayOf("uuid", ids));
                 ps.setArray(2, c.createArrayOf("text", states));

@@ -101,6 +101,52 @@ class DatabaseTimeoutsAndRetriesTest {
     }
 
     @Test
+    void aSingleStatementWriteRunsInAutocommitAndIsVisibleWhenItReturns() throws Exception {
+        boolean autocommit = db.writeStatement("test.statement-write", c -> {
+            c.createStatement().executeUpdate("INSERT INTO t VALUES (3, 7) ON CONFLICT (id) DO UPDATE SET v = 7");
+            return c.getAutoCommit();
+        });
+        assertThat(autocommit).as("no transaction, so no COMMIT round trip").isTrue();
+        try (Connection other = db.openDedicated(); ResultSet rs = other.createStatement().executeQuery("SELECT v FROM t WHERE id = 3")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getInt(1)).isEqualTo(7);
+        }
+        // and the pool hands out transactional writes as before
+        assertThat(db.write("test.after-statement-write", Connection::getAutoCommit)).isFalse();
+    }
+
+    @Test
+    void aSingleStatementWriteThatTimedOutIsNotRetriedButAnIdempotentOneIs() throws Exception {
+        AtomicInteger attempts = new AtomicInteger();
+        try (Connection holder = lockTable()) {
+            assertThatThrownBy(() -> db.writeStatement("test.blocked-statement-write", c -> {
+                attempts.incrementAndGet();
+                return c.createStatement().executeUpdate("UPDATE t SET v = v + 1 WHERE id = 1");
+            })).isInstanceOfSatisfying(DatabaseException.class, e -> assertThat(e.kind()).isEqualTo(DatabaseException.Kind.TIMEOUT));
+            holder.rollback();
+        }
+        assertThat(attempts).hasValue(1);
+
+        Connection holder = lockTable();
+        CompletableFuture.runAsync(() -> {
+            try {
+                Thread.sleep(200);
+                holder.rollback();
+                holder.close();
+            } catch (Exception ignored) {
+                // the statement's retries end when the lock is gone
+            }
+        });
+        AtomicInteger idempotent = new AtomicInteger();
+        db.writeStatementIdempotent("test.idempotent-statement-write", c -> {
+            idempotent.incrementAndGet();
+            return c.createStatement().executeUpdate("INSERT INTO t VALUES (4, 9) ON CONFLICT (id) DO UPDATE SET v = 9");
+        });
+        assertThat(idempotent.get()).isGreaterThan(1);
+        assertThat(value(4)).isEqualTo(9);
+    }
+
+    @Test
     void anIdempotentWriteIsRetriedAfterATimeout() throws Exception {
         Connection holder = lockTable();
         CompletableFuture.runAsync(() -> {
