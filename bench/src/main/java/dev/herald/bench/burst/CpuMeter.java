@@ -4,30 +4,57 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.stream.Stream;
 
 /**
- * CPU spent during a phase: this JVM's (process CPU time) and the whole machine's (busy jiffies of /proc/stat: the
- * database, Redis and worker processes included). On a shared, noisy machine CPU per message moves far less from run
- * to run than wall time, so it is the figure to compare when removing work. Not thread-safe.
+ * CPU spent during a phase: this JVM's (process CPU time), the part of it its JIT compiler threads spent (their
+ * user + system time from /proc, not the compilers' elapsed time, which on a saturated machine includes waiting for
+ * a core) and the whole machine's (busy jiffies of /proc/stat: the database, Redis and worker processes included). On
+ * a shared, noisy machine CPU per message moves far less from run to run than wall time, so it is the figure to
+ * compare when removing work. Not thread-safe.
  */
 final class CpuMeter {
-    /** CPU milliseconds of this JVM and of the machine over a phase. */
+    private static final double MS_PER_TICK = 10.0; // USER_HZ = 100
+
+    /** CPU milliseconds of this JVM, of its JIT compiler threads and of the machine over a phase. */
     record Spent(double jvmMs, double jitMs, double machineMs) {}
 
     private final long jvmStart = jvmNanos();
-    private final long jitStart = jitMillis();
+    private final long jitStart = jitTicks();
     private final long machineStart = machineBusyJiffies();
 
     Spent stop() {
         double jvm = (jvmNanos() - jvmStart) / 1e6;
         long busy = machineBusyJiffies();
-        double machine = busy < 0 || machineStart < 0 ? Double.NaN : (busy - machineStart) * 10.0; // USER_HZ = 100
-        return new Spent(jvm, jitMillis() - jitStart, machine);
+        double machine = busy < 0 || machineStart < 0 ? Double.NaN : (busy - machineStart) * MS_PER_TICK;
+        long jit = jitTicks();
+        return new Spent(jvm, jit < 0 || jitStart < 0 ? Double.NaN : (jit - jitStart) * MS_PER_TICK, machine);
     }
 
-    private static long jitMillis() {
-        var jit = ManagementFactory.getCompilationMXBean();
-        return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : 0;
+    /**
+     * utime + stime ticks of this JVM's compiler threads ("C1 CompilerThre", "C2 CompilerThre"), or -1 off Linux. A
+     * compiler thread that ended during the phase takes its ticks with it (HotSpot adds and removes them on demand),
+     * so this can under-count, never over-count.
+     */
+    private static long jitTicks() {
+        try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
+            return tasks.mapToLong(CpuMeter::compilerTicks).sum();
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    private static long compilerTicks(Path task) {
+        try {
+            String stat = Files.readString(task.resolve("stat"));
+            int open = stat.indexOf('('), close = stat.lastIndexOf(')');
+            String name = stat.substring(open + 1, close);
+            if (!name.startsWith("C1 Compiler") && !name.startsWith("C2 Compiler")) return 0;
+            String[] f = stat.substring(close + 2).split(" ");
+            return Long.parseLong(f[11]) + Long.parseLong(f[12]); // fields 14 and 15 of stat: utime, stime
+        } catch (IOException | RuntimeException e) {
+            return 0; // the thread ended meanwhile
+        }
     }
 
     private static long jvmNanos() {
