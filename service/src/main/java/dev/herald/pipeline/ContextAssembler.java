@@ -68,43 +68,44 @@ public final class ContextAssembler {
      * The context of a work unit: cached by its fingerprint, assembled at most once per fingerprint at a time (in every
      * process, with Redis); tells whether this call assembled it (recorded in the unit's timings as {@code context_built}).
      */
-    Assembled contextOf(WorkUnit unit) {
+    Assembled contextOf(WorkUnit u) {
         asked.increment();
-        Plan p = plan(unit);
+        ContextSubject subject = u.contextSubject();
+        Plan p = plan(subject);
         boolean[] mine = {false};
         JsonNode ctx = singleFlight.getOrBuild(KIND, p.key(), () -> {
             mine[0] = true;
-            return build(unit, p);
+            return build(subject, p);
         });
         return new Assembled(ctx, mine[0]);
     }
 
     /**
-     * Assembles the context of a unit that is still queued, unless it is cached or being assembled (in any process, with
+     * Assembles the context of a subject whose units are still queued, unless it is cached or being assembled (in any process, with
      * Redis); never waits for another assembly. Answers whether this call assembled it. See {@link ContextReadAhead}.
      */
-    boolean prepare(WorkUnit unit) {
-        Plan p = plan(unit);
-        return singleFlight.prepare(KIND, p.key(), () -> build(unit, p));
+    boolean prepare(ContextSubject subject) {
+        Plan p = plan(subject);
+        return singleFlight.prepare(KIND, p.key(), () -> build(subject, p));
     }
 
-    /** The cache key of a unit's context (its fingerprint and the organization's max distance). */
-    String keyOf(WorkUnit unit) {
-        return plan(unit).key();
+    /** The cache key of a subject's context (its fingerprint and the organization's max distance). */
+    String keyOf(ContextSubject subject) {
+        return plan(subject).key();
     }
 
     private record Plan(JsonNode org, int maxDistance, String key) {}
 
-    private Plan plan(WorkUnit unit) {
-        JsonNode org = organization(unit.organizationId());
+    private Plan plan(ContextSubject subject) {
+        JsonNode org = organization(subject.organizationId());
         int maxDistance = org.path("max_distance").isInt() ? org.get("max_distance").asInt() : defaultMaxDistance;
-        return new Plan(org, maxDistance, fingerprint(unit, maxDistance));
+        return new Plan(org, maxDistance, fingerprint(subject, maxDistance));
     }
 
-    private JsonNode build(WorkUnit unit, Plan p) {
+    private JsonNode build(ContextSubject subject, Plan p) {
         assemblies.get(p.key(), k -> new LongAdder()).increment();
         built.increment();
-        return assemble(unit, p.org(), p.maxDistance());
+        return assemble(subject, p.org(), p.maxDistance());
     }
 
     private static JsonNode wrap(String field, JsonNode value) {
@@ -113,9 +114,9 @@ public final class ContextAssembler {
         return o;
     }
 
-    static String fingerprint(WorkUnit unit, int maxDistance) {
-        String base = unit.fingerprint() != null ? unit.fingerprint() : unit.subjectType() + ":" + unit.subjectId();
-        return unit.organizationId() + "/" + base + "/d" + maxDistance;
+    static String fingerprint(ContextSubject subject, int maxDistance) {
+        String base = subject.fingerprint() != null ? subject.fingerprint() : subject.subjectType() + ":" + subject.subjectId();
+        return subject.organizationId() + "/" + base + "/d" + maxDistance;
     }
 
     /** How many times each fingerprint was assembled in this process (for tests and benchmarks). */
@@ -130,17 +131,17 @@ public final class ContextAssembler {
                 .orElseThrow(() -> new IllegalStateException("organization " + k + " is gone")));
     }
 
-    private JsonNode assemble(WorkUnit unit, JsonNode org, int maxDistance) {
-        UUID orgId = unit.organizationId();
-        boolean incident = "incident".equals(unit.subjectType());
-        NodeRef root = new NodeRef(incident ? RecordType.INCIDENT : RecordType.INTEL_REQUEST, unit.subjectId());
+    private JsonNode assemble(ContextSubject about, JsonNode org, int maxDistance) {
+        UUID orgId = about.organizationId();
+        boolean incident = "incident".equals(about.subjectType());
+        NodeRef root = new NodeRef(incident ? RecordType.INCIDENT : RecordType.INTEL_REQUEST, about.subjectId());
         // An open incident comes from the current-incidents view ({"incident", "outages", "internet_outages",
         // "intel_requests", ...}); a resolved one is no longer there, so its row is read instead.
         CompletableFuture<JsonNode> subject = CompletableFuture.supplyAsync(() -> incident
-                ? incidents.get(orgId, unit.subjectId()).map(ci -> ci.entry())
-                        .or(() -> reads.incident(orgId, unit.subjectId()).map(row -> wrap("incident", row)))
+                ? incidents.get(orgId, about.subjectId()).map(ci -> ci.entry())
+                        .or(() -> reads.incident(orgId, about.subjectId()).map(row -> wrap("incident", row)))
                         .orElseGet(() -> wrap("incident", Json.mapper().nullNode()))
-                : wrap("intel_request", reads.intelRequest(orgId, unit.subjectId()).orElse(Json.mapper().nullNode())), fetchers);
+                : wrap("intel_request", reads.intelRequest(orgId, about.subjectId()).orElse(Json.mapper().nullNode())), fetchers);
         CompletableFuture<List<Reached>> dependents = CompletableFuture.supplyAsync(() -> graph.resolve(orgId, List.of(root),
                 Direction.DEPENDENTS, maxDistance, Set.of(), false).getOrDefault(root, List.of()), fetchers);
         CompletableFuture<JsonNode> assets = dependents.thenApplyAsync(reached -> reads.assets(orgId, reached.stream()
@@ -149,7 +150,7 @@ public final class ContextAssembler {
             CompletableFuture.allOf(subject, assets).join();
             ObjectNode ctx = Json.mapper().createObjectNode();
             ctx.set("organization", org);
-            ctx.putObject("subject").put("type", unit.subjectType()).put("id", unit.subjectId().toString());
+            ctx.putObject("subject").put("type", about.subjectType()).put("id", about.subjectId().toString());
             subject.join().fields().forEachRemaining(e -> {
                 if (!e.getKey().equals("assets")) ctx.set(e.getKey(), e.getValue());
             });

@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * to the time they wait in the queue; with no backlog it changes nothing (a unit is claimed as soon as it is ready,
  * and a consumer that finds its context being prepared joins that assembly).
  *
- * <p><b>Design.</b> One loop per process reads the next {@code window} ready units in claim order
+ * <p><b>Design.</b> One loop per process reads the subjects of the next {@code window} ready units in claim order
  * ({@link WorkQueue#peekReady}, nothing is claimed or locked), skips subjects it already prepared, and prepares the
  * rest, {@code concurrency} at a time, through {@link ContextAssembler#prepare}: a context is assembled only when it is
  * neither cached nor being assembled (in any process, with Redis), so the assemblies per fingerprint stay at one
@@ -85,13 +85,13 @@ final class ContextReadAhead implements AutoCloseable {
     private void run() {
         while (running) {
             try {
-                List<WorkUnit> next = queue.peekReady(window);
+                List<ContextSubject> next = queue.peekReady(window);
                 if (next.isEmpty()) {
                     waker.await(pollInterval.toMillis());
                     continue;
                 }
                 int started = 0;
-                for (WorkUnit u : next) {
+                for (ContextSubject u : next) {
                     if (!running) return;
                     String key;
                     try {
@@ -120,13 +120,13 @@ final class ContextReadAhead implements AutoCloseable {
         }
     }
 
-    private void prepare(WorkUnit u) {
+    private void prepare(ContextSubject u) {
         try {
             if (contexts.prepare(u)) built.increment();
             else found.increment();
         } catch (RuntimeException e) {
             failed.increment();
-            log.debug("context read-ahead for work unit {}: {}", u.id(), e.toString());
+            log.debug("context read-ahead for {} {}: {}", u.subjectType(), u.subjectId(), e.toString());
         } finally {
             permits.release();
         }

@@ -53,9 +53,17 @@ public final class WorkQueue {
                    ct.disabled_at AS c_disabled_at
             FROM w LEFT JOIN deliveries d ON d.idempotency_key = w.id::text || ':' || w.contact_id::text
                    LEFT JOIN contacts ct ON ct.id = w.contact_id""";
-    /** The ready units next in line, in claim order, without claiming them (for {@link ContextReadAhead}). */
-    static final String PEEK_READY = "SELECT " + WorkUnit.COLUMNS + " FROM work_units WHERE state = 'queued' AND run_at <= now() "
-            + "ORDER BY run_at LIMIT ?";
+    /**
+     * The context subjects of the ready units next in line, in claim order, without claiming them (for
+     * {@link ContextReadAhead}): one row per subject (its units for the other contacts share it), only the columns
+     * the context is made from.
+     */
+    static final String PEEK_READY = """
+            SELECT organization_id, subject_type, subject_id, fingerprint FROM (
+                SELECT organization_id, subject_type, subject_id, fingerprint, run_at FROM work_units
+                WHERE state = 'queued' AND run_at <= now() ORDER BY run_at LIMIT ?) w
+            GROUP BY organization_id, subject_type, subject_id, fingerprint
+            ORDER BY min(run_at)""";
     /** See {@link #COMPLETE} for why the holder guard stands alone. */
     static final String HEARTBEAT = """
             UPDATE work_units SET lease_until = now() + ? * interval '1 millisecond'
@@ -221,14 +229,17 @@ public final class WorkQueue {
         });
     }
 
-    /** Up to {@code limit} ready units, next in line first, left in the queue ({@link #PEEK_READY}). */
-    List<WorkUnit> peekReady(int limit) {
+    /** The context subjects of up to {@code limit} ready units, next in line first, left in the queue ({@link #PEEK_READY}). */
+    List<ContextSubject> peekReady(int limit) {
         return db.read("Queue.PEEK_READY", c -> {
             try (PreparedStatement ps = c.prepareStatement(PEEK_READY)) {
                 ps.setInt(1, limit);
-                List<WorkUnit> out = new ArrayList<>(limit);
+                List<ContextSubject> out = new ArrayList<>();
                 try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) out.add(WorkUnit.from(rs));
+                    while (rs.next()) {
+                        out.add(new ContextSubject(rs.getObject("organization_id", UUID.class), rs.getString("subject_type"),
+                                rs.getObject("subject_id", UUID.class), rs.getString("fingerprint")));
+                    }
                 }
                 return out;
             }

@@ -18,6 +18,11 @@ public record WorkUnit(UUID id, UUID organizationId, String subjectType, UUID su
             + "fingerprint, state, attempts, max_attempts, run_at, lease_until, leased_by, last_error, timings, created_at, "
             + "updated_at, finished_at, superseded_by";
 
+    /** What this unit's context is assembled from (see {@link ContextAssembler}). */
+    ContextSubject contextSubject() {
+        return new ContextSubject(organizationId, subjectType, subjectId, fingerprint);
+    }
+
     static WorkUnit from(java.sql.ResultSet rs) throws java.sql.SQLException {
         return new WorkUnit(rs.getObject("id", UUID.class), rs.getObject("organization_id", UUID.class),
                 rs.getString("subject_type"), rs.getObject("subject_id", UUID.class), rs.getObject("incident_id", UUID.class),
