@@ -55,7 +55,17 @@ public final class RedisSingleFlight implements SingleFlight {
             if redis.call('GET', KEYS[2]) == ARGV[3] then redis.call('DEL', KEYS[2]) end
             return 1""");
 
-    private record Key(String kind, String key) {}
+    /** A value's identity in this process; its Redis keys (value, lease) are spelled here only. */
+    private record Key(String kind, String key) {
+        String valueKey() { return PREFIX + "v:" + kind + ":" + key; }
+
+        String leaseKey() { return PREFIX + "l:" + kind + ":" + key; }
+    }
+
+    /** The work of this process's one fetch or build of a key; it completes {@code mine} when it has the value. */
+    private interface Flight<T> {
+        T run(CompletableFuture<JsonNode> mine);
+    }
 
     /** A {@link #prepare} found the value cached or built elsewhere and has none to share: its joiners ask again. */
     private static final class NotHeld extends RuntimeException {
@@ -117,15 +127,27 @@ public final class RedisSingleFlight implements SingleFlight {
                 throw e;
             }
         }
-        try {
-            JsonNode v = fetchOrBuild(kind, key, builder);
+        return flying(k, mine, m -> {
+            JsonNode v = fetchOrBuild(k, builder);
             if (keep) local.put(k, v, localTtl(kind));
-            mine.complete(v);
+            m.complete(v);
             return v;
+        });
+    }
+
+    /**
+     * Runs {@code flight} as the fetch or build of {@code k} that this process's other callers join, registered in
+     * {@code inFlight} by the caller: completes {@code mine} with the failure when it throws, with {@link NotHeld} when it
+     * returns without the value (the joiners then ask Redis themselves), and unregisters it.
+     */
+    private <T> T flying(Key k, CompletableFuture<JsonNode> mine, Flight<T> flight) {
+        try {
+            return flight.run(mine);
         } catch (RuntimeException | Error e) {
             mine.completeExceptionally(e);
             throw e;
         } finally {
+            if (!mine.isDone()) mine.completeExceptionally(new NotHeld());
             inFlight.remove(k, mine);
         }
     }
@@ -141,38 +163,23 @@ public final class RedisSingleFlight implements SingleFlight {
         if (keep && local.get(k) != null) return false;
         CompletableFuture<JsonNode> mine = new CompletableFuture<>();
         if (inFlight.putIfAbsent(k, mine) != null) return false; // being fetched or built in this process
-        try {
-            if (!link.available()) {
-                boolean built = fallback.prepare(kind, key, builder);
-                mine.completeExceptionally(new NotHeld());
-                return built;
-            }
-            String valueKey = PREFIX + "v:" + kind + ":" + key;
-            String leaseKey = PREFIX + "l:" + kind + ":" + key;
+        return flying(k, mine, m -> {
+            if (!link.available()) return fallback.prepare(kind, key, builder);
             String token = UUID.randomUUID().toString();
             List<Object> r;
             try {
-                r = redis(c -> EXISTS_OR_LEASE.run(c, ScriptOutputType.MULTI, new String[] {valueKey, leaseKey}, token,
+                r = redis(c -> EXISTS_OR_LEASE.run(c, ScriptOutputType.MULTI, new String[] {k.valueKey(), k.leaseKey()}, token,
                         Long.toString(leaseMillis)));
             } catch (RedisDown e) {
                 link.failed("single-flight", (RuntimeException) e.getCause());
-                mine.completeExceptionally(new NotHeld());
                 return false;
             }
-            if (!"L".equals(r.get(0))) {
-                mine.completeExceptionally(new NotHeld()); // cached, or another process builds it
-                return false;
-            }
-            JsonNode v = buildAndPublish(kind, valueKey, leaseKey, token, builder);
+            if (!"L".equals(r.get(0))) return false; // cached, or another process builds it
+            JsonNode v = buildAndPublish(k, token, builder);
             if (keep) local.put(k, v, localTtl(kind));
-            mine.complete(v);
+            m.complete(v);
             return true;
-        } catch (RuntimeException | Error e) {
-            mine.completeExceptionally(e);
-            throw e;
-        } finally {
-            inFlight.remove(k, mine);
-        }
+        });
     }
 
     @Override
@@ -185,17 +192,16 @@ public final class RedisSingleFlight implements SingleFlight {
         return PREFIX + "builds:" + kind;
     }
 
-    private JsonNode fetchOrBuild(String kind, String key, Supplier<JsonNode> builder) {
+    private JsonNode fetchOrBuild(Key k, Supplier<JsonNode> builder) {
+        String kind = k.kind();
         if (!link.available()) {
-            return fallback.getOrBuild(kind, key, builder);
+            return fallback.getOrBuild(kind, k.key(), builder);
         }
-        String valueKey = PREFIX + "v:" + kind + ":" + key;
-        String leaseKey = PREFIX + "l:" + kind + ":" + key;
         try {
             long deadline = System.nanoTime() + maxWaitNanos;
             long backoffMillis = 2;
             String token = UUID.randomUUID().toString();
-            String[] keys = {valueKey, leaseKey};
+            String[] keys = {k.valueKey(), k.leaseKey()};
             while (true) {
                 // One atomic step, so a value published (and its lease released) between a miss and a lease is never built twice.
                 List<Object> r = redis(c -> GET_OR_LEASE.run(c, ScriptOutputType.MULTI, keys, token, Long.toString(leaseMillis)));
@@ -203,7 +209,7 @@ public final class RedisSingleFlight implements SingleFlight {
                     return parse((String) r.get(1));
                 }
                 if ("L".equals(r.get(0))) {
-                    return buildAndPublish(kind, valueKey, leaseKey, token, builder);
+                    return buildAndPublish(k, token, builder);
                 }
                 if (System.nanoTime() - deadline >= 0) {
                     JsonNode v = builder.get(); // waited long enough for another process: build for ourselves
@@ -219,16 +225,17 @@ public final class RedisSingleFlight implements SingleFlight {
             }
         } catch (RedisDown e) {
             link.failed("single-flight", (RuntimeException) e.getCause());
-            return fallback.getOrBuild(kind, key, builder);
+            return fallback.getOrBuild(kind, k.key(), builder);
         }
     }
 
-    private JsonNode buildAndPublish(String kind, String valueKey, String leaseKey, String token, Supplier<JsonNode> builder) {
+    private JsonNode buildAndPublish(Key k, String token, Supplier<JsonNode> builder) {
+        String kind = k.kind();
         JsonNode v;
         try {
             v = builder.get();
         } catch (RuntimeException | Error e) {
-            releaseQuietly(leaseKey, token); // let another caller try at once instead of after the lease
+            releaseQuietly(k.leaseKey(), token); // let another caller try at once instead of after the lease
             throw e;
         }
         String json;
@@ -239,7 +246,7 @@ public final class RedisSingleFlight implements SingleFlight {
         }
         try {
             long ttl = ttlByKind.getOrDefault(kind, defaultTtl).toMillis();
-            redis(c -> PUBLISH.run(c, ScriptOutputType.INTEGER, new String[] {valueKey, leaseKey, buildsKey(kind)}, json,
+            redis(c -> PUBLISH.run(c, ScriptOutputType.INTEGER, new String[] {k.valueKey(), k.leaseKey(), buildsKey(kind)}, json,
                     Long.toString(ttl), token));
             link.succeeded();
         } catch (RedisDown e) {
@@ -259,10 +266,11 @@ public final class RedisSingleFlight implements SingleFlight {
     @Override
     public void invalidate(String kind, String key) {
         fallback.invalidate(kind, key);
-        local.remove(new Key(kind, key));
+        Key k = new Key(kind, key);
+        local.remove(k);
         if (!link.available()) return;
         try {
-            redis(c -> c.del(PREFIX + "v:" + kind + ":" + key));
+            redis(c -> c.del(k.valueKey()));
         } catch (RedisDown e) {
             link.failed("single-flight", (RuntimeException) e.getCause());
         }

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -45,6 +46,16 @@ class RedisSingleFlightTest {
     private static RedisSingleFlight flight(RedisLink link, Duration lease) {
         return new RedisSingleFlight(link, Map.of(CacheKinds.CONTEXT, Duration.ofMinutes(5)), Duration.ofMinutes(1), lease,
                 Duration.ofSeconds(60), 1000, java.util.Set.of(), 0, Duration.ZERO);
+    }
+
+    /** An instance that also keeps context values in memory, as Herald runs it (what the read-ahead's prepare uses). */
+    private static RedisSingleFlight keeping(RedisLink link) {
+        return new RedisSingleFlight(link, Map.of(CacheKinds.CONTEXT, Duration.ofMinutes(5)), Duration.ofMinutes(1), Duration.ofSeconds(30),
+                Duration.ofSeconds(60), 1000, Set.of(CacheKinds.CONTEXT), 100, Duration.ofSeconds(30));
+    }
+
+    private static JsonNode value(String s) {
+        return JsonNodeFactory.instance.textNode(s);
     }
 
     private static void sleep(long ms) {
@@ -171,5 +182,52 @@ class RedisSingleFlightTest {
                 .hasMessage("source down");
         assertThat(linkA.sync().get("herald:sf:l:context:fp-fail")).as("lease released on failure").isNull();
         assertThat(b.getOrBuild(CacheKinds.CONTEXT, "fp-fail", () -> JsonNodeFactory.instance.numberNode(7)).asInt()).isEqualTo(7);
+    }
+
+    // SingleFlight.prepare across processes: what the context read-ahead relies on.
+
+    @Test
+    void acrossProcessesAPrepareBuildsOnceAndTheOtherProcessFetchesIt() {
+        String kind = CacheKinds.CONTEXT, key = "prep-" + UUID.randomUUID();
+        RedisSingleFlight a = keeping(linkA), b = keeping(linkB);
+        long before = a.builds(kind);
+        AtomicInteger built = new AtomicInteger();
+        assertThat(a.prepare(kind, key, () -> value("v" + built.incrementAndGet()))).isTrue();
+        assertThat(b.prepare(kind, key, () -> value("v" + built.incrementAndGet()))).as("cached in Redis").isFalse();
+        assertThat(a.prepare(kind, key, () -> value("v" + built.incrementAndGet()))).as("kept in process").isFalse();
+        assertThat(b.getOrBuild(kind, key, () -> value("v" + built.incrementAndGet())).asText()).isEqualTo("v1");
+        assertThat(a.getOrBuild(kind, key, () -> value("v" + built.incrementAndGet())).asText()).isEqualTo("v1");
+        assertThat(built).hasValue(1);
+        assertThat(b.builds(kind) - before).as("counted in Redis, seen by both processes").isEqualTo(1);
+    }
+
+    @Test
+    void aPrepareWhileAnotherProcessBuildsReturnsAtOnceAndACallerInItsProcessJoinsNothingStale() throws Exception {
+        String kind = CacheKinds.CONTEXT, key = "busy-" + UUID.randomUUID();
+        RedisSingleFlight a = keeping(linkA), b = keeping(linkB);
+        CountDownLatch building = new CountDownLatch(1), release = new CountDownLatch(1);
+        AtomicInteger built = new AtomicInteger();
+        Thread builder = Thread.ofVirtual().start(() -> a.getOrBuild(kind, key, () -> {
+            built.incrementAndGet();
+            building.countDown();
+            await(release);
+            return value("from-a");
+        }));
+        building.await();
+        long start = System.nanoTime();
+        assertThat(b.prepare(kind, key, () -> value("from-b" + built.incrementAndGet()))).isFalse();
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("did not wait for the build").isLessThan(Duration.ofSeconds(5));
+        release.countDown();
+        builder.join();
+        assertThat(b.getOrBuild(kind, key, () -> value("from-b" + built.incrementAndGet())).asText()).isEqualTo("from-a");
+        assertThat(built).hasValue(1);
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }
