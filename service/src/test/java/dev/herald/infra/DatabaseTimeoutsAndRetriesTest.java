@@ -41,6 +41,20 @@ class DatabaseTimeoutsAndRetriesTest {
         return holder;
     }
 
+    /** Locks t as {@link #lockTable} does and lets go of it after 200 ms, while the caller's retries run. */
+    private static void lockTableFor200Ms() throws Exception {
+        Connection holder = lockTable();
+        CompletableFuture.runAsync(() -> {
+            try {
+                Thread.sleep(200);
+                holder.rollback();
+                holder.close();
+            } catch (Exception ignored) {
+                // the operation under test then runs out of retries and fails its test
+            }
+        });
+    }
+
     @Test
     void aReadBlockedOnALockTimesOutAndIsRetriedUntilTheAttemptsRunOut() throws Exception {
         AtomicInteger attempts = new AtomicInteger();
@@ -62,16 +76,7 @@ class DatabaseTimeoutsAndRetriesTest {
 
     @Test
     void aReadSucceedsWhenTheLockGoesAwayDuringItsRetries() throws Exception {
-        Connection holder = lockTable();
-        CompletableFuture.runAsync(() -> {
-            try {
-                Thread.sleep(200);
-                holder.rollback();
-                holder.close();
-            } catch (Exception ignored) {
-                // the read below would then time out and fail the test
-            }
-        });
+        lockTableFor200Ms();
         AtomicInteger attempts = new AtomicInteger();
         long n = db.read("test.read-after-unlock", c -> {
             attempts.incrementAndGet();
@@ -127,16 +132,7 @@ class DatabaseTimeoutsAndRetriesTest {
         }
         assertThat(attempts).hasValue(1);
 
-        Connection holder = lockTable();
-        CompletableFuture.runAsync(() -> {
-            try {
-                Thread.sleep(200);
-                holder.rollback();
-                holder.close();
-            } catch (Exception ignored) {
-                // the statement's retries end when the lock is gone
-            }
-        });
+        lockTableFor200Ms();
         AtomicInteger idempotent = new AtomicInteger();
         db.writeStatementIdempotent("test.idempotent-statement-write", c -> {
             idempotent.incrementAndGet();
@@ -148,16 +144,7 @@ class DatabaseTimeoutsAndRetriesTest {
 
     @Test
     void anIdempotentWriteIsRetriedAfterATimeout() throws Exception {
-        Connection holder = lockTable();
-        CompletableFuture.runAsync(() -> {
-            try {
-                Thread.sleep(200);
-                holder.rollback();
-                holder.close();
-            } catch (Exception ignored) {
-                // see above
-            }
-        });
+        lockTableFor200Ms();
         AtomicInteger attempts = new AtomicInteger();
         db.writeIdempotent("test.idempotent-write", c -> {
             attempts.incrementAndGet();
