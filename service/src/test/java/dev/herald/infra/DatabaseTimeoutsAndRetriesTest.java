@@ -120,6 +120,21 @@ class DatabaseTimeoutsAndRetriesTest {
         assertThat(db.write("test.after-statement-write", Connection::getAutoCommit)).isFalse();
     }
 
+    /** The queue's one-statement writes are planned once per connection; every other operation keeps PostgreSQL's choice. */
+    @Test
+    void singleStatementWritesUseGenericPlansAndOtherOperationsDoNot() {
+        SqlWork<String> mode = c -> {
+            try (var st = c.createStatement(); ResultSet rs = st.executeQuery("SHOW plan_cache_mode")) {
+                rs.next();
+                return rs.getString(1);
+            }
+        };
+        assertThat(db.writeStatement("test.mode", mode)).isEqualTo("force_generic_plan");
+        assertThat(db.writeStatementIdempotent("test.mode", mode)).isEqualTo("force_generic_plan");
+        assertThat(db.write("test.mode", mode)).isEqualTo("auto");
+        assertThat(db.read("test.mode", mode)).isEqualTo("auto");
+    }
+
     @Test
     void aSingleStatementWriteThatTimedOutIsNotRetriedButAnIdempotentOneIs() throws Exception {
         AtomicInteger attempts = new AtomicInteger();

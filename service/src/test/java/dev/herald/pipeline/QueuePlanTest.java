@@ -60,6 +60,16 @@ class QueuePlanTest {
         assertThat(plan).contains("work_units_pkey").doesNotContain("work_units_open_created_idx").doesNotContain("work_units_lease_idx");
     }
 
+    /**
+     * The claim runs with its generic plan (its connections force it, see {@code Database#writeStatement}): it must still
+     * take the next ready units from the ready index, not scan the table or the history.
+     */
+    @Test
+    void theDeliveryClaimsGenericPlanTakesTheNextUnitsFromTheReadyIndex() {
+        String plan = genericPlan(WorkQueue.CLAIM_FOR_DELIVERY, 4);
+        assertThat(plan).contains("work_units_ready_idx").contains("work_units_pkey").doesNotContain("Seq Scan on work_units");
+    }
+
     /** EXPLAIN of the statement's generic plan (what a prepared statement runs after its first executions). */
     private static String genericPlan(String jdbcSql, int parameters) {
         StringBuilder sql = new StringBuilder();

@@ -121,4 +121,42 @@ class WorkQueueTest {
         assertThat(g.queued()).isGreaterThanOrEqualTo(1);
         assertThat(g.oldestSeconds()).isGreaterThanOrEqualTo(0.0);
     }
+
+    /**
+     * The delivery claim commits asynchronously through a transaction-local setting: the pooled connection it ran on must
+     * come back with durable commits, or the next statement on it (an ack, whose outcome must survive a crash) would
+     * silently lose its durability.
+     */
+    @Test
+    void theDeliveryClaimsAsynchronousCommitDoesNotLeakIntoTheNextStatementOnItsConnection() {
+        try (Herald one = Herald.open(TestPostgres.freshConfig(java.util.Map.of("db.pool-size", "2")))) {
+            Fixtures f = new Fixtures(one.db(), one.organizations().create("A " + UUID.randomUUID(), null, false, null).id());
+            f.contact("http://127.0.0.1:1/x", "{}");
+            f.incidents(3);
+            WorkQueue q = new WorkQueue(one.db());
+            List<WorkQueue.Claimed> claimed = q.claimForDelivery(10, 5, Duration.ofMinutes(1), "a");
+            assertThat(claimed).hasSize(3);
+            // Both connections of the pool at once: one of them ran the claim.
+            List<String> settings = new ArrayList<>();
+            try (var c1 = one.db().dataSource().getConnection(); var c2 = one.db().dataSource().getConnection()) {
+                for (var c : List.of(c1, c2)) {
+                    try (var st = c.createStatement(); var rs = st.executeQuery("SHOW synchronous_commit")) {
+                        rs.next();
+                        settings.add(rs.getString(1));
+                    }
+                }
+            } catch (java.sql.SQLException e) {
+                throw new AssertionError(e);
+            }
+            assertThat(settings).as("synchronous_commit on the pool's connections after the claim").containsExactly("on", "on");
+            long running = one.db().read("test", c -> {
+                try (var st = c.createStatement(); var rs = st.executeQuery(
+                        "SELECT count(*) FROM work_units WHERE state = 'running' AND leased_by = 'a'")) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            });
+            assertThat(running).as("the claim committed").isEqualTo(3);
+        }
+    }
 }

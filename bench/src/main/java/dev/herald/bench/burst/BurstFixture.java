@@ -95,16 +95,23 @@ final class BurstFixture implements AutoCloseable {
 
     long invalidSignatures() { return endpoints.stream().mapToLong(e -> e.receiver().invalidSignatures()).sum(); }
 
-    /** Every {@code step}-th message (incident i, contact j in order), for the old design's sample. */
+    /**
+     * The old design's sample: whole incidents (every contact's message of each), spread evenly over the burst, in the
+     * burst's order. Whole incidents, because the messages of one incident share a context and arrive together, which is
+     * what made the old consumers race to assemble the same data (the reference analysis: "all 75 independently call
+     * get_incident() ... for the same data"); a sample of one message per incident would hide that.
+     */
     List<OldDesignDrain.Message> sample(int size) {
-        int total = messages();
-        int step = Math.max(1, total / Math.max(1, size));
+        int perIncident = endpoints.size();
+        int wanted = Math.max(1, Math.min(incidents.size(), size / perIncident));
+        double step = incidents.size() / (double) wanted;
         List<OldDesignDrain.Message> out = new ArrayList<>();
-        for (int k = 0; k < total && out.size() < size; k += step) {
-            UUID incident = incidents.get(k / endpoints.size());
-            Endpoint e = endpoints.get(k % endpoints.size());
-            out.add(new OldDesignDrain.Message(UUID.nameUUIDFromBytes(("burst/" + incident + "/" + e.contact().id()).getBytes(
-                    java.nio.charset.StandardCharsets.UTF_8)), organizationId, incident, incident.toString(), e.contact()));
+        for (int k = 0; k < wanted; k++) {
+            UUID incident = incidents.get((int) (k * step));
+            for (Endpoint e : endpoints) {
+                out.add(new OldDesignDrain.Message(UUID.nameUUIDFromBytes(("burst/" + incident + "/" + e.contact().id()).getBytes(
+                        java.nio.charset.StandardCharsets.UTF_8)), organizationId, incident, incident.toString(), e.contact()));
+            }
         }
         return out;
     }

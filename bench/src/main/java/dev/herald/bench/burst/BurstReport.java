@@ -57,7 +57,8 @@ final class BurstReport {
                     + "the old recursive query (verbatim, unbounded, path-enumerating) for the incident and once per direct intel request, "
                     + "the old OR direct lookup per intel request, bulk intel requests, bulk assets, organization, one after another; "
                     + "lock-based GCRA (SET NX PX lock, 100 ms polling) checked twice; SET NX idempotency lock; the same signed webhook "
-                    + "sender and receivers; messages from an in-memory broker queue");
+                    + "sender and receivers; messages from an in-memory broker queue; the sample is whole incidents (each contact's message), "
+                    + "spread evenly over the burst");
             b.set("steps", Json.mapper().valueToTree(old.steps().summary()));
             double speedup = BenchReport.pctMs(old.processing(), 50) / Math.max(0.001, BenchReport.pctMs(h.processing(), 50));
             j.put("speedup_p50", Math.round(speedup * 10) / 10.0);

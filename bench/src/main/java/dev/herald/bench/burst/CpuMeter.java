@@ -17,8 +17,10 @@ final class CpuMeter {
     private static final double MS_PER_TICK = 10.0; // USER_HZ = 100
 
     /** CPU milliseconds of this JVM, of its JIT compiler threads and of the machine over a phase. */
-    record Spent(double jvmMs, double jitMs, double machineMs) {}
+    record Spent(double jvmMs, double jitMs, double machineMs, double postgresMs, double redisMs) {}
 
+    private final long postgresStart = commandTicks("postgres");
+    private final long redisStart = commandTicks("redis-server");
     private final long jvmStart = jvmNanos();
     private final long jitStart = jitTicks();
     private final long machineStart = machineBusyJiffies();
@@ -28,7 +30,35 @@ final class CpuMeter {
         long busy = machineBusyJiffies();
         double machine = busy < 0 || machineStart < 0 ? Double.NaN : (busy - machineStart) * MS_PER_TICK;
         long jit = jitTicks();
-        return new Spent(jvm, jit < 0 || jitStart < 0 ? Double.NaN : (jit - jitStart) * MS_PER_TICK, machine);
+        long pg = commandTicks("postgres"), redis = commandTicks("redis-server");
+        return new Spent(jvm, jit < 0 || jitStart < 0 ? Double.NaN : (jit - jitStart) * MS_PER_TICK, machine,
+                pg < 0 || postgresStart < 0 ? Double.NaN : (pg - postgresStart) * MS_PER_TICK,
+                redis < 0 || redisStart < 0 ? Double.NaN : (redis - redisStart) * MS_PER_TICK);
+    }
+
+    /**
+     * utime + stime ticks of every process whose command is {@code comm} (all of PostgreSQL's backends, say), or -1 off
+     * Linux. A process that ended during the phase takes its ticks with it, so this can under-count, never over-count.
+     */
+    private static long commandTicks(String comm) {
+        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+            return procs.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit))
+                    .mapToLong(p -> ticksOf(p, comm)).sum();
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    private static long ticksOf(Path proc, String comm) {
+        try {
+            String stat = Files.readString(proc.resolve("stat"));
+            int open = stat.indexOf('('), close = stat.lastIndexOf(')');
+            if (!stat.substring(open + 1, close).equals(comm)) return 0;
+            String[] f = stat.substring(close + 2).split(" ");
+            return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        } catch (IOException | RuntimeException e) {
+            return 0; // the process ended meanwhile
+        }
     }
 
     /**
