@@ -4,19 +4,21 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /**
  * CPU spent during a phase: this JVM's (process CPU time), the part of it its JIT compiler threads spent (their
  * user + system time from /proc, not the compilers' elapsed time, which on a saturated machine includes waiting for
- * a core) and the whole machine's (busy jiffies of /proc/stat: the database, Redis and worker processes included). On
+ * a core), PostgreSQL's and Redis's (their processes' user + system time from /proc) and the whole machine's (busy
+ * jiffies of /proc/stat: the database, Redis and worker processes included). On
  * a shared, noisy machine CPU per message moves far less from run to run than wall time, so it is the figure to
  * compare when removing work. Not thread-safe.
  */
 final class CpuMeter {
     private static final double MS_PER_TICK = 10.0; // USER_HZ = 100
 
-    /** CPU milliseconds of this JVM, of its JIT compiler threads and of the machine over a phase. */
+    /** CPU milliseconds of this JVM, of its JIT compiler threads, of the machine, of PostgreSQL and of Redis over a phase. */
     record Spent(double jvmMs, double jitMs, double machineMs, double postgresMs, double redisMs) {}
 
     private final long postgresStart = commandTicks("postgres");
@@ -27,13 +29,13 @@ final class CpuMeter {
 
     Spent stop() {
         double jvm = (jvmNanos() - jvmStart) / 1e6;
-        long busy = machineBusyJiffies();
-        double machine = busy < 0 || machineStart < 0 ? Double.NaN : (busy - machineStart) * MS_PER_TICK;
-        long jit = jitTicks();
-        long pg = commandTicks("postgres"), redis = commandTicks("redis-server");
-        return new Spent(jvm, jit < 0 || jitStart < 0 ? Double.NaN : (jit - jitStart) * MS_PER_TICK, machine,
-                pg < 0 || postgresStart < 0 ? Double.NaN : (pg - postgresStart) * MS_PER_TICK,
-                redis < 0 || redisStart < 0 ? Double.NaN : (redis - redisStart) * MS_PER_TICK);
+        return new Spent(jvm, msSince(jitStart, jitTicks()), msSince(machineStart, machineBusyJiffies()),
+                msSince(postgresStart, commandTicks("postgres")), msSince(redisStart, commandTicks("redis-server")));
+    }
+
+    /** Milliseconds between two tick readings, or NaN when either could not be read (-1). */
+    private static double msSince(long start, long now) {
+        return start < 0 || now < 0 ? Double.NaN : (now - start) * MS_PER_TICK;
     }
 
     /**
@@ -41,24 +43,7 @@ final class CpuMeter {
      * Linux. A process that ended during the phase takes its ticks with it, so this can under-count, never over-count.
      */
     private static long commandTicks(String comm) {
-        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
-            return procs.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit))
-                    .mapToLong(p -> ticksOf(p, comm)).sum();
-        } catch (IOException | RuntimeException e) {
-            return -1;
-        }
-    }
-
-    private static long ticksOf(Path proc, String comm) {
-        try {
-            String stat = Files.readString(proc.resolve("stat"));
-            int open = stat.indexOf('('), close = stat.lastIndexOf(')');
-            if (!stat.substring(open + 1, close).equals(comm)) return 0;
-            String[] f = stat.substring(close + 2).split(" ");
-            return Long.parseLong(f[11]) + Long.parseLong(f[12]);
-        } catch (IOException | RuntimeException e) {
-            return 0; // the process ended meanwhile
-        }
+        return ticksIn(Path.of("/proc"), comm::equals);
     }
 
     /**
@@ -67,23 +52,28 @@ final class CpuMeter {
      * so this can under-count, never over-count.
      */
     private static long jitTicks() {
-        try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
-            return tasks.mapToLong(CpuMeter::compilerTicks).sum();
+        return ticksIn(Path.of("/proc/self/task"), name -> name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler"));
+    }
+
+    /** The summed utime + stime ticks of the processes (or threads) under {@code dir} whose command name matches; -1 off Linux. */
+    private static long ticksIn(Path dir, Predicate<String> name) {
+        try (Stream<Path> entries = Files.list(dir)) {
+            return entries.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit))
+                    .mapToLong(p -> ticksOf(p, name)).sum();
         } catch (IOException | RuntimeException e) {
             return -1;
         }
     }
 
-    private static long compilerTicks(Path task) {
+    private static long ticksOf(Path entry, Predicate<String> name) {
         try {
-            String stat = Files.readString(task.resolve("stat"));
+            String stat = Files.readString(entry.resolve("stat"));
             int open = stat.indexOf('('), close = stat.lastIndexOf(')');
-            String name = stat.substring(open + 1, close);
-            if (!name.startsWith("C1 Compiler") && !name.startsWith("C2 Compiler")) return 0;
+            if (!name.test(stat.substring(open + 1, close))) return 0;
             String[] f = stat.substring(close + 2).split(" ");
             return Long.parseLong(f[11]) + Long.parseLong(f[12]); // fields 14 and 15 of stat: utime, stime
         } catch (IOException | RuntimeException e) {
-            return 0; // the thread ended meanwhile
+            return 0; // it ended meanwhile
         }
     }
 
