@@ -1,43 +1,32 @@
 package dev.herald;
 
 import dev.herald.api.ApiKeys;
-import dev.herald.assets.AssetRoutes;
-import dev.herald.assets.AssetTypes;
-import dev.herald.assets.Assets;
-import dev.herald.incidents.IncidentRoutes;
-import dev.herald.incidents.Incidents;
-import dev.herald.incidents.InternetOutages;
-import dev.herald.incidents.LocationRoutes;
-import dev.herald.incidents.Locations;
-import dev.herald.incidents.OutageRoutes;
-import dev.herald.incidents.Outages;
-import dev.herald.intel.IntelRequests;
-import dev.herald.intel.IntelRoutes;
-import dev.herald.records.Dependencies;
 import dev.herald.api.HttpServer;
 import dev.herald.api.Routes;
-import dev.herald.cache.Coordination;
+import dev.herald.assets.AssetTypes;
+import dev.herald.assets.Assets;
 import dev.herald.cache.SingleFlight;
 import dev.herald.config.HeraldConfig;
 import dev.herald.config.Settings;
+import dev.herald.contacts.Contacts;
+import dev.herald.current.CurrentIncidents;
 import dev.herald.graph.Graph;
-import dev.herald.graph.GraphRoutes;
-import dev.herald.incidents.CurrentIncidents;
-import dev.herald.delivery.ChannelSender;
-import dev.herald.delivery.ContactRoutes;
-import dev.herald.delivery.Contacts;
-import dev.herald.delivery.MessageRenderer;
-import dev.herald.delivery.PebbleMessageRenderer;
-import dev.herald.delivery.TemplateRoutes;
-import dev.herald.delivery.Templates;
-import dev.herald.delivery.Sender;
+import dev.herald.incidents.Incidents;
+import dev.herald.incidents.InternetOutages;
+import dev.herald.incidents.Outages;
 import dev.herald.infra.Database;
 import dev.herald.infra.Metrics;
+import dev.herald.intel.IntelRequests;
 import dev.herald.limits.DeliveryGate;
-import dev.herald.organizations.OrganizationRoutes;
+import dev.herald.locations.Locations;
 import dev.herald.organizations.Organizations;
 import dev.herald.pipeline.Pipeline;
-import dev.herald.pipeline.PipelineRoutes;
+import dev.herald.records.Dependencies;
+import dev.herald.senders.ChannelSender;
+import dev.herald.senders.Sender;
+import dev.herald.templates.MessageRenderer;
+import dev.herald.templates.PebbleMessageRenderer;
+import dev.herald.templates.Templates;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -115,18 +104,18 @@ public final class Herald implements AutoCloseable {
     public List<Routes> routes() {
         List<Routes> r = new ArrayList<>();
         r.add(currentIncidents.routes()); // first: /incidents/current must not be taken for /incidents/{id}
-        r.add(new OrganizationRoutes(organizations, keys));
-        r.add(new GraphRoutes(graph, config));
-        r.add(PipelineRoutes.create(db, config));
+        r.add(organizations.routes(keys));
+        r.add(graph.routes(config));
+        r.add(Pipeline.routes(db, config));
         // record routes last: GET /incidents/{id} must not shadow fixed paths such as /incidents/current (first match wins)
-        r.add(new LocationRoutes(locations, config));
-        r.add(new AssetRoutes(assetTypes, assets, config));
-        r.add(new OutageRoutes(outages, internetOutages));
+        r.add(locations.routes(config));
+        r.add(assets.routes(assetTypes, config));
+        r.add(outages.routes(internetOutages));
         Dependencies dependencies = new Dependencies(graph, organizations, config);
-        r.add(new IntelRoutes(intelRequests, dependencies, config));
-        r.add(new IncidentRoutes(incidents, dependencies, config));
-        r.add(new ContactRoutes(contacts, organizations, config));
-        r.add(new TemplateRoutes(templates, organizations));
+        r.add(intelRequests.routes(dependencies, config));
+        r.add(incidents.routes(dependencies, config));
+        r.add(contacts.routes(organizations, config));
+        r.add(templates.routes(organizations));
         return r;
     }
 
@@ -216,7 +205,7 @@ public final class Herald implements AutoCloseable {
 
     public IntelRequests intelRequests() { return intelRequests; }
 
-    /** The current-incidents view (also the {@link dev.herald.incidents.CurrentIncidentLookup} of the pipeline). */
+    /** The current-incidents view (also the {@link dev.herald.current.CurrentIncidentLookup} of the pipeline). */
     public CurrentIncidents currentIncidents() { return currentIncidents; }
     /** Sends a rendered notification through the contact's channel (webhook or email). */
     public Sender sender() { return sender; }

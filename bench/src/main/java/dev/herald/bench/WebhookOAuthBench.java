@@ -1,15 +1,15 @@
 package dev.herald.bench;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.herald.api.Json;
 import dev.herald.config.HeraldConfig;
-import dev.herald.delivery.Channel;
-import dev.herald.delivery.ContactTarget;
-import dev.herald.delivery.RenderedMessage;
-import dev.herald.delivery.SendOutcome;
-import dev.herald.delivery.WebhookReceiver;
-import dev.herald.delivery.WebhookSecrets;
-import dev.herald.delivery.WebhookSender;
+import dev.herald.contacts.Channel;
+import dev.herald.contacts.ContactTarget;
+import dev.herald.contacts.WebhookSecrets;
+import dev.herald.json.Json;
+import dev.herald.senders.SendOutcome;
+import dev.herald.senders.WebhookSender;
+import dev.herald.templates.RenderedMessage;
+import dev.herald.testing.WebhookReceiver;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;

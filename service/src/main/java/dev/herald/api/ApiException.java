@@ -1,5 +1,7 @@
 package dev.herald.api;
 
+import dev.herald.errors.DomainException;
+
 /**
  * An error answered to an HTTP client as {@code {"error": {"code": "...", "message": "..."}}} with its status.
  * Throw it from any handler; {@link HttpServer} turns it into the response.
@@ -17,6 +19,16 @@ public class ApiException extends RuntimeException {
     public int status() { return status; }
 
     public String code() { return code; }
+
+    /** The status a domain refusal answers with: the one place where a {@link DomainException.Kind} becomes HTTP. */
+    public static ApiException of(DomainException e) {
+        return switch (e.kind()) {
+            case MALFORMED -> badRequest(e.getMessage());
+            case NOT_FOUND -> new ApiException(404, "not_found", e.getMessage());
+            case CONFLICT -> conflict(e.getMessage());
+            case INVALID -> unprocessable(e.getMessage());
+        };
+    }
 
     public static ApiException badRequest(String message) { return new ApiException(400, "bad_request", message); }
 

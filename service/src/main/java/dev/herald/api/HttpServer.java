@@ -2,8 +2,10 @@ package dev.herald.api;
 
 import dev.herald.config.HeraldConfig;
 import dev.herald.config.Settings;
+import dev.herald.errors.DomainException;
 import dev.herald.infra.DatabaseException;
 import dev.herald.infra.Metrics;
+import dev.herald.json.Json;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
@@ -72,6 +74,10 @@ public final class HttpServer implements AutoCloseable {
             };
             features.forEach(f -> f.register(router));
             cfg.routes.exception(ApiException.class, (e, ctx) -> error(ctx, e.status(), e.code(), e.getMessage()));
+            cfg.routes.exception(DomainException.class, (e, ctx) -> {
+                ApiException mapped = ApiException.of(e);
+                error(ctx, mapped.status(), mapped.code(), mapped.getMessage());
+            });
             cfg.routes.exception(DatabaseException.class, (e, ctx) -> {
                 switch (e.kind()) {
                     case TIMEOUT -> error(ctx, 503, "database_timeout", "the database did not answer in time; retry later");

@@ -3,6 +3,7 @@ package dev.herald.api;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import dev.herald.json.Json;
 import io.javalin.http.Context;
 import java.util.UUID;
 import java.util.stream.Collectors;

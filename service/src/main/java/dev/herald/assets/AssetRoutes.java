@@ -22,12 +22,12 @@ import java.util.stream.Collectors;
  * A bulk call naming an id that is missing, deleted or another organization's answers 404 naming that id (nothing
  * of the others is returned), so a caller never mistakes a partial answer for a whole one.
  */
-public final class AssetRoutes implements Routes {
+final class AssetRoutes implements Routes {
     private final AssetTypes types;
     private final Assets assets;
     private final HeraldConfig config;
 
-    public AssetRoutes(AssetTypes types, Assets assets, HeraldConfig config) {
+    AssetRoutes(AssetTypes types, Assets assets, HeraldConfig config) {
         this.types = types;
         this.assets = assets;
         this.config = config;

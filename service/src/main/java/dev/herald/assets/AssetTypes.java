@@ -1,8 +1,8 @@
 package dev.herald.assets;
 
-import dev.herald.api.ApiException;
 import dev.herald.api.Page;
 import dev.herald.api.PageRequest;
+import dev.herald.errors.DomainException;
 import dev.herald.infra.Database;
 import dev.herald.infra.DatabaseException;
 import dev.herald.records.ListSql;
@@ -46,8 +46,8 @@ public final class AssetTypes {
         }
     }
 
-    private static ApiException duplicate(String name) {
-        return ApiException.conflict("name: an asset type named '" + name + "' already exists");
+    private static DomainException duplicate(String name) {
+        return DomainException.conflict("name", "name: an asset type named '" + name + "' already exists");
     }
 
     Page<AssetType> list(UUID organizationId, PageRequest req) {

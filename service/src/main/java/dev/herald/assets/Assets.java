@@ -2,8 +2,10 @@ package dev.herald.assets;
 
 import dev.herald.api.Page;
 import dev.herald.api.PageRequest;
-import dev.herald.incidents.Locations;
+import dev.herald.api.Routes;
+import dev.herald.config.HeraldConfig;
 import dev.herald.infra.Database;
+import dev.herald.locations.Locations;
 import dev.herald.records.ListSql;
 import dev.herald.records.RecordSql;
 import java.sql.ResultSet;
@@ -88,5 +90,10 @@ public final class Assets {
         return new DetailedAsset(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getString(3),
                 new TypeRef(rs.getObject(6, UUID.class), rs.getString(7)), loc,
                 rs.getObject(4, OffsetDateTime.class), rs.getObject(5, OffsetDateTime.class));
+    }
+
+    /** The HTTP routes of assets and asset types. */
+    public Routes routes(AssetTypes types, HeraldConfig config) {
+        return new AssetRoutes(types, this, config);
     }
 }

@@ -2,19 +2,19 @@ package dev.herald.cache;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.herald.api.Json;
 import dev.herald.infra.RedisLink;
 import dev.herald.infra.RedisScript;
+import dev.herald.json.Json;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.sync.RedisCommands;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -206,7 +206,7 @@ public final class RedisSingleFlight implements SingleFlight {
                 // One atomic step, so a value published (and its lease released) between a miss and a lease is never built twice.
                 List<Object> r = redis(c -> GET_OR_LEASE.run(c, ScriptOutputType.MULTI, keys, token, Long.toString(leaseMillis)));
                 if ("V".equals(r.get(0))) {
-                    return parse((String) r.get(1));
+                    return Json.readStored((String) r.get(1), "cached value");
                 }
                 if ("L".equals(r.get(0))) {
                     return buildAndPublish(k, token, builder);
@@ -284,13 +284,6 @@ public final class RedisSingleFlight implements SingleFlight {
         }
     }
 
-    private static JsonNode parse(String json) {
-        try {
-            return Json.mapper().readTree(json);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a cached value is not JSON", e);
-        }
-    }
 
     private static void sleep(long millis) {
         try {

@@ -3,11 +3,10 @@ package dev.herald.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.herald.Herald;
 import dev.herald.api.HttpServer;
-import dev.herald.api.Json;
 import dev.herald.config.Durations;
 import dev.herald.config.Settings;
-import dev.herald.delivery.WebhookReceiver;
-import dev.herald.delivery.WebhookSecrets;
+import dev.herald.contacts.WebhookSecrets;
+import dev.herald.json.Json;
 import dev.herald.pipeline.Pipeline;
 import dev.herald.pipeline.PipelineStats;
 import dev.herald.workload.Profile;
@@ -67,10 +66,9 @@ final class DemoCommand implements Callable<Integer> {
             SeedCommand.print(s);
             UUID org = s.organizationId();
             String secret = WebhookSecrets.generate();
-            try (HttpServer http = herald.serveHttp(); WebhookReceiver receiver = WebhookReceiver.start(secret)) {
+            // Two transient failures up front, so the run shows retries under one webhook-id.
+            try (HttpServer http = herald.serveHttp(); DemoReceiver receiver = new DemoReceiver(secret, 2)) {
                 System.out.println("API up on http://127.0.0.1:" + http.port() + "; webhook receiver on " + receiver.url());
-                // Two transient failures up front, so the run shows retries under one webhook-id.
-                receiver.script(WebhookReceiver.Reply.status(503), WebhookReceiver.Reply.status(503));
                 UUID contact = registerContact(herald, http, org, receiver.url(), secret);
                 System.out.println("Contact " + contact + " subscribed through POST /organizations/" + org + "/contacts");
 

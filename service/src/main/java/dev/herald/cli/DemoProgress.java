@@ -1,6 +1,5 @@
 package dev.herald.cli;
 
-import dev.herald.delivery.WebhookReceiver;
 import dev.herald.pipeline.PipelineStats;
 import java.time.OffsetDateTime;
 import java.util.UUID;
@@ -10,13 +9,13 @@ final class DemoProgress {
     private final PipelineStats stats;
     private final UUID org;
     private final OffsetDateTime since;
-    private final WebhookReceiver receiver;
+    private final DemoReceiver receiver;
     private final boolean console = System.console() != null;
     private long lastPrint;
     private long lastDelivered;
     private long lastAt = System.nanoTime();
 
-    DemoProgress(PipelineStats stats, UUID org, OffsetDateTime since, WebhookReceiver receiver) {
+    DemoProgress(PipelineStats stats, UUID org, OffsetDateTime since, DemoReceiver receiver) {
         this.stats = stats;
         this.org = org;
         this.since = since;

@@ -1,7 +1,7 @@
 package dev.herald.cli;
 
 import dev.herald.Herald;
-import dev.herald.incidents.CurrentIncidentsRebuild;
+import dev.herald.current.CurrentIncidentsRebuild;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Callable;

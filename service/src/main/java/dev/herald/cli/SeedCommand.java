@@ -1,7 +1,7 @@
 package dev.herald.cli;
 
 import dev.herald.Herald;
-import dev.herald.api.Json;
+import dev.herald.json.Json;
 import dev.herald.workload.Profile;
 import dev.herald.workload.SeedSummary;
 import dev.herald.workload.Workload;

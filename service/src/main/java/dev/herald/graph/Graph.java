@@ -1,5 +1,6 @@
 package dev.herald.graph;
 
+import dev.herald.api.Routes;
 import dev.herald.config.HeraldConfig;
 import dev.herald.config.Settings;
 import dev.herald.infra.Database;
@@ -122,5 +123,10 @@ public final class Graph implements DependencyResolver, AutoCloseable {
         closed = true;
         if (listener != null) listener.close();
         if (snapshots != null) snapshots.close();
+    }
+
+    /** The HTTP routes of dependency resolution. */
+    public Routes routes(HeraldConfig config) {
+        return new GraphRoutes(this, config);
     }
 }

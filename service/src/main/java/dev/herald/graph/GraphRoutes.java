@@ -21,13 +21,13 @@ import java.util.UUID;
  * {@code POST /dependencies}, {@code DELETE /dependencies} and {@code POST /dependencies/resolve}. Every record named
  * must be live in the caller's organization: another organization's record answers 404, never its data.
  */
-public final class GraphRoutes implements Routes {
+final class GraphRoutes implements Routes {
     private final Graph graph;
     private final int bulkMax;
     private final int defaultDistance;
     private final int distanceCap;
 
-    public GraphRoutes(Graph graph, HeraldConfig config) {
+    GraphRoutes(Graph graph, HeraldConfig config) {
         this.graph = graph;
         this.bulkMax = config.get(Settings.API_BULK_MAX_IDS);
         this.defaultDistance = config.get(Settings.GRAPH_DEFAULT_MAX_DISTANCE);

@@ -1,7 +1,7 @@
 package dev.herald.imports;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.herald.api.Json;
+import dev.herald.json.Json;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

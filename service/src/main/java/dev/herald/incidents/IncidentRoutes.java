@@ -18,12 +18,12 @@ import java.util.Set;
 import java.util.UUID;
 
 /** {@code POST/GET/PATCH/DELETE /incidents[/{id}]}. */
-public final class IncidentRoutes implements Routes {
+final class IncidentRoutes implements Routes {
     private final Incidents incidents;
     private final Dependencies dependencies;
     private final HeraldConfig config;
 
-    public IncidentRoutes(Incidents incidents, Dependencies dependencies, HeraldConfig config) {
+    IncidentRoutes(Incidents incidents, Dependencies dependencies, HeraldConfig config) {
         this.incidents = incidents;
         this.dependencies = dependencies;
         this.config = config;

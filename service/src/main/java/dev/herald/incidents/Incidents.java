@@ -1,10 +1,13 @@
 package dev.herald.incidents;
 
-import dev.herald.api.ApiException;
 import dev.herald.api.Caller;
 import dev.herald.api.Page;
 import dev.herald.api.PageRequest;
+import dev.herald.api.Routes;
+import dev.herald.config.HeraldConfig;
+import dev.herald.errors.DomainException;
 import dev.herald.infra.Database;
+import dev.herald.records.Dependencies;
 import dev.herald.records.ListSql;
 import dev.herald.records.RecordSql;
 import java.sql.Connection;
@@ -112,7 +115,7 @@ public final class Incidents {
 
     private static Incident lockVisible(Connection c, Caller caller, UUID id) throws SQLException {
         Incident cur = RecordSql.one(c, LOCK, Incidents::map, id);
-        if (cur == null || !caller.sees(cur.organizationId())) throw ApiException.notFound("incident " + id);
+        if (cur == null || !caller.sees(cur.organizationId())) throw DomainException.notFound("incident " + id);
         return cur;
     }
 
@@ -121,5 +124,10 @@ public final class Incidents {
                 rs.getString("kind"), rs.getString("status"), rs.getInt("severity"), rs.getString("title"),
                 RecordSql.time(rs, "started_at"), RecordSql.time(rs, "updated_at"), RecordSql.time(rs, "resolved_at"),
                 rs.getLong("version"));
+    }
+
+    /** The HTTP routes of incidents. */
+    public Routes routes(Dependencies dependencies, HeraldConfig config) {
+        return new IncidentRoutes(this, dependencies, config);
     }
 }

@@ -1,7 +1,7 @@
 package dev.herald.incidents;
 
-import dev.herald.api.ApiException;
 import dev.herald.api.Caller;
+import dev.herald.errors.DomainException;
 import dev.herald.infra.Database;
 import dev.herald.records.RecordSql;
 import java.sql.Connection;
@@ -76,7 +76,7 @@ public final class InternetOutages {
 
     private static InternetOutage lockVisible(Connection c, Caller caller, UUID id) throws SQLException {
         InternetOutage cur = RecordSql.one(c, LOCK, InternetOutages::map, id);
-        if (cur == null || !caller.sees(cur.organizationId())) throw ApiException.notFound("internet outage " + id);
+        if (cur == null || !caller.sees(cur.organizationId())) throw DomainException.notFound("internet outage " + id);
         return cur;
     }
 

@@ -15,11 +15,11 @@ import java.util.UUID;
  * {@code POST /outages}, {@code PATCH|DELETE /outages/{id}}, {@code POST /internet-outages},
  * {@code PATCH|DELETE /internet-outages/{id}}. In a PATCH an absent field stays, an explicit null clears it.
  */
-public final class OutageRoutes implements Routes {
+final class OutageRoutes implements Routes {
     private final Outages outages;
     private final InternetOutages internetOutages;
 
-    public OutageRoutes(Outages outages, InternetOutages internetOutages) {
+    OutageRoutes(Outages outages, InternetOutages internetOutages) {
         this.outages = outages;
         this.internetOutages = internetOutages;
     }

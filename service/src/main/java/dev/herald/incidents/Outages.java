@@ -1,7 +1,8 @@
 package dev.herald.incidents;
 
-import dev.herald.api.ApiException;
 import dev.herald.api.Caller;
+import dev.herald.api.Routes;
+import dev.herald.errors.DomainException;
 import dev.herald.infra.Database;
 import dev.herald.records.RecordSql;
 import java.sql.Connection;
@@ -87,7 +88,7 @@ public final class Outages {
 
     private static Outage lockVisible(Connection c, Caller caller, UUID id) throws SQLException {
         Outage cur = RecordSql.one(c, LOCK, Outages::map, id);
-        if (cur == null || !caller.sees(cur.organizationId())) throw ApiException.notFound("outage " + id);
+        if (cur == null || !caller.sees(cur.organizationId())) throw DomainException.notFound("outage " + id);
         return cur;
     }
 
@@ -95,5 +96,10 @@ public final class Outages {
         return new Outage(RecordSql.uuid(rs, "id"), RecordSql.uuid(rs, "organization_id"), RecordSql.uuid(rs, "incident_id"),
                 RecordSql.uuid(rs, "location_id"), rs.getString("utility"), RecordSql.integer(rs, "customers_affected"),
                 RecordSql.time(rs, "estimated_restoration"), RecordSql.time(rs, "created_at"), RecordSql.time(rs, "updated_at"));
+    }
+
+    /** The HTTP routes of outages and internet outages. */
+    public Routes routes(InternetOutages internetOutages) {
+        return new OutageRoutes(this, internetOutages);
     }
 }

@@ -1,10 +1,13 @@
 package dev.herald.intel;
 
-import dev.herald.api.ApiException;
 import dev.herald.api.Caller;
 import dev.herald.api.Page;
 import dev.herald.api.PageRequest;
+import dev.herald.api.Routes;
+import dev.herald.config.HeraldConfig;
+import dev.herald.errors.DomainException;
 import dev.herald.infra.Database;
+import dev.herald.records.Dependencies;
 import dev.herald.records.ListSql;
 import dev.herald.records.RecordSql;
 import java.sql.Connection;
@@ -103,12 +106,17 @@ public final class IntelRequests {
 
     private static IntelRequest lockVisible(Connection c, Caller caller, UUID id) throws SQLException {
         IntelRequest cur = RecordSql.one(c, LOCK, IntelRequests::map, id);
-        if (cur == null || !caller.sees(cur.organizationId())) throw ApiException.notFound("intel request " + id);
+        if (cur == null || !caller.sees(cur.organizationId())) throw DomainException.notFound("intel request " + id);
         return cur;
     }
 
     static IntelRequest map(ResultSet rs) throws SQLException {
         return new IntelRequest(RecordSql.uuid(rs, "id"), RecordSql.uuid(rs, "organization_id"), RecordSql.uuid(rs, "parent_id"),
                 rs.getString("question"), rs.getString("status"), RecordSql.time(rs, "created_at"), RecordSql.time(rs, "updated_at"));
+    }
+
+    /** The HTTP routes of intel requests. */
+    public Routes routes(Dependencies dependencies, HeraldConfig config) {
+        return new IntelRoutes(this, dependencies, config);
     }
 }

@@ -25,12 +25,12 @@ import java.util.stream.Collectors;
  * {@code POST|GET /intel-requests}, with the dependency options of {@link Dependencies} on the single and bulk reads;, {@code GET|PATCH|DELETE /intel-requests/{id}}, {@code POST /intel-requests/bulk}.
  * A bulk call naming an id that is missing, deleted or another organization's answers 404 naming that id.
  */
-public final class IntelRoutes implements Routes {
+final class IntelRoutes implements Routes {
     private final IntelRequests intel;
     private final Dependencies dependencies;
     private final HeraldConfig config;
 
-    public IntelRoutes(IntelRequests intel, Dependencies dependencies, HeraldConfig config) {
+    IntelRoutes(IntelRequests intel, Dependencies dependencies, HeraldConfig config) {
         this.intel = intel;
         this.dependencies = dependencies;
         this.config = config;

@@ -1,7 +1,7 @@
 package dev.herald.limits;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.herald.delivery.Channel;
+import dev.herald.contacts.Channel;
 import java.util.UUID;
 
 /**

@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * Caffeine map and expire after {@code idleExpiry} without checks (an idle key is equivalent to a fresh one once its
  * reset-after has passed, so choose {@code idleExpiry} at least the largest {@code period + tau} in use). Thread-safe.
  */
-public final class LocalRateLimiter implements RateLimiter {
+final class LocalRateLimiter implements RateLimiter {
     /** TAT value of a key that has never been checked. */
     private static final long FRESH = Long.MIN_VALUE;
 

@@ -1,7 +1,7 @@
 package dev.herald.limits;
 
 /** Admits or denies one check against a {@link RateLimit} for a key. Thread-safe; in process or shared on Redis. */
-public interface RateLimiter {
+interface RateLimiter {
     /** Counts one check for {@code key} if the limit admits it. */
     RateDecision check(String key, RateLimit limit);
 }

@@ -1,6 +1,6 @@
 package dev.herald.limits;
 
-import dev.herald.delivery.Channel;
+import dev.herald.contacts.Channel;
 import java.util.UUID;
 
 /** What one rate limit counts together ({@code limits.scope}). */

@@ -1,9 +1,9 @@
 package dev.herald.limits;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.herald.infra.RedisLink;
-import dev.herald.delivery.Channel;
+import dev.herald.contacts.Channel;
 import dev.herald.infra.Metrics;
+import dev.herald.infra.RedisLink;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;

@@ -12,11 +12,11 @@ import java.util.Map;
 import java.util.UUID;
 
 /** {@code POST /organizations} (admin keys) and {@code GET /organizations/{id}}. */
-public final class OrganizationRoutes implements Routes {
+final class OrganizationRoutes implements Routes {
     private final Organizations organizations;
     private final ApiKeys keys;
 
-    public OrganizationRoutes(Organizations organizations, ApiKeys keys) {
+    OrganizationRoutes(Organizations organizations, ApiKeys keys) {
         this.organizations = organizations;
         this.keys = keys;
     }

@@ -1,8 +1,10 @@
 package dev.herald.organizations;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.herald.api.Json;
+import dev.herald.api.ApiKeys;
+import dev.herald.api.Routes;
 import dev.herald.infra.Database;
+import dev.herald.json.Json;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.OffsetDateTime;
@@ -48,18 +50,15 @@ public final class Organizations {
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next()) return Optional.empty();
                     return Optional.of(new Organization(rs.getObject(1, UUID.class), rs.getString(2),
-                            (Integer) rs.getObject(3), rs.getBoolean(4), readJson(rs.getString(5)),
+                            (Integer) rs.getObject(3), rs.getBoolean(4), Json.readStored(rs.getString(5), "organization settings"),
                             rs.getObject(6, OffsetDateTime.class)));
                 }
             }
         });
     }
 
-    private static JsonNode readJson(String s) {
-        try {
-            return Json.mapper().readTree(s);
-        } catch (Exception e) {
-            throw new IllegalStateException("stored settings are not JSON", e);
-        }
+    /** The HTTP routes of organizations. */
+    public Routes routes(ApiKeys keys) {
+        return new OrganizationRoutes(this, keys);
     }
 }

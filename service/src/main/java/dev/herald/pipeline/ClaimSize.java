@@ -5,12 +5,12 @@ package dev.herald.pipeline;
  * {@code work.batch-max}), a partial one resets it. A backlog is drained in few, large statements, a trickle is claimed
  * as it comes. Not thread-safe: one per consumer.
  */
-final class ClaimSize {
+public final class ClaimSize {
     private final int base;
     private final int max;
     private int next;
 
-    ClaimSize(int base, int max) {
+    public ClaimSize(int base, int max) {
         if (base < 1 || max < base) throw new IllegalArgumentException("claim sizes need 1 <= base <= max, got " + base + ", " + max);
         this.base = base;
         this.max = max;
@@ -18,12 +18,12 @@ final class ClaimSize {
     }
 
     /** How many units to ask for next. */
-    int next() {
+    public int next() {
         return next;
     }
 
     /** Adapts to a claim that asked for {@code asked} units and got {@code got}. */
-    void claimed(int asked, int got) {
+    public void claimed(int asked, int got) {
         next = got >= asked ? (int) Math.min((long) next * 2, max) : base;
     }
 }

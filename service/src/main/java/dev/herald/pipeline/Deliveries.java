@@ -1,10 +1,8 @@
 package dev.herald.pipeline;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.herald.api.Page;
 import dev.herald.api.PageRequest;
-import dev.herald.delivery.Channel;
-import dev.herald.delivery.ContactTarget;
+import dev.herald.errors.DomainException;
 import dev.herald.infra.Database;
 import java.nio.charset.StandardCharsets;
 import java.sql.PreparedStatement;
@@ -17,13 +15,10 @@ import java.util.UUID;
 /**
  * The delivery log and its idempotency keys: one row per (work unit, contact), whose id is the webhook-id and stays the
  * same across retries and after a crash between send and record (the id is derived from the work unit before its row
- * exists, and the row is written by the ack, see {@link WorkQueue}). Also reads contacts from claimed rows and disables
- * them.
- * Thread-safe.
+ * exists, and the row is written by the ack, see {@link WorkQueue}). Contacts are read and disabled by their owner,
+ * {@link dev.herald.contacts.Contacts}. Thread-safe.
  */
-public final class Deliveries {
-    static final String DISABLE_CONTACT = """
-            UPDATE contacts SET disabled_at = now(), disabled_reason = ? WHERE id = ? AND disabled_at IS NULL""";
+final class Deliveries {
     static final String LIST_BY_ORG = """
             SELECT id, organization_id, work_unit_id, contact_id, channel, status, attempts, response_code, error,
                    created_at, sent_at, CASE WHEN ? THEN count(*) OVER () END AS total
@@ -46,9 +41,6 @@ public final class Deliveries {
         boolean alreadySent() { return "sent".equals(status); }
     }
 
-    /** A contact as the consumers need it. */
-    record Contact(ContactTarget target, JsonNode throttle, boolean disabled) {}
-
     /** One row of {@code GET /deliveries}. */
     public record DeliveryView(UUID id, UUID organizationId, UUID workUnitId, UUID contactId, String channel, String status,
                                int attempts, Integer responseCode, String error, OffsetDateTime createdAt, OffsetDateTime sentAt) {}
@@ -57,26 +49,6 @@ public final class Deliveries {
 
     public Deliveries(Database db) {
         this.db = db;
-    }
-
-    /** A contact from the current row, its columns named {@code prefix + column}. */
-    static Contact contact(ResultSet rs, String prefix) throws java.sql.SQLException {
-        UUID id = rs.getObject(prefix + "id", UUID.class);
-        String auth = rs.getString(prefix + "outbound_auth");
-        return new Contact(new ContactTarget(id, rs.getObject(prefix + "organization_id", UUID.class),
-                Channel.parse(rs.getString(prefix + "channel")), rs.getString(prefix + "target"), rs.getString(prefix + "secret"),
-                auth == null ? null : Jsonb.read(auth)),
-                Jsonb.read(rs.getString(prefix + "throttle")), rs.getObject(prefix + "disabled_at") != null);
-    }
-
-    void disableContact(UUID contactId, String reason) {
-        db.write("Deliveries.DISABLE_CONTACT", c -> {
-            try (PreparedStatement ps = c.prepareStatement(DISABLE_CONTACT)) {
-                ps.setString(1, truncate(reason));
-                ps.setObject(2, contactId);
-                return ps.executeUpdate();
-            }
-        });
     }
 
     /** The delivery log of one organization, newest first, cursor-paginated by (created_at, id). */
@@ -89,7 +61,7 @@ public final class Deliveries {
                 afterTime = OffsetDateTime.parse(parts[0]);
                 afterId = UUID.fromString(parts[1]);
             } catch (RuntimeException e) {
-                throw dev.herald.api.ApiException.badRequest("cursor is malformed; pass back the next_cursor of the previous page");
+                throw DomainException.malformed("cursor is malformed; pass back the next_cursor of the previous page");
             }
         }
         final OffsetDateTime t = afterTime;
@@ -133,7 +105,4 @@ public final class Deliveries {
         return Page.of(rows.rows(), req, d -> d.createdAt() + "|" + d.id(), total);
     }
 
-    private static String truncate(String s) {
-        return s.length() > 2000 ? s.substring(0, 2000) : s;
-    }
 }

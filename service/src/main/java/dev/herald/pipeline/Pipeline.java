@@ -1,15 +1,17 @@
 package dev.herald.pipeline;
 
+import dev.herald.api.Routes;
 import dev.herald.cache.SingleFlight;
 import dev.herald.config.HeraldConfig;
 import dev.herald.config.Settings;
-import dev.herald.delivery.MessageRenderer;
-import dev.herald.delivery.Sender;
+import dev.herald.contacts.Contacts;
+import dev.herald.current.CurrentIncidentLookup;
 import dev.herald.graph.DependencyResolver;
-import dev.herald.incidents.CurrentIncidentLookup;
 import dev.herald.infra.Database;
 import dev.herald.infra.Metrics;
 import dev.herald.limits.DeliveryGate;
+import dev.herald.senders.Sender;
+import dev.herald.templates.MessageRenderer;
 import java.sql.SQLException;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
@@ -58,7 +60,7 @@ public final class Pipeline implements AutoCloseable {
                 config.get(Settings.CACHE_MAX_ENTRIES), metrics.registry());
         Backoff backoff = new Backoff(config.get(Settings.WORK_RETRY_BASE_DELAY), config.get(Settings.WORK_RETRY_MAX_DELAY),
                 config.get(Settings.WORK_RETRY_JITTER), () -> ThreadLocalRandom.current().nextDouble());
-        this.processor = new Processor(contexts, parts.renderer(), parts.gate(), parts.sender(), deliveries, backoff, pm, System::nanoTime);
+        this.processor = new Processor(contexts, parts.renderer(), parts.gate(), parts.sender(), new Contacts(db), backoff, pm, System::nanoTime);
     }
 
     /** Starts {@code work.consumers} consumers (none when it is 0). Idempotent. */
@@ -91,9 +93,12 @@ public final class Pipeline implements AutoCloseable {
         return pool;
     }
 
-    /** {@code GET /work-units/{id}}, {@code POST /work-units/{id}/redrive}, {@code GET /deliveries}. */
-    public PipelineRoutes routes() {
-        return new PipelineRoutes(queue, deliveries, config);
+    /**
+     * {@code GET /work-units/{id}}, {@code POST /work-units/{id}/redrive}, {@code GET /deliveries}: they need no
+     * consumers, so any process answers them from the database.
+     */
+    public static Routes routes(Database db, HeraldConfig config) {
+        return PipelineRoutes.create(db, config);
     }
 
     /** The pool started by {@link #startConsumers}, or null. */

@@ -2,12 +2,14 @@ package dev.herald.pipeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.herald.api.Json;
 import dev.herald.infra.Database;
+import dev.herald.json.Json;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -89,7 +91,7 @@ final class PipelineReads {
                 ps.setObject(1, id);
                 if (org != null) ps.setObject(2, org);
                 try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? Optional.of(Jsonb.read(rs.getString(1))) : Optional.empty();
+                    return rs.next() ? Optional.of(Objects.requireNonNullElse(Json.readStored(rs.getString(1), "notification context"), NullNode.getInstance())) : Optional.empty();
                 }
             }
         });

@@ -16,7 +16,7 @@ import java.util.UUID;
  * {@code POST /work-units/{id}/redrive} (dead → queued, else 409) and {@code GET /deliveries?organization_id=X}
  * (newest first, paginated). Every read is scoped to the caller's organization; another's answers 404.
  */
-public final class PipelineRoutes implements Routes {
+final class PipelineRoutes implements Routes {
     private final WorkQueue queue;
     private final Deliveries deliveries;
     private final HeraldConfig config;
@@ -28,7 +28,7 @@ public final class PipelineRoutes implements Routes {
     }
 
     /** The routes on their own (they need no consumers): any process answers from the database. */
-    public static PipelineRoutes create(dev.herald.infra.Database db, HeraldConfig config) {
+    static PipelineRoutes create(dev.herald.infra.Database db, HeraldConfig config) {
         return new PipelineRoutes(new WorkQueue(db), new Deliveries(db), config);
     }
 

@@ -1,12 +1,15 @@
 package dev.herald.pipeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.herald.delivery.MessageRenderer;
-import dev.herald.delivery.RenderedMessage;
-import dev.herald.delivery.SendOutcome;
-import dev.herald.delivery.Sender;
+import dev.herald.contacts.ContactTarget;
+import dev.herald.contacts.Contacts;
+import dev.herald.json.Json;
 import dev.herald.limits.DeliveryGate;
 import dev.herald.limits.GateDecision;
+import dev.herald.senders.SendOutcome;
+import dev.herald.senders.Sender;
+import dev.herald.templates.MessageRenderer;
+import dev.herald.templates.RenderedMessage;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.function.LongSupplier;
@@ -26,18 +29,18 @@ final class Processor {
     private final MessageRenderer renderer;
     private final DeliveryGate gate;
     private final Sender sender;
-    private final Deliveries deliveries;
+    private final Contacts contacts;
     private final Backoff backoff;
     private final PipelineMetrics metrics;
     private final LongSupplier nanos;
 
-    Processor(ContextAssembler contexts, MessageRenderer renderer, DeliveryGate gate, Sender sender, Deliveries deliveries,
+    Processor(ContextAssembler contexts, MessageRenderer renderer, DeliveryGate gate, Sender sender, Contacts contacts,
               Backoff backoff, PipelineMetrics metrics, LongSupplier nanos) {
         this.contexts = contexts;
         this.renderer = renderer;
         this.gate = gate;
         this.sender = sender;
-        this.deliveries = deliveries;
+        this.contacts = contacts;
         this.backoff = backoff;
         this.metrics = metrics;
         this.nanos = nanos;
@@ -45,7 +48,7 @@ final class Processor {
 
     WorkQueue.Completion process(WorkQueue.Claimed claimed, long claimNanos, String consumer) {
         WorkUnit u = claimed.unit();
-        Deliveries.Contact contact = claimed.contact();
+        ContactTarget contact = claimed.contact();
         Deliveries.Key key = claimed.key();
         UUID id = key.id();
         StepTimer t = new StepTimer(nanos, claimed.waitedMs());
@@ -62,10 +65,10 @@ final class Processor {
             ContextAssembler.Assembled assembled = t.time("context", () -> contexts.contextOf(u));
             if (assembled.built()) t.flag("context_built");
             JsonNode ctx = assembled.context();
-            RenderedMessage msg = t.time("render", () -> renderer.render(contact.target(), u.event(), ctx));
+            RenderedMessage msg = t.time("render", () -> renderer.render(contact, u.event(), ctx));
             String group = u.incidentId() != null ? u.incidentId().toString() : u.subjectType() + ":" + u.subjectId();
             GateDecision decision = t.time("throttle", () -> gate.check(u.organizationId(), u.contactId(),
-                    contact.target().channel(), group, contact.throttle(), u.id().toString())); // a retry is not counted twice
+                    contact.channel(), group, contact.throttle(), u.id().toString())); // a retry is not counted twice
             if (decision instanceof GateDecision.Delay d) {
                 // Over a rate limit: come back at retry-after; this was not an attempt (the delivery row is left as it was).
                 return finish(t, u, consumer, null, "queued", null, 0, -1, Math.max(1, d.retryAfter().toMillis()), "rate limited", "delayed");
@@ -73,7 +76,7 @@ final class Processor {
             if (decision instanceof GateDecision.Skip s) {
                 return finish(t, u, consumer, key, "throttled", null, 0, 0, 0, s.reason(), "throttled");
             }
-            SendOutcome outcome = t.time("send", () -> sender.send(contact.target(), id, u.attempts(), msg));
+            SendOutcome outcome = t.time("send", () -> sender.send(contact, id, u.attempts(), msg));
             return switch (outcome) {
                 case SendOutcome.Delivered ok -> {
                     metrics.delivery("delivered");
@@ -90,7 +93,7 @@ final class Processor {
                 case SendOutcome.Disable x -> {
                     metrics.delivery("disabled");
                     t.time("disable", () -> {
-                        deliveries.disableContact(u.contactId(), x.reason());
+                        contacts.disable(u.contactId(), x.reason());
                         return null;
                     });
                     yield finish(t, u, consumer, key, "failed", 410, 1, 0, 0, x.reason(), "contact_disabled");
@@ -120,7 +123,7 @@ final class Processor {
                                         String outcome) {
         metrics.record(t, outcome);
         UUID deliveryId = key == null ? null : key.id();
-        String timings = Jsonb.write(t.toJson(outcome, u.attempts(), consumer, deliveryId));
+        String timings = Json.write(t.toJson(outcome, u.attempts(), consumer, deliveryId));
         WorkQueue.DeliveryOutcome delivery = key == null ? null : new WorkQueue.DeliveryOutcome(deliveryId,
                 u.organizationId(), u.contactId(), u.channel(), switch (state) {
                     case "done" -> "sent";

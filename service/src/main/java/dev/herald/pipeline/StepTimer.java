@@ -1,7 +1,7 @@
 package dev.herald.pipeline;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.herald.api.Json;
+import dev.herald.json.Json;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.LongSupplier;

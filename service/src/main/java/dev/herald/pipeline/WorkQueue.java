@@ -1,5 +1,7 @@
 package dev.herald.pipeline;
 
+import dev.herald.contacts.ContactTarget;
+import dev.herald.contacts.Contacts;
 import dev.herald.infra.Database;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -170,7 +172,7 @@ public final class WorkQueue {
      * A claimed work unit, how long it had waited since it became ready (ms), and, when claimed for delivery, its
      * delivery row and contact (null from the queue-only claim; the contact also when it is gone).
      */
-    record Claimed(WorkUnit unit, double waitedMs, Deliveries.Key key, Deliveries.Contact contact) {
+    record Claimed(WorkUnit unit, double waitedMs, Deliveries.Key key, ContactTarget contact) {
         Claimed(WorkUnit unit, double waitedMs) {
             this(unit, waitedMs, null, null);
         }
@@ -207,6 +209,19 @@ public final class WorkQueue {
         this.db = db;
     }
 
+    /**
+     * The claim the consumers run, without a delivery behind it (for the queue benchmark): up to {@code batchSize} ready
+     * units leased to {@code consumer}; answers their ids, empty when none is ready.
+     */
+    public List<UUID> claimIds(int batchSize, int maxAttempts, Duration lease, String consumer) {
+        return claim(batchSize, maxAttempts, lease, consumer).stream().map(c -> c.unit().id()).toList();
+    }
+
+    /** Marks claimed units done in one statement, only those still leased by {@code consumer}; answers how many changed. */
+    public int ackDone(List<UUID> ids, String consumer) {
+        return complete(ids.stream().map(id -> new Completion(id, "done", 0, 0, null, "{}")).toList(), consumer);
+    }
+
     List<Claimed> claim(int batchSize, int maxAttempts, Duration lease, String consumer) {
         return claim("Queue.CLAIM", CLAIM, batchSize, maxAttempts, lease, consumer,
                 rs -> new Claimed(WorkUnit.from(rs), Math.max(0, rs.getDouble("waited_ms"))));
@@ -220,7 +235,7 @@ public final class WorkQueue {
             Deliveries.Key key = recorded != null
                     ? new Deliveries.Key(recorded, rs.getString("delivery_status"), rs.getInt("delivery_attempts"))
                     : new Deliveries.Key(Deliveries.deliveryId(unit.id(), unit.contactId()), null, 0);
-            Deliveries.Contact contact = rs.getObject("c_id") == null ? null : Deliveries.contact(rs, "c_");
+            ContactTarget contact = rs.getObject("c_id") == null ? null : Contacts.fromRow(rs, "c_");
             return new Claimed(unit, Math.max(0, rs.getDouble("waited_ms")), key, contact);
         });
     }

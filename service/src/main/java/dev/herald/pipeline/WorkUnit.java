@@ -1,14 +1,17 @@
 package dev.herald.pipeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import dev.herald.json.Json;
 import java.time.OffsetDateTime;
+import java.util.Objects;
 import java.util.UUID;
 
 /**
  * One notification job as stored: (organization, subject, event, contact), its queue state, attempts, lease and the
  * step timings of its last attempt. Immutable.
  */
-public record WorkUnit(UUID id, UUID organizationId, String subjectType, UUID subjectId, UUID incidentId, String event,
+record WorkUnit(UUID id, UUID organizationId, String subjectType, UUID subjectId, UUID incidentId, String event,
                        UUID contactId, String channel, String fingerprint, String state, int attempts, int maxAttempts,
                        OffsetDateTime runAt, OffsetDateTime leaseUntil, String leasedBy, String lastError,
                        JsonNode timings, OffsetDateTime createdAt, OffsetDateTime updatedAt, OffsetDateTime finishedAt,
@@ -29,7 +32,7 @@ public record WorkUnit(UUID id, UUID organizationId, String subjectType, UUID su
                 rs.getString("event"), rs.getObject("contact_id", UUID.class), rs.getString("channel"),
                 rs.getString("fingerprint"), rs.getString("state"), rs.getInt("attempts"), rs.getInt("max_attempts"),
                 rs.getObject("run_at", OffsetDateTime.class), rs.getObject("lease_until", OffsetDateTime.class),
-                rs.getString("leased_by"), rs.getString("last_error"), Jsonb.read(rs.getString("timings")),
+                rs.getString("leased_by"), rs.getString("last_error"), Objects.requireNonNullElse(Json.readStored(rs.getString("timings"), "work unit timings"), NullNode.getInstance()),
                 rs.getObject("created_at", OffsetDateTime.class), rs.getObject("updated_at", OffsetDateTime.class),
                 rs.getObject("finished_at", OffsetDateTime.class), rs.getObject("superseded_by", UUID.class));
     }

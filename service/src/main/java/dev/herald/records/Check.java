@@ -1,8 +1,8 @@
 package dev.herald.records;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.herald.api.ApiException;
-import dev.herald.api.Json;
+import dev.herald.errors.DomainException;
+import dev.herald.json.Json;
 import io.javalin.http.Context;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -14,7 +14,7 @@ public final class Check {
     private Check() {}
 
     public static <T> T required(T value, String field) {
-        if (value == null) throw ApiException.unprocessable(field + " is required");
+        if (value == null) throw DomainException.invalid(field, field + " is required");
         return value;
     }
 
@@ -29,7 +29,7 @@ public final class Check {
         if (value == null) return null;
         String t = value.trim();
         if (t.isEmpty() || t.length() > max) {
-            throw ApiException.unprocessable(field + " must be 1 to " + max + " characters");
+            throw DomainException.invalid(field, field + " must be 1 to " + max + " characters");
         }
         return t;
     }
@@ -37,7 +37,7 @@ public final class Check {
     public static int range(Integer value, String field, int min, int max) {
         required(value, field);
         if (value < min || value > max) {
-            throw ApiException.unprocessable(field + " must be between " + min + " and " + max + ", got " + value);
+            throw DomainException.invalid(field, field + " must be between " + min + " and " + max + ", got " + value);
         }
         return value;
     }
@@ -45,7 +45,7 @@ public final class Check {
     public static double range(Double value, String field, double min, double max) {
         required(value, field);
         if (value.isNaN() || value < min || value > max) {
-            throw ApiException.unprocessable(field + " must be between " + min + " and " + max + ", got " + value);
+            throw DomainException.invalid(field, field + " must be between " + min + " and " + max + ", got " + value);
         }
         return value;
     }
@@ -54,7 +54,7 @@ public final class Check {
     public static String oneOf(String value, String field, String... allowed) {
         required(value, field);
         if (Arrays.asList(allowed).contains(value)) return value;
-        throw ApiException.unprocessable(field + " must be one of " + String.join(", ", allowed) + ", got '" + value + "'");
+        throw DomainException.invalid(field, field + " must be one of " + String.join(", ", allowed) + ", got '" + value + "'");
     }
 
     /** The top-level field names present in the JSON body (to tell "absent" from an explicit null in a PATCH). */
@@ -65,7 +65,7 @@ public final class Check {
             for (Iterator<String> it = tree.fieldNames(); it.hasNext(); ) names.add(it.next());
             return names;
         } catch (Exception e) {
-            throw ApiException.badRequest("malformed JSON");
+            throw DomainException.malformed("malformed JSON");
         }
     }
 
@@ -74,17 +74,17 @@ public final class Check {
      * has more than {@code max} entries (setting {@code api.bulk-max-ids}).
      */
     public static java.util.List<java.util.UUID> bulkIds(java.util.List<java.util.UUID> ids, String field, int max) {
-        if (ids == null || ids.isEmpty()) throw ApiException.unprocessable(field + " must name at least one id");
+        if (ids == null || ids.isEmpty()) throw DomainException.invalid(field, field + " must name at least one id");
         if (ids.size() > max) {
-            throw ApiException.unprocessable(field + " has " + ids.size() + " entries; the most one call takes is " + max
+            throw DomainException.invalid(field, field + " has " + ids.size() + " entries; the most one call takes is " + max
                     + " (setting api.bulk-max-ids)");
         }
-        if (ids.contains(null)) throw ApiException.unprocessable(field + " must not contain null");
+        if (ids.contains(null)) throw DomainException.invalid(field, field + " must not contain null");
         return java.util.List.copyOf(new java.util.LinkedHashSet<>(ids));
     }
 
     /** 422 when a PATCH body changes nothing the endpoint knows. */
     public static void someField(Set<String> present) {
-        if (present.isEmpty()) throw ApiException.unprocessable("nothing to change: the body names no field");
+        if (present.isEmpty()) throw DomainException.invalid(null, "nothing to change: the body names no field");
     }
 }

@@ -2,16 +2,16 @@ package dev.herald.records;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.herald.api.ApiException;
-import dev.herald.api.Json;
 import dev.herald.config.HeraldConfig;
 import dev.herald.config.Settings;
+import dev.herald.errors.DomainException;
 import dev.herald.graph.DependencyResolver;
 import dev.herald.graph.Direction;
 import dev.herald.graph.Edge;
 import dev.herald.graph.NodeRef;
 import dev.herald.graph.Reached;
 import dev.herald.graph.RecordType;
+import dev.herald.json.Json;
 import dev.herald.organizations.Organizations;
 import io.javalin.http.Context;
 import java.time.OffsetDateTime;
@@ -60,7 +60,7 @@ public final class Dependencies {
         String mode = ctx.queryParam("dependencies");
         mode = mode == null ? "none" : mode.trim().toLowerCase(Locale.ROOT);
         if (!List.of("none", "direct", "recursive").contains(mode)) {
-            throw ApiException.badRequest("dependencies must be none, direct or recursive, got '" + ctx.queryParam("dependencies") + "'");
+            throw DomainException.malformed("dependencies must be none, direct or recursive, got '" + ctx.queryParam("dependencies") + "'");
         }
         Direction direction = Direction.DEPENDENTS;
         String rawDirection = ctx.queryParam("direction");
@@ -68,7 +68,7 @@ public final class Dependencies {
             try {
                 direction = Direction.parse(rawDirection);
             } catch (IllegalArgumentException e) {
-                throw ApiException.badRequest(e.getMessage());
+                throw DomainException.malformed(e.getMessage());
             }
         }
         Integer max = null;
@@ -77,7 +77,7 @@ public final class Dependencies {
             try {
                 max = Integer.parseInt(rawMax.trim());
             } catch (NumberFormatException e) {
-                throw ApiException.badRequest("max_distance must be a whole number, got '" + rawMax + "'");
+                throw DomainException.malformed("max_distance must be a whole number, got '" + rawMax + "'");
             }
             checkDistance(max);
         }
@@ -89,7 +89,7 @@ public final class Dependencies {
                 try {
                     types.add(RecordType.parse(t));
                 } catch (IllegalArgumentException e) {
-                    throw ApiException.badRequest("types: " + e.getMessage());
+                    throw DomainException.malformed("types: " + e.getMessage());
                 }
             }
         }
@@ -98,7 +98,7 @@ public final class Dependencies {
 
     private void checkDistance(int max) {
         if (max < 1 || max > distanceCap) {
-            throw ApiException.unprocessable("max_distance must be between 1 and " + distanceCap
+            throw DomainException.invalid("max_distance", "max_distance must be between 1 and " + distanceCap
                     + " (setting graph.max-distance-cap), got " + max);
         }
     }

@@ -1,9 +1,9 @@
 package dev.herald.records;
 
-import dev.herald.api.ApiException;
 import dev.herald.api.Page;
 import dev.herald.api.PageRequest;
 import dev.herald.api.Requests;
+import dev.herald.errors.DomainException;
 import dev.herald.infra.Database;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -38,7 +38,7 @@ public final class RecordSql {
             ps.setObject(1, organizationId);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
-                    throw ApiException.unprocessable("organization_id: organization " + organizationId + " does not exist");
+                    throw DomainException.invalid("organization_id", "organization_id: organization " + organizationId + " does not exist");
                 }
             }
         }
@@ -58,7 +58,7 @@ public final class RecordSql {
             ps.setObject(2, organizationId);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
-                    throw ApiException.unprocessable(field + ": " + label + " " + id + " does not exist in this organization");
+                    throw DomainException.invalid(field, field + ": " + label + " " + id + " does not exist in this organization");
                 }
             }
         }

@@ -1,9 +1,9 @@
 package dev.herald.workload;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.herald.api.Json;
 import dev.herald.config.Settings;
 import dev.herald.infra.Database;
+import dev.herald.json.Json;
 import java.io.StringReader;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -114,7 +114,7 @@ public final class Workload {
             ps.setLong(2, seed);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) return Optional.empty();
-                var node = Json.mapper().readTree(rs.getString(2));
+                var node = Json.readStored(rs.getString(2), "workload summary");
                 return node.has("summary") ? Optional.of(Json.mapper().treeToValue(node.get("summary"), SeedSummary.class)) : Optional.empty();
             } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
                 throw new SQLException("stored workload summary is unreadable", e);

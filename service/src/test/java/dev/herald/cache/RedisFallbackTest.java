@@ -4,9 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.herald.Coordination;
 import dev.herald.cli.Main;
 import dev.herald.config.HeraldConfig;
-import dev.herald.delivery.Channel;
+import dev.herald.contacts.Channel;
 import dev.herald.infra.Metrics;
 import dev.herald.infra.RedisLink;
 import dev.herald.limits.DeliveryGate;

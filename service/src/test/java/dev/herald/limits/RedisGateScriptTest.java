@@ -3,11 +3,11 @@ package dev.herald.limits;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.herald.api.Json;
 import dev.herald.config.HeraldConfig;
-import dev.herald.delivery.Channel;
+import dev.herald.contacts.Channel;
 import dev.herald.infra.Metrics;
 import dev.herald.infra.RedisLink;
+import dev.herald.json.Json;
 import dev.herald.testing.TestRedis;
 import java.time.Duration;
 import java.util.ArrayList;

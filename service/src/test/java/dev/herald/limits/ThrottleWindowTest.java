@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.herald.api.Json;
-import dev.herald.delivery.Channel;
+import dev.herald.contacts.Channel;
 import dev.herald.infra.Metrics;
+import dev.herald.json.Json;
 import java.time.Duration;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;

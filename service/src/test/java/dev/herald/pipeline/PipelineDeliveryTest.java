@@ -240,7 +240,7 @@ class PipelineDeliveryTest {
         await("the latest change", () -> finished("done") == 1);
         assertThat(finished("superseded")).isEqualTo(4);
         assertThat(receiver.seen).hasSize(1);
-        var latest = dev.herald.api.Json.mapper().readTree(receiver.seen.get(0).body());
+        var latest = dev.herald.json.Json.mapper().readTree(receiver.seen.get(0).body());
         assertThat(latest.get("type").asText()).isEqualTo("incident.changed");
         assertThat(latest.get("data").get("incident").get("severity").asInt()).isEqualTo(5);
     }
@@ -283,7 +283,7 @@ class PipelineDeliveryTest {
         });
         f.setSeverity(incident, 4);
         await("the delivery", () -> finished("done") == 1);
-        var body = dev.herald.api.Json.mapper().readTree(receiver.seen.get(0).body());
+        var body = dev.herald.json.Json.mapper().readTree(receiver.seen.get(0).body());
         var data = body.get("data");
         assertThat(body.get("type").asText()).isEqualTo("incident.changed");
         assertThat(data.get("incident").get("severity").asInt()).isEqualTo(4);

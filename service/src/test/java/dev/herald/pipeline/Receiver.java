@@ -26,7 +26,7 @@ final class Receiver implements AutoCloseable {
     final List<Seen> seen = new CopyOnWriteArrayList<>();
     volatile long slowMillis = 100;
     final AtomicInteger invalidSignatures = new AtomicInteger();
-    private final dev.herald.delivery.WebhookVerifier verifier = new dev.herald.delivery.WebhookVerifier(Fixtures.SECRET);
+    private final dev.herald.senders.WebhookVerifier verifier = new dev.herald.senders.WebhookVerifier(Fixtures.SECRET);
     private final HttpServer server;
 
     Receiver() throws IOException {

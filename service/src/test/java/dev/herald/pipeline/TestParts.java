@@ -2,7 +2,7 @@ package dev.herald.pipeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.herald.Herald;
-import dev.herald.delivery.Channel;
+import dev.herald.contacts.Channel;
 import dev.herald.limits.DeliveryGate;
 import dev.herald.limits.GateDecision;
 import java.util.Deque;

@@ -12,7 +12,6 @@ import dev.herald.graph.Edge;
 import dev.herald.graph.NodeRef;
 import dev.herald.graph.Reached;
 import dev.herald.graph.RecordType;
-import dev.herald.intel.IntelRoutes;
 import dev.herald.testing.TestApp;
 import java.util.Collection;
 import java.util.List;
@@ -149,7 +148,7 @@ class DependencyReadsTest {
                 return real.direct(org, node, d);
             }
         };
-        var routes = new IntelRoutes(app.herald.intelRequests(), new Dependencies(counting, app.herald.organizations(), app.herald.config()),
+        var routes = app.herald.intelRequests().routes(new Dependencies(counting, app.herald.organizations(), app.herald.config()),
                 app.herald.config());
         try (HttpServer server = HttpServer.start(app.herald.config(), app.herald.metrics(), app.herald.keys(), app.herald::health, List.of(routes))) {
             TestApp.Response r = callOn(server, "/intel-requests/bulk?dependencies=recursive", map("ids", List.of(intel1, intel2, intel3)));
@@ -172,9 +171,9 @@ class DependencyReadsTest {
             var client = java.net.http.HttpClient.newHttpClient();
             var req = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + server.port() + path))
                     .header("Authorization", "Bearer " + app.orgKey).header("Content-Type", "application/json")
-                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(dev.herald.api.Json.mapper().writeValueAsString(body))).build();
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(dev.herald.json.Json.mapper().writeValueAsString(body))).build();
             var resp = client.send(req, java.net.http.HttpResponse.BodyHandlers.ofString());
-            return new TestApp.Response(resp.statusCode(), dev.herald.api.Json.mapper().readTree(resp.body()), resp.body());
+            return new TestApp.Response(resp.statusCode(), dev.herald.json.Json.mapper().readTree(resp.body()), resp.body());
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

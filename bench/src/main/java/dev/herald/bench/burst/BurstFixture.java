@@ -1,10 +1,10 @@
 package dev.herald.bench.burst;
 
-import dev.herald.delivery.Channel;
-import dev.herald.delivery.ContactTarget;
-import dev.herald.delivery.WebhookReceiver;
-import dev.herald.delivery.WebhookSecrets;
+import dev.herald.contacts.Channel;
+import dev.herald.contacts.ContactTarget;
+import dev.herald.contacts.WebhookSecrets;
 import dev.herald.infra.Database;
+import dev.herald.testing.WebhookReceiver;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.ArrayList;

@@ -1,8 +1,8 @@
 package dev.herald.bench.burst;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.herald.api.Json;
 import dev.herald.bench.BenchReport;
+import dev.herald.json.Json;
 import dev.herald.workload.Profile;
 import java.util.Locale;
 import org.HdrHistogram.Histogram;

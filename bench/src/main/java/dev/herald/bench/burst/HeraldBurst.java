@@ -2,7 +2,7 @@ package dev.herald.bench.burst;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.herald.Herald;
-import dev.herald.api.Json;
+import dev.herald.json.Json;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;

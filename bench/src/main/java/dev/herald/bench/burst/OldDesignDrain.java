@@ -1,11 +1,11 @@
 package dev.herald.bench.burst;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.herald.api.Json;
-import dev.herald.delivery.ContactTarget;
-import dev.herald.delivery.RenderedMessage;
-import dev.herald.delivery.SendOutcome;
-import dev.herald.delivery.Sender;
+import dev.herald.contacts.ContactTarget;
+import dev.herald.json.Json;
+import dev.herald.senders.SendOutcome;
+import dev.herald.senders.Sender;
+import dev.herald.templates.RenderedMessage;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.api.StatefulRedisConnection;

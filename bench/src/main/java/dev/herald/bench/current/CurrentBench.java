@@ -5,7 +5,7 @@ import dev.herald.Herald;
 import dev.herald.api.HttpServer;
 import dev.herald.bench.BenchReport;
 import dev.herald.cli.DbOptions;
-import dev.herald.incidents.CurrentIncidents;
+import dev.herald.current.CurrentIncidents;
 import dev.herald.workload.Profile;
 import dev.herald.workload.SeedSummary;
 import dev.herald.workload.Workload;

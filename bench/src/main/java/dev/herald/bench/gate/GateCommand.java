@@ -1,7 +1,7 @@
 package dev.herald.bench.gate;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.herald.api.Json;
+import dev.herald.json.Json;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;

@@ -2,7 +2,6 @@ package dev.herald.bench.queue;
 
 import dev.herald.config.Settings;
 import dev.herald.infra.Database;
-import dev.herald.pipeline.QueueDriver;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;

@@ -1,0 +1,170 @@
+package dev.herald.contacts;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.herald.api.ApiException;
+import dev.herald.api.Caller;
+import dev.herald.api.PageRequest;
+import dev.herald.api.Requests;
+import dev.herald.api.Router;
+import dev.herald.api.Routes;
+import dev.herald.config.HeraldConfig;
+import dev.herald.config.Settings;
+import dev.herald.json.Json;
+import dev.herald.organizations.Organizations;
+import io.javalin.http.Context;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * {@code POST /organizations/{id}/contacts}, {@code GET /organizations/{id}/contacts} (paginated) and
+ * {@code GET /organizations/{id}/contacts/{contactId}}. Secrets are write-only: a webhook created without a secret gets
+ * a generated one, answered once in the create response and never again.
+ */
+final class ContactRoutes implements Routes {
+    static final Set<String> KINDS = Set.of("power", "internet", "other");
+    static final int MAX_JSON_CHARS = 4096;
+
+    private final Contacts contacts;
+    private final Organizations organizations;
+    private final TargetValidator validator;
+    private final int defaultLimit;
+    private final int maxLimit;
+
+    ContactRoutes(Contacts contacts, Organizations organizations, HeraldConfig config) {
+        this.contacts = contacts;
+        this.organizations = organizations;
+        this.validator = new TargetValidator(config.get(Settings.DELIVERY_ALLOW_PRIVATE_TARGETS));
+        this.defaultLimit = config.get(Settings.API_LIST_DEFAULT_LIMIT);
+        this.maxLimit = config.get(Settings.API_LIST_MAX_LIMIT);
+    }
+
+    /** Body of {@code POST /organizations/{id}/contacts}. */
+    record CreateContact(String channel, String target, String secret, JsonNode throttle, JsonNode subscription, JsonNode outboundAuth) {
+        @Override
+        public String toString() { return "CreateContact[" + channel + " " + target + "]"; }
+    }
+
+    @Override
+    public void register(Router r) {
+        r.post("/organizations/{id}/contacts", this::create);
+        r.get("/organizations/{id}/contacts", this::list);
+        r.get("/organizations/{id}/contacts/{contactId}", this::get);
+    }
+
+    void create(Context ctx) {
+        UUID org = organization(ctx);
+        CreateContact body = Requests.body(ctx, CreateContact.class);
+        Contacts.NewContact c = validate(org, body);
+        String generated = null;
+        if (c.channel() == Channel.WEBHOOK && c.secret() == null) {
+            generated = WebhookSecrets.generate();
+            c = new Contacts.NewContact(org, c.channel(), c.target(), generated, c.auth(), c.throttle(), c.subscription());
+        }
+        ObjectNode out = Json.mapper().valueToTree(contacts.create(c));
+        if (generated != null) {
+            out.put("secret", generated); // shown this once
+        }
+        ctx.status(201).json(out);
+    }
+
+    void list(Context ctx) {
+        UUID org = organization(ctx);
+        ctx.json(contacts.list(org, PageRequest.from(ctx, defaultLimit, maxLimit)));
+    }
+
+    void get(Context ctx) {
+        UUID org = organization(ctx);
+        UUID id = Requests.pathUuid(ctx, "contactId");
+        ctx.json(contacts.find(org, id).orElseThrow(() -> ApiException.notFound("contact " + id)));
+    }
+
+    /** The organization in the path, if the caller may act on it and it exists; else 404. */
+    private UUID organization(Context ctx) {
+        Caller caller = Caller.of(ctx);
+        UUID org = Requests.pathUuid(ctx, "id");
+        if (!caller.sees(org) || organizations.find(org).isEmpty()) {
+            throw ApiException.notFound("organization " + org);
+        }
+        return org;
+    }
+
+    Contacts.NewContact validate(UUID org, CreateContact b) {
+        if (b.channel() == null) throw ApiException.unprocessable("channel is required: webhook or email");
+        Channel channel;
+        try {
+            channel = Channel.parse(b.channel());
+        } catch (IllegalArgumentException e) {
+            throw ApiException.unprocessable(e.getMessage());
+        }
+        String target;
+        String secret = null;
+        OutboundAuth auth = null;
+        if (channel == Channel.WEBHOOK) {
+            target = validator.url("target", b.target());
+            if (b.secret() != null) {
+                try {
+                    WebhookSecrets.key(b.secret());
+                } catch (IllegalArgumentException e) {
+                    throw ApiException.unprocessable("secret is malformed: " + e.getMessage()
+                            + " (omit it and Herald generates one)");
+                }
+                secret = b.secret();
+            }
+            try {
+                auth = OutboundAuth.parse(b.outboundAuth());
+            } catch (IllegalArgumentException e) {
+                throw ApiException.unprocessable(e.getMessage());
+            }
+            if (auth instanceof OutboundAuth.OAuth2 o) {
+                auth = new OutboundAuth.OAuth2(validator.url("outbound_auth.token_url", o.tokenUrl()), o.clientId(), o.clientSecret(), o.scope());
+            }
+        } else {
+            target = validator.email("target", b.target());
+            if (b.secret() != null) throw ApiException.unprocessable("secret applies to webhook contacts only");
+            if (b.outboundAuth() != null && !b.outboundAuth().isNull()) {
+                throw ApiException.unprocessable("outbound_auth applies to webhook contacts only");
+            }
+        }
+        return new Contacts.NewContact(org, channel, target, secret, auth, throttle(b.throttle()), subscription(b.subscription()));
+    }
+
+    private static JsonNode throttle(JsonNode t) {
+        if (t == null || t.isNull()) return null;
+        if (!t.isObject()) throw ApiException.unprocessable("throttle must be an object");
+        if (t.toString().length() > MAX_JSON_CHARS) throw ApiException.unprocessable("throttle is larger than " + MAX_JSON_CHARS + " characters");
+        try {
+            dev.herald.limits.ThrottleWindow.parse(t); // {"max": N, "window": "24h", "group_by": "incident"|"contact"}
+        } catch (IllegalArgumentException e) {
+            throw ApiException.unprocessable(e.getMessage());
+        }
+        return t;
+    }
+
+    static JsonNode subscription(JsonNode s) {
+        if (s == null || s.isNull()) return null;
+        if (!s.isObject()) throw ApiException.unprocessable("subscription must be an object: {\"kinds\": [...], \"min_severity\": n}");
+        for (Iterator<String> it = s.fieldNames(); it.hasNext(); ) {
+            String f = it.next();
+            if (!f.equals("kinds") && !f.equals("min_severity")) throw ApiException.unprocessable("subscription: unknown field '" + f + "'");
+        }
+        JsonNode kinds = s.get("kinds");
+        if (kinds != null && !kinds.isNull()) {
+            if (!kinds.isArray() || kinds.isEmpty()) throw ApiException.unprocessable("subscription.kinds must be a non-empty array of " + KINDS);
+            Set<String> seen = new HashSet<>();
+            for (JsonNode k : kinds) {
+                if (!k.isTextual() || !KINDS.contains(k.asText())) {
+                    throw ApiException.unprocessable("subscription.kinds: '" + k.asText() + "' is not one of " + KINDS);
+                }
+                if (!seen.add(k.asText())) throw ApiException.unprocessable("subscription.kinds: '" + k.asText() + "' is repeated");
+            }
+        }
+        JsonNode min = s.get("min_severity");
+        if (min != null && !min.isNull() && (!min.isIntegralNumber() || min.asInt() < 1 || min.asInt() > 5)) {
+            throw ApiException.unprocessable("subscription.min_severity must be a whole number from 1 to 5");
+        }
+        return s;
+    }
+}

@@ -1,0 +1,23 @@
+package dev.herald.contacts;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.UUID;
+
+/**
+ * A contact as the pipeline uses it: where to send ({@code channel}, {@code target}), how to sign and authenticate
+ * ({@code secret}, {@code outboundAuth}), what the delivery gate counts ({@code throttle}), and whether it is disabled.
+ * {@code secret} is the webhook signing secret ({@code whsec_...}); it and {@code outboundAuth} are secrets: never log
+ * them, never return them from the API ({@link #toString} leaves them out). Immutable.
+ */
+public record ContactTarget(UUID id, UUID organizationId, Channel channel, String target, String secret, JsonNode outboundAuth,
+                            JsonNode throttle, boolean disabled) {
+    /** A live contact with no throttle settings. */
+    public ContactTarget(UUID id, UUID organizationId, Channel channel, String target, String secret, JsonNode outboundAuth) {
+        this(id, organizationId, channel, target, secret, outboundAuth, null, false);
+    }
+
+    @Override
+    public String toString() {
+        return "ContactTarget[" + id + " " + channel.wire() + " " + target + (disabled ? " disabled" : "") + "]";
+    }
+}

@@ -1,0 +1,190 @@
+package dev.herald.contacts;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.herald.api.Page;
+import dev.herald.api.PageRequest;
+import dev.herald.api.Routes;
+import dev.herald.config.HeraldConfig;
+import dev.herald.errors.DomainException;
+import dev.herald.infra.Database;
+import dev.herald.json.Json;
+import dev.herald.organizations.Organizations;
+import java.io.IOException;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Contacts of organizations: where notifications go. Secrets (the webhook signing secret, outbound auth credentials)
+ * are written once and only ever read back by {@link #target} for sending; the {@link Contact} view never holds them.
+ * Every read is scoped by organization. Thread-safe.
+ */
+public final class Contacts {
+    static final String INSERT = """
+            INSERT INTO contacts (id, organization_id, channel, target, secret, outbound_auth, throttle, subscription)
+            VALUES (?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?::jsonb)
+            RETURNING created_at""";
+    private static final String COLUMNS = """
+            id, organization_id, channel, target, outbound_auth::text, throttle::text, subscription::text, disabled_at, disabled_reason, created_at""";
+    static final String FIND = "SELECT " + COLUMNS + " FROM contacts WHERE id = ? AND organization_id = ?";
+    private static final String LIST_WHERE = """
+             FROM contacts
+            WHERE organization_id = ? AND (?::timestamptz IS NULL OR (created_at, id) > (?::timestamptz, ?::uuid))
+            ORDER BY created_at, id LIMIT ?""";
+    static final String LIST_BY_ORG = "SELECT " + COLUMNS + LIST_WHERE;
+    /** The first page with {@code count=true}: the total rides along via the window. */
+    static final String LIST_BY_ORG_COUNTED = "SELECT " + COLUMNS + ", COUNT(*) OVER ()" + LIST_WHERE;
+    static final String COUNT_BY_ORG = "SELECT count(*) FROM contacts WHERE organization_id = ?";
+    /** Longest disabled_reason kept; a receiver's longer answer is cut. */
+    static final int MAX_REASON_CHARS = 500;
+    static final String DISABLE = """
+            UPDATE contacts SET disabled_at = now(), disabled_reason = ? WHERE id = ? AND disabled_at IS NULL""";
+
+    /** A contact as the API shows it: never a secret. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Contact(UUID id, UUID organizationId, String channel, String target, JsonNode throttle, JsonNode subscription,
+                          JsonNode outboundAuth, boolean disabled, OffsetDateTime disabledAt, String disabledReason, OffsetDateTime createdAt) {}
+
+    /** A validated new contact; {@code secret} and {@code auth} are secrets. */
+    record NewContact(UUID organizationId, Channel channel, String target, String secret, OutboundAuth auth, JsonNode throttle,
+                      JsonNode subscription) {
+        @Override
+        public String toString() { return "NewContact[" + channel.wire() + " " + target + "]"; }
+    }
+
+    private final Database db;
+
+    public Contacts(Database db) {
+        this.db = db;
+    }
+
+    Contact create(NewContact c) {
+        UUID id = UUID.randomUUID();
+        db.write("Contacts.INSERT", conn -> {
+            try (PreparedStatement ps = conn.prepareStatement(INSERT)) {
+                ps.setObject(1, id);
+                ps.setObject(2, c.organizationId());
+                ps.setString(3, c.channel().wire());
+                ps.setString(4, c.target());
+                ps.setString(5, c.secret());
+                ps.setString(6, c.auth() == null ? null : c.auth().toStored().toString());
+                ps.setString(7, c.throttle() == null ? "{}" : c.throttle().toString());
+                ps.setString(8, c.subscription() == null ? "{}" : c.subscription().toString());
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return null;
+                }
+            }
+        });
+        return find(c.organizationId(), id).orElseThrow();
+    }
+
+    /** The contact of {@code organizationId} with that id, or empty (also when it belongs to another organization). */
+    public Optional<Contact> find(UUID organizationId, UUID id) {
+        return db.read("Contacts.FIND", conn -> {
+            try (PreparedStatement ps = conn.prepareStatement(FIND)) {
+                ps.setObject(1, id);
+                ps.setObject(2, organizationId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(view(rs)) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    /** One page of an organization's contacts, oldest first. */
+    public Page<Contact> list(UUID organizationId, PageRequest req) {
+        OffsetDateTime afterAt = null;
+        UUID afterId = null;
+        if (req.after() != null) {
+            int bar = req.after().indexOf('|');
+            try {
+                afterAt = OffsetDateTime.parse(req.after().substring(0, Math.max(bar, 0)));
+                afterId = UUID.fromString(req.after().substring(bar + 1));
+            } catch (DateTimeParseException | IllegalArgumentException | StringIndexOutOfBoundsException e) {
+                throw DomainException.malformed("cursor is malformed; pass back the next_cursor of the previous page");
+            }
+        }
+        final OffsetDateTime at = afterAt;
+        final UUID after = afterId;
+        boolean windowCount = req.count() && at == null;
+        long[] total = {-1};
+        List<Contact> rows = db.read(windowCount ? "Contacts.LIST_BY_ORG_COUNTED" : "Contacts.LIST_BY_ORG", conn -> {
+            List<Contact> out = new ArrayList<>();
+            try (PreparedStatement ps = conn.prepareStatement(windowCount ? LIST_BY_ORG_COUNTED : LIST_BY_ORG)) {
+                ps.setObject(1, organizationId);
+                ps.setObject(2, at);
+                ps.setObject(3, at);
+                ps.setObject(4, after);
+                ps.setInt(5, req.limit() + 1);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(view(rs));
+                        if (windowCount) total[0] = rs.getLong(11);
+                    }
+                }
+            }
+            return out;
+        });
+        Long t = null;
+        if (req.count()) {
+            t = total[0] >= 0 ? total[0] : db.read("Contacts.COUNT_BY_ORG", conn -> {
+                try (PreparedStatement ps = conn.prepareStatement(COUNT_BY_ORG)) {
+                    ps.setObject(1, organizationId);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        return rs.getLong(1);
+                    }
+                }
+            });
+        }
+        return Page.of(rows, req, c -> c.createdAt() + "|" + c.id(), t);
+    }
+
+    /**
+     * The contact in the current row of a statement that selected the {@code contacts} columns as
+     * {@code prefix + column} (id, organization_id, channel, target, secret, outbound_auth, throttle, disabled_at):
+     * the pipeline's claim reads its contacts this way, so the column mapping lives here. Holds secrets: never expose.
+     */
+    public static ContactTarget fromRow(ResultSet rs, String prefix) throws SQLException {
+        return new ContactTarget(rs.getObject(prefix + "id", UUID.class), rs.getObject(prefix + "organization_id", UUID.class),
+                Channel.parse(rs.getString(prefix + "channel")), rs.getString(prefix + "target"), rs.getString(prefix + "secret"),
+                Json.readStored(rs.getString(prefix + "outbound_auth"), "contact outbound_auth"),
+                Json.readStored(rs.getString(prefix + "throttle"), "contact throttle"), rs.getObject(prefix + "disabled_at") != null);
+    }
+
+    /**
+     * Disables a contact (e.g. its webhook answered 410) with a reason cut to {@link #MAX_REASON_CHARS}; true when it
+     * was live. The one place a contact is disabled.
+     */
+    public boolean disable(UUID contactId, String reason) {
+        return db.write("Contacts.DISABLE", conn -> {
+            try (PreparedStatement ps = conn.prepareStatement(DISABLE)) {
+                ps.setString(1, reason == null || reason.length() <= MAX_REASON_CHARS ? reason : reason.substring(0, MAX_REASON_CHARS));
+                ps.setObject(2, contactId);
+                return ps.executeUpdate() == 1;
+            }
+        });
+    }
+
+    private static Contact view(ResultSet rs) throws SQLException {
+        JsonNode storedAuth = Json.readStored(rs.getString(5), "contact outbound_auth");
+        JsonNode authView = storedAuth == null ? null : OutboundAuth.parse(storedAuth).publicView();
+        OffsetDateTime disabledAt = rs.getObject(8, OffsetDateTime.class);
+        return new Contact(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getString(3), rs.getString(4),
+                Json.readStored(rs.getString(6), "contact throttle"), Json.readStored(rs.getString(7), "contact subscription"), authView, disabledAt != null, disabledAt, rs.getString(9),
+                rs.getObject(10, OffsetDateTime.class));
+    }
+
+    /** The HTTP routes of contacts. */
+    public Routes routes(Organizations organizations, HeraldConfig config) {
+        return new ContactRoutes(this, organizations, config);
+    }
+}

@@ -1,8 +1,0 @@
-package dev.herald.delivery;
-
-import com.fasterxml.jackson.databind.JsonNode;
-
-/** Renders a notification for a contact from its context (templates: defaults or the organization's overrides). Thread-safe. */
-public interface MessageRenderer {
-    RenderedMessage render(ContactTarget contact, String event, JsonNode context);
-}

@@ -1,8 +1,0 @@
-package dev.herald.delivery;
-
-/** A template that cannot be compiled or rendered (or, for {@code webhook_body}, rendered something that is not JSON). */
-public final class TemplateException extends RuntimeException {
-    public TemplateException(String message, Throwable cause) {
-        super(message, cause);
-    }
-}

@@ -1,0 +1,56 @@
+package dev.herald.templates;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.herald.contacts.Channel;
+import dev.herald.contacts.ContactTarget;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Renders notifications with Pebble templates: the organization's overrides, else the shipped defaults. Templates see
+ * the context's top-level fields as variables (e.g. {@code incident}, {@code organization}, {@code dependents},
+ * {@code assets}, {@code intel_requests}; see {@code templates/sample-context.json}), plus {@code event},
+ * {@code contact} ({@code id}, {@code channel}) and {@code context} (the whole context). A webhook contact gets
+ * {@code webhookBody} (valid JSON, checked); an email contact gets subject, text and HTML. Throws
+ * {@link TemplateException} when a template fails to render. Thread-safe.
+ */
+public final class PebbleMessageRenderer implements MessageRenderer {
+    private final Templates templates;
+    /**
+     * The template variables of a context, by identity: every contact of a subject gets the same context instance
+     * (assembled once per fingerprint), so it is converted once. Read-only once built.
+     */
+    private final Cache<JsonNode, Map<String, Object>> variablesOf =
+            Caffeine.newBuilder().weakKeys().maximumSize(TemplateEngines.MEMO_ENTRIES).build();
+
+    public PebbleMessageRenderer(Templates templates) {
+        this.templates = templates;
+    }
+
+    @Override
+    public RenderedMessage render(ContactTarget contact, String event, JsonNode context) {
+        Map<String, Object> vars = variables(variablesOf.get(context, Templates::toMap), event, contact.id(), contact.channel());
+        UUID org = contact.organizationId();
+        return switch (contact.channel()) {
+            case WEBHOOK -> new RenderedMessage(templates.render(org, TemplateName.WEBHOOK_BODY, vars), null, null, null);
+            case EMAIL -> new RenderedMessage(null,
+                    templates.render(org, TemplateName.EMAIL_SUBJECT, vars).strip(),
+                    templates.render(org, TemplateName.EMAIL_TEXT, vars),
+                    templates.render(org, TemplateName.EMAIL_HTML, vars));
+        };
+    }
+
+    static Map<String, Object> variables(Map<String, Object> context, String event, UUID contactId, Channel channel) {
+        Map<String, Object> vars = new HashMap<>(context);
+        vars.put("context", context);
+        if (event != null) vars.put("event", event);
+        Map<String, Object> contact = new HashMap<>();
+        contact.put("id", contactId == null ? null : contactId.toString());
+        contact.put("channel", channel.wire());
+        vars.put("contact", contact);
+        return vars;
+    }
+}

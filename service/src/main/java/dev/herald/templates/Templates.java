@@ -1,0 +1,231 @@
+package dev.herald.templates;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.LoadingCache;
+import dev.herald.api.Routes;
+import dev.herald.config.HeraldConfig;
+import dev.herald.config.Settings;
+import dev.herald.contacts.Channel;
+import dev.herald.infra.Database;
+import dev.herald.json.Json;
+import dev.herald.organizations.Organizations;
+import io.pebbletemplates.pebble.template.PebbleTemplate;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.OffsetDateTime;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Templates: the shipped defaults and each organization's overrides (table {@code templates}). An override is
+ * validated before it is saved — it must compile and render on a sample context, and {@code webhook_body} must render
+ * valid JSON — so a broken template is refused instead of breaking deliveries. Compiled templates are cached per
+ * organization (TTL {@code cache.ttl.reference}, bounded) and invalidated on save in every process: the save announces
+ * itself with NOTIFY and each process LISTENs (the TTL is the backstop while the feed is down). Thread-safe; close it.
+ */
+public final class Templates implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Templates.class);
+    static final String LOAD_ORG = "SELECT name, body FROM templates WHERE organization_id = ?";
+    static final String FIND = "SELECT body, updated_at FROM templates WHERE organization_id = ? AND name = ?";
+    static final String UPSERT = """
+            INSERT INTO templates (organization_id, name, body) VALUES (?, ?, ?)
+            ON CONFLICT (organization_id, name) DO UPDATE SET body = excluded.body, updated_at = now()
+            RETURNING updated_at""";
+    static final String DELETE = "DELETE FROM templates WHERE organization_id = ? AND name = ?";
+    /** Announces a change to every process (delivered when the transaction commits). */
+    static final String NOTIFY = "SELECT pg_notify('" + TemplateChangeListener.CHANNEL + "', ?)";
+
+    /** A template as the API shows it; {@code updatedAt} is null for a default. */
+    public record Stored(String name, String template, boolean isDefault, OffsetDateTime updatedAt) {}
+
+    private final Database db;
+    private final TemplateEngines engines;
+    private final int maxChars;
+    private final Map<TemplateName, String> defaultSources = new EnumMap<>(TemplateName.class);
+    private final Map<TemplateName, PebbleTemplate> defaults = new EnumMap<>(TemplateName.class);
+    private final Map<String, Object> sampleContext;
+    private final LoadingCache<UUID, Map<TemplateName, PebbleTemplate>> byOrg;
+    private final TemplateChangeListener listener;
+
+    public Templates(Database db, HeraldConfig config) {
+        this.db = db;
+        this.engines = new TemplateEngines(config.get(Settings.TEMPLATE_MAX_RENDERED_CHARS));
+        this.maxChars = config.get(Settings.TEMPLATE_MAX_CHARS);
+        for (TemplateName n : TemplateName.values()) {
+            String src = resource("defaults/" + n.wire() + ".peb");
+            defaultSources.put(n, src);
+            defaults.put(n, engines.compile(n, src));
+        }
+        this.sampleContext = toMap(Json.mapper().valueToTree(Json.readStored(resource("defaults/sample-context.json"), "sample context")));
+        this.byOrg = Caffeine.newBuilder()
+                .expireAfterWrite(config.get(Settings.CACHE_TTL_REFERENCE))
+                .maximumSize(config.get(Settings.CACHE_MAX_ENTRIES))
+                .build(this::load);
+        this.listener = new TemplateChangeListener(db, config.get(Settings.CURRENT_LISTEN_RECONNECT_DELAY), config.get(Settings.DB_LISTEN_PROBE_INTERVAL),
+                byOrg::invalidate, byOrg::invalidateAll).start();
+    }
+
+    /** True while changes made by other processes reach this one at once. */
+    boolean listening() { return listener.listening(); }
+
+    @Override
+    public void close() {
+        listener.close();
+    }
+
+    /** The compiled template {@code name} of an organization: its override, else the default. */
+    PebbleTemplate template(UUID organizationId, TemplateName name) {
+        PebbleTemplate t = byOrg.get(organizationId).get(name);
+        return t != null ? t : defaults.get(name);
+    }
+
+    /** Renders {@code name} for an organization with the given variables. */
+    String render(UUID organizationId, TemplateName name, Map<String, Object> vars) {
+        PebbleTemplate t = template(organizationId, name);
+        return TemplateEngines.render(name, t, vars, t != defaults.get(name));
+    }
+
+    /** The organization's template (override or default). */
+    public Stored get(UUID organizationId, TemplateName name) {
+        return db.read("Templates.FIND", c -> {
+            try (PreparedStatement ps = c.prepareStatement(FIND)) {
+                ps.setObject(1, organizationId);
+                ps.setString(2, name.wire());
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) return new Stored(name.wire(), rs.getString(1), false, rs.getObject(2, OffsetDateTime.class));
+                    return new Stored(name.wire(), defaultSources.get(name), true, null);
+                }
+            }
+        });
+    }
+
+    /**
+     * Validates and saves an override; returns it with a rendering of the sample context.
+     *
+     * @throws TemplateException when it is too long, does not compile, does not render, or (webhook_body) is not JSON;
+     *                           nothing is saved then
+     */
+    public Saved save(UUID organizationId, TemplateName name, String source) {
+        String preview = validate(name, source);
+        OffsetDateTime at = db.writeIdempotent("Templates.UPSERT", c -> {
+            try (PreparedStatement ps = c.prepareStatement(UPSERT)) {
+                ps.setObject(1, organizationId);
+                ps.setString(2, name.wire());
+                ps.setString(3, source);
+                OffsetDateTime updated;
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    updated = rs.getObject(1, OffsetDateTime.class);
+                }
+                notifyChange(c, organizationId);
+                return updated;
+            }
+        });
+        byOrg.invalidate(organizationId);
+        return new Saved(new Stored(name.wire(), source, false, at), preview);
+    }
+
+    /** A saved override and what it rendered for the sample context. */
+    public record Saved(Stored stored, String preview) {}
+
+    /** Removes an override (back to the default); true when there was one. */
+    public boolean reset(UUID organizationId, TemplateName name) {
+        boolean removed = db.writeIdempotent("Templates.DELETE", c -> {
+            try (PreparedStatement ps = c.prepareStatement(DELETE)) {
+                ps.setObject(1, organizationId);
+                ps.setString(2, name.wire());
+                boolean gone = ps.executeUpdate() == 1;
+                notifyChange(c, organizationId);
+                return gone;
+            }
+        });
+        byOrg.invalidate(organizationId);
+        return removed;
+    }
+
+    /** Compiles and renders on the sample context; the rendering, or a {@link TemplateException} saying what is wrong. */
+    String validate(TemplateName name, String source) {
+        if (source == null || source.isBlank()) throw new TemplateException(name.wire() + " must not be empty", null);
+        if (source.length() > maxChars) {
+            throw new TemplateException(name.wire() + " is " + source.length() + " characters, above delivery.template.max-chars " + maxChars, null);
+        }
+        PebbleTemplate t;
+        try {
+            t = engines.compile(name, source);
+        } catch (RuntimeException | StackOverflowError e) {
+            throw new TemplateException(name.wire() + " does not compile: " + TemplateEngines.message(e), e);
+        }
+        String out = TemplateEngines.render(name, t, sampleVars(name));
+        if (name == TemplateName.EMAIL_SUBJECT && out.isBlank()) {
+            throw new TemplateException("email_subject renders an empty subject for the sample context", null);
+        }
+        return out;
+    }
+
+    /** The variables templates see for the sample context (as {@link PebbleMessageRenderer#variables} builds them). */
+    Map<String, Object> sampleVars(TemplateName name) {
+        Channel channel = name == TemplateName.WEBHOOK_BODY ? Channel.WEBHOOK : Channel.EMAIL;
+        return PebbleMessageRenderer.variables(new HashMap<>(sampleContext), "incident.updated",
+                UUID.fromString("00000000-0000-4000-8000-00000000000c"), channel);
+    }
+
+    private Map<TemplateName, PebbleTemplate> load(UUID organizationId) {
+        Map<TemplateName, String> rows = db.read("Templates.LOAD_ORG", c -> {
+            Map<TemplateName, String> m = new EnumMap<>(TemplateName.class);
+            try (PreparedStatement ps = c.prepareStatement(LOAD_ORG)) {
+                ps.setObject(1, organizationId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) m.put(TemplateName.parse(rs.getString(1)), rs.getString(2));
+                }
+            }
+            return m;
+        });
+        Map<TemplateName, PebbleTemplate> compiled = new EnumMap<>(TemplateName.class);
+        rows.forEach((n, src) -> {
+            try {
+                compiled.put(n, engines.compile(n, src));
+            } catch (RuntimeException e) {
+                log.warn("organization {} template {} no longer compiles ({}); using the default", organizationId, n.wire(), TemplateEngines.message(e));
+            }
+        });
+        return compiled;
+    }
+
+    private static void notifyChange(java.sql.Connection c, UUID organizationId) throws java.sql.SQLException {
+        try (PreparedStatement ps = c.prepareStatement(NOTIFY)) {
+            ps.setString(1, organizationId.toString());
+            ps.execute();
+        }
+    }
+
+    static Map<String, Object> toMap(JsonNode node) {
+        if (node == null || !node.isObject()) return new HashMap<>();
+        return Json.mapper().convertValue(node, new TypeReference<Map<String, Object>>() {});
+    }
+
+
+    private static String resource(String path) {
+        try (InputStream in = Templates.class.getResourceAsStream(path)) {
+            if (in == null) throw new IllegalStateException("missing resource " + path);
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The HTTP routes of template overrides. */
+    public Routes routes(Organizations organizations) {
+        return new TemplateRoutes(this, organizations);
+    }
+}
