@@ -11,8 +11,8 @@ import java.util.function.LongSupplier;
  * <p>Why not a Caffeine cache: Caffeine's admission policy (W-TinyLFU) admits a new entry into a full cache only if it
  * is asked for more often than the entry it would evict. The values kept here are each used a few times within
  * milliseconds of being built (the other contacts of one change) and never again, so under a sustained burst a full
- * Caffeine cache turned most new contexts away and their units fetched them from Redis again (0.9 ms per unit in the
- * 7,617-message burst). Recency is the right policy for them. Thread-safe (one lock; each operation is a map access).
+ * Caffeine cache turned most new contexts away and their units fetched them from Redis again (the burst benchmark
+ * measured the cost; see bench-results/NOTES.md). Recency is the right policy for them. Thread-safe (one lock; each operation is a map access).
  *
  * @param <K> key type
  * @param <V> value type

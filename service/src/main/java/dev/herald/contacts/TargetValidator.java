@@ -14,7 +14,7 @@ import java.util.Locale;
 /**
  * Validates where Herald may send: webhook and token URLs (http/https with a host, no credentials in the URL, and —
  * unless {@code delivery.allow-private-targets} — every address the host resolves to public) and email addresses.
- * Failures are 422s with a message naming the field.
+ * Failures are {@link dev.herald.errors.DomainException#invalid} refusals naming the field.
  */
 public final class TargetValidator {
     static final int MAX_URL = 2048;

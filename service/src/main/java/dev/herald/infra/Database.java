@@ -36,8 +36,8 @@ import org.slf4j.LoggerFactory;
  * {@link #writeStatementIdempotent} run a single statement in autocommit (one round trip, no COMMIT), retried the same
  * ways, on a pool of their own ({@code db.statement-pool-size}) whose connections plan each prepared statement once
  * ({@code plan_cache_mode=force_generic_plan}). Left to choose, PostgreSQL kept re-planning the queue's claim and ack at
- * every call (their custom plans, knowing the batch's size, look cheaper than the generic one): 0.41 ms of planning
- * per claim, more than its 0.30 ms of execution, and 0.21 ms per ack, on the path of every unit. Those statements'
+ * every call (their custom plans, knowing the batch's size, look cheaper than the generic one), and planning cost
+ * more than executing, on the path of every unit (figures in bench-results/NOTES.md). Those statements'
  * plans do not depend on their parameters (primary-key lookups, {@code LIMIT n} over the ready index; see
  * {@code QueuePlanTest}); a statement whose plan does belongs in {@link #write}.
  *

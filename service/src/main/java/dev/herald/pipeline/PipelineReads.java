@@ -35,8 +35,8 @@ final class PipelineReads {
                    'created_at', created_at, 'updated_at', updated_at)
             FROM intel_requests WHERE id = ? AND organization_id = ? AND deleted_at IS NULL""";
     /**
-     * The assets of a context as plain rows (built into JSON by the caller: asking PostgreSQL for jsonb cost it ~1.7 ms
-     * per context in the burst benchmark, mostly building, sorting and printing JSON the JVM then parsed again).
+     * The assets of a context as plain rows (built into JSON by the caller: asking PostgreSQL for jsonb made it build,
+     * sort and print JSON the JVM then parsed again, the larger part of a context's cost in the burst benchmark).
      */
     static final String ASSETS = """
             SELECT a.id, a.name, t.name AS type, l.lat, l.lon, l.thoroughfare, l.locality, l.region, l.postcode

@@ -50,7 +50,7 @@ public final class WorkQueue {
      *
      * <p><b>Plan.</b> The statement runs with its generic plan ({@code Database#writeStatement}), which guesses the
      * batch at a tenth of the ready units: with a few hundred guessed rows it hashed the whole {@code deliveries} table
-     * for every claim (a 4.7 ms claim in a fresh database), and with thousands it would scan {@code work_units} to
+     * for every claim (several times the claim's own cost in a fresh database), and with thousands it would scan {@code work_units} to
      * update them. So the claimed units are updated by primary key from an array ({@code = ANY(ARRAY(...))}, which
      * the planner cannot turn into a hash join), as in {@link #CLAIM}, and the delivery row and the contact are looked
      * up per claimed unit ({@code LATERAL ... LIMIT 1}; both keys are unique).
@@ -99,8 +99,8 @@ public final class WorkQueue {
      * <p>The guard is the lease holder alone: {@code leased_by} is set only together with state running (the claims)
      * and cleared by every statement that ends a run (this one, the reclaim), so it implies running. A
      * {@code state = 'running'} condition here would let the planner pick the partial indexes on state, and with
-     * statistics taken while the queue was empty it scans every open unit for each ack: O(backlog) per statement,
-     * 1.9 ms per ack of a few units in the 7,617-unit burst (see the regression test on the plan).
+     * statistics taken while the queue was empty it scans every open unit for each ack: O(backlog) per statement
+     * (see the regression test on the plan, and bench-results/NOTES.md for what it cost in the burst).
      */
     static final String COMPLETE = """
             WITH u AS (

@@ -128,7 +128,7 @@ public final class BurstBench implements Callable<Integer> {
                             Duration.ofSeconds(120));
                 }
                 // Unmeasured warm-up bursts on other incidents: a running service has its caches, snapshots, connections and
-                // JIT warm (with one small warm-up the JIT compilers took 30% of the CPU during the measured burst).
+                // JIT warm (with one small warm-up the JIT compilers took a large share of the CPU during the measured burst; bench-results/NOTES.md).
                 int rounds = (int) Math.max(1, Math.ceil((quick ? 450.0 : warmUpMessages) / (f.warmUp.size() * contacts)));
                 long warm = 0;
                 for (int round = 0; round < rounds; round++) {
