@@ -85,7 +85,32 @@ public final class TargetValidator {
         }
     }
 
-    /** Loopback, unspecified, private (RFC 1918, ULA), link-local, shared (CGNAT), multicast or reserved. */
+    /**
+     * The IPv4 address an IPv6 address carries and reaches, or null: IPv4-compatible and IPv4-mapped ({@code ::a.b.c.d},
+     * {@code ::ffff:a.b.c.d}), NAT64 ({@code 64:ff9b::/96}, RFC 6052), 6to4 ({@code 2002::/16}, RFC 3056) and Teredo
+     * ({@code 2001::/32}, RFC 4380: the client address, stored inverted). Each of them delivers to that IPv4 host, so
+     * the private-address rule must judge the IPv4 address, not the IPv6 wrapper.
+     */
+    static byte[] embeddedIpv4(byte[] b) {
+        boolean zero10 = true;
+        for (int i = 0; i < 10; i++) zero10 &= b[i] == 0;
+        if (zero10 && ((b[10] == 0 && b[11] == 0) || (b[10] == (byte) 0xff && b[11] == (byte) 0xff))) {
+            return new byte[] {b[12], b[13], b[14], b[15]};
+        }
+        boolean nat64 = b[0] == 0x00 && b[1] == 0x64 && b[2] == (byte) 0xff && b[3] == (byte) 0x9b;
+        for (int i = 4; i < 12 && nat64; i++) nat64 = b[i] == 0;
+        if (nat64) return new byte[] {b[12], b[13], b[14], b[15]};
+        if (b[0] == 0x20 && b[1] == 0x02) return new byte[] {b[2], b[3], b[4], b[5]};
+        if (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0 && b[3] == 0) {
+            return new byte[] {(byte) ~b[12], (byte) ~b[13], (byte) ~b[14], (byte) ~b[15]};
+        }
+        return null;
+    }
+
+    /**
+     * Loopback, unspecified, private (RFC 1918, ULA), link-local, shared (CGNAT), multicast or reserved, including an
+     * IPv6 address that embeds such an IPv4 address ({@link #embeddedIpv4}).
+     */
     public static boolean isPrivate(InetAddress a) {
         if (a.isAnyLocalAddress() || a.isLoopbackAddress() || a.isLinkLocalAddress() || a.isSiteLocalAddress() || a.isMulticastAddress()) {
             return true;
@@ -98,11 +123,13 @@ public final class TargetValidator {
         }
         if (a instanceof Inet6Address) {
             if ((b[0] & 0xfe) == 0xfc) return true; // fc00::/7 unique local
-            boolean v4Compatible = true;
-            for (int i = 0; i < 10; i++) v4Compatible &= b[i] == 0;
-            if (v4Compatible && ((b[10] == 0 && b[11] == 0) || (b[10] == (byte) 0xff && b[11] == (byte) 0xff))) {
+            if (b[0] == 0x00 && b[1] == 0x64 && b[2] == (byte) 0xff && b[3] == (byte) 0x9b && b[4] == 0 && b[5] == 0x01) {
+                return true; // 64:ff9b:1::/48, local-use NAT64 (RFC 8215): translates to whatever the local network has
+            }
+            byte[] embedded = embeddedIpv4(b);
+            if (embedded != null) {
                 try {
-                    return isPrivate(InetAddress.getByAddress(new byte[] {b[12], b[13], b[14], b[15]}));
+                    return isPrivate(InetAddress.getByAddress(embedded));
                 } catch (UnknownHostException e) {
                     return true;
                 }

@@ -25,6 +25,21 @@ class TargetValidatorTest {
     }
 
     @Test
+    void ipv6AddressesThatEmbedAPrivateIpv4AddressAreRefused() throws Exception {
+        // 6to4, NAT64 and Teredo deliver to the IPv4 address they carry: loopback and the cloud metadata address
+        for (String literal : new String[] {"2002:7f00:1::1", "2002:a9fe:a9fe::1", "64:ff9b::7f00:1", "64:ff9b::a9fe:a9fe",
+                "64:ff9b:1::1", "2001:0:4136:e378:8000:63bf:80ff:fffe", "2001:0:4136:e378:8000:63bf:5601:5601", "::127.0.0.1"}) {
+            assertThat(TargetValidator.isPrivate(InetAddress.getByName(literal))).as(literal).isTrue();
+            assertThatThrownBy(() -> strict.url("target", "http://[" + literal + "]/x")).as(literal)
+                    .isInstanceOf(DomainException.class).hasMessageContaining("non-public address");
+        }
+        // the same schemes carrying a public address stay public
+        for (String literal : new String[] {"2002:5db8:d70e::1", "64:ff9b::808:808", "2001:0:4136:e378:8000:63bf:a2f7:f7f7"}) {
+            assertThat(TargetValidator.isPrivate(InetAddress.getByName(literal))).as(literal).isFalse();
+        }
+    }
+
+    @Test
     void publicAddressesPass() throws Exception {
         assertThat(strict.url("target", "https://93.184.215.14/hook")).isEqualTo("https://93.184.215.14/hook");
         assertThat(strict.url("target", "https://[2606:4700:4700::1111]/hook")).isEqualTo("https://[2606:4700:4700::1111]/hook");
