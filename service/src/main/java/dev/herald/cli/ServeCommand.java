@@ -37,11 +37,17 @@ final class ServeCommand implements Callable<Integer> {
         Herald herald = Herald.open(db.load(flags));
         herald.ensureFirstAdminKey().ifPresent(k -> System.out.println("First start: created admin API key (saved to "
                 + herald.config().get(Settings.DATA_DIR).resolve("admin-key") + "):\n  " + k));
-        HttpServer http = herald.serveHttp();
-        System.out.println("Herald listening on http://" + herald.config().get(Settings.HTTP_HOST) + ":" + http.port());
-        if (herald.config().get(Settings.WORK_CONSUMERS) > 0) {
-            var pool = herald.pipeline().startConsumers();
-            System.out.println("  with " + herald.config().get(Settings.WORK_CONSUMERS) + " notification consumers as " + pool.name());
+        HttpServer http;
+        try {
+            http = herald.serveHttp();
+            System.out.println("Herald listening on http://" + herald.config().get(Settings.HTTP_HOST) + ":" + http.port());
+            if (herald.config().get(Settings.WORK_CONSUMERS) > 0) {
+                var pool = herald.pipeline().startConsumers();
+                System.out.println("  with " + herald.config().get(Settings.WORK_CONSUMERS) + " notification consumers as " + pool.name());
+            }
+        } catch (RuntimeException e) {
+            herald.close(); // e.g. the port is taken: stop the embedded database now, not at embedded.stop-wait
+            throw e;
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -48,6 +48,8 @@ public final class Settings {
             "Port of the embedded PostgreSQL; 0 picks a free one (written to data.dir/embedded-pg.port for other processes).");
     public static final Setting<Duration> EMBEDDED_START_TIMEOUT = Setting.duration("embedded.start-timeout", "60s", s(5), Duration.ofMinutes(10),
             "How long to wait for the embedded PostgreSQL to start.");
+    public static final Setting<Duration> EMBEDDED_STOP_WAIT = Setting.duration("embedded.stop-wait", "60s", s(1), Duration.ofMinutes(10),
+            "On shutdown (SIGTERM), how long the embedded PostgreSQL this process owns keeps running while the process's consumers finish and ack their units; it stops earlier once they are done. Keep it above http.shutdown-grace.");
 
     // ---- database access -----------------------------------------------------------------------------------------
     public static final Setting<Integer> DB_POOL_SIZE = Setting.integer("db.pool-size", 24, 1, 500,
@@ -246,7 +248,7 @@ public final class Settings {
 
     /** Every setting, in the order {@code ./herald config} prints them. */
     public static final List<Setting<?>> ALL = List.of(
-            DATA_DIR, DATABASE_URL, DATABASE_USER, DATABASE_PASSWORD, REDIS_URL, EMBEDDED_PORT, EMBEDDED_START_TIMEOUT,
+            DATA_DIR, DATABASE_URL, DATABASE_USER, DATABASE_PASSWORD, REDIS_URL, EMBEDDED_PORT, EMBEDDED_START_TIMEOUT, EMBEDDED_STOP_WAIT,
             DB_POOL_SIZE, DB_STATEMENT_POOL_SIZE, DB_CONNECT_TIMEOUT, DB_STATEMENT_TIMEOUT, DB_LOCK_TIMEOUT, DB_IDLE_IN_TX_TIMEOUT, DB_SOCKET_TIMEOUT, DB_LISTEN_PROBE_INTERVAL,
             DB_RETRY_DEADLINE, DB_RETRY_MAX_ATTEMPTS, DB_RETRY_BASE_DELAY, DB_RETRY_MAX_DELAY, SEED_STATEMENT_TIMEOUT,
             HTTP_HOST, HTTP_PORT, HTTP_MAX_BODY_BYTES, HTTP_SHUTDOWN_GRACE, METRICS_OPEN_ON_LOOPBACK, HTTP_LOG_REQUESTS,

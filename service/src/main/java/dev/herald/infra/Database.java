@@ -126,7 +126,8 @@ public final class Database implements AutoCloseable {
             return new Database(config, metrics, null, ext.jdbcUrl(), ext.user(), ext.password()).migrate();
         }
         EmbeddedPostgresServer pg = EmbeddedPostgresServer.startOrAttach(config.get(Settings.DATA_DIR),
-                config.get(Settings.EMBEDDED_PORT), config.get(Settings.EMBEDDED_START_TIMEOUT));
+                config.get(Settings.EMBEDDED_PORT), config.get(Settings.EMBEDDED_START_TIMEOUT), config.get(Settings.EMBEDDED_STOP_WAIT));
+        pg.retain();
         try {
             return new Database(config, metrics, pg, pg.jdbcUrl(), pg.user(), null).migrate();
         } catch (RuntimeException e) {
@@ -363,6 +364,7 @@ public final class Database implements AutoCloseable {
         statementPool.close();
         pool.close();
         if (embedded != null) {
+            embedded.release();
             embedded.close();
         }
     }

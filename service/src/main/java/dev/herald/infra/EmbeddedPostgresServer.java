@@ -19,6 +19,8 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +37,12 @@ import org.slf4j.LoggerFactory;
  * <p><b>Durability.</b> zonky starts PostgreSQL with {@code -F} (fsync off); Herald turns fsync and synchronous commit
  * back on, so an acknowledged commit survives a crash. {@code pg_stat_statements} is preloaded.
  *
+ * <p><b>Shutdown order.</b> zonky's own JVM shutdown hook would stop PostgreSQL the moment the JVM begins to exit, in
+ * parallel with Herald's hook that stops the consumers and acks what they sent: acks then fail, and the units are sent
+ * again after a restart. So zonky's hook is off, and this class's hook stops the server only after the
+ * {@link Database} using it has closed (consumers drained, acks written), or after {@code stopWait} at the latest. A
+ * server nobody {@linkplain #retain retained} (tests) stops at once.
+ *
  * <p><b>Orphans.</b> If an owner was killed with SIGKILL its postmaster keeps running; the next owner finds the live
  * {@code postmaster.pid}, asks that postmaster to shut down (SIGINT, fast shutdown) and starts afresh.
  */
@@ -47,6 +55,9 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     private final EmbeddedPostgres owned;      // null when attached
     private final FileChannel lockChannel;     // null when attached
     private final FileLock lock;               // null when attached
+    private final CountDownLatch released = new CountDownLatch(1);
+    private final java.util.concurrent.atomic.AtomicBoolean retained = new java.util.concurrent.atomic.AtomicBoolean();
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private EmbeddedPostgresServer(Path dataDir, int port, EmbeddedPostgres owned, FileChannel lockChannel, FileLock lock) {
         this.dataDir = dataDir;
@@ -56,8 +67,17 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         this.lock = lock;
     }
 
-    /** Starts the embedded server for {@code dataDir}, or attaches to the one another Herald process already runs there. */
+    /** Starts or attaches with a {@code stopWait} of one minute (tests and tools). */
     public static EmbeddedPostgresServer startOrAttach(Path dataDir, int wantedPort, Duration startTimeout) {
+        return startOrAttach(dataDir, wantedPort, startTimeout, Duration.ofMinutes(1));
+    }
+
+    /**
+     * Starts the embedded server for {@code dataDir}, or attaches to the one another Herald process already runs there.
+     * An owned server stops with {@link #close}, or at JVM exit once its user {@linkplain #release released} it (at
+     * most {@code stopWait} after the exit began).
+     */
+    public static EmbeddedPostgresServer startOrAttach(Path dataDir, int wantedPort, Duration startTimeout, Duration stopWait) {
         try {
             Files.createDirectories(dataDir);
             Path lockFile = dataDir.resolve("embedded-pg.lock");
@@ -91,11 +111,14 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                         .setServerConfig("work_mem", "16MB")
                         .setServerConfig("listen_addresses", "127.0.0.1")
                         .setOutputRedirector(ProcessBuilder.Redirect.DISCARD)
+                        .setRegisterShutdownHook(false) // ours waits for the consumers' acks (class javadoc)
                         .start();
                 ensureDatabase(pg.getPort());
                 Files.writeString(portFile, Integer.toString(pg.getPort()), StandardCharsets.UTF_8);
                 log.info("embedded PostgreSQL started on 127.0.0.1:{} with data in {}", pg.getPort(), pgDir);
-                return new EmbeddedPostgresServer(dataDir, pg.getPort(), pg, ch, lock);
+                EmbeddedPostgresServer server = new EmbeddedPostgresServer(dataDir, pg.getPort(), pg, ch, lock);
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> server.stopAtExit(stopWait), "herald-embedded-pg-stop"));
+                return server;
             } catch (IOException | RuntimeException e) {
                 lock.release();
                 ch.close();
@@ -232,9 +255,32 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         return dataDir;
     }
 
+    /** Marks the server as used by a {@link Database}: at JVM exit it keeps running until {@link #release}. */
+    void retain() {
+        retained.set(true);
+    }
+
+    /** The user is done with the server (its consumers finished and acked): an exiting JVM may stop it now. */
+    void release() {
+        released.countDown();
+    }
+
+    private void stopAtExit(Duration stopWait) {
+        if (retained.get()) {
+            try {
+                if (!released.await(stopWait.toMillis(), TimeUnit.MILLISECONDS)) {
+                    log.warn("stopping the embedded PostgreSQL after embedded.stop-wait ({}) while it is still in use", stopWait);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        close();
+    }
+
     @Override
     public void close() {
-        if (owned == null) {
+        if (owned == null || !closed.compareAndSet(false, true)) {
             return;
         }
         try {
