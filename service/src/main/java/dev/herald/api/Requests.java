@@ -2,11 +2,10 @@ package dev.herald.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import dev.herald.errors.DomainException;
 import dev.herald.json.Json;
 import io.javalin.http.Context;
 import java.util.UUID;
-import java.util.stream.Collectors;
 
 /** Reading request parts with clear 400s: JSON bodies, UUID path and query parameters. */
 public final class Requests {
@@ -22,17 +21,12 @@ public final class Requests {
             T value = Json.mapper().readValue(raw, type);
             if (value == null) throw ApiException.badRequest("request body must be a JSON object");
             return value;
-        } catch (UnrecognizedPropertyException e) {
-            throw ApiException.badRequest("unknown field '" + e.getPropertyName() + "'");
         } catch (JsonMappingException e) {
-            String path = e.getPath().stream()
-                    .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
-                    .collect(Collectors.joining("."));
-            String why = e.getOriginalMessage() == null ? "invalid value" : e.getOriginalMessage().lines().findFirst().orElse("");
             if (e.getCause() instanceof ApiException api) throw api;
-            throw ApiException.badRequest(path.isEmpty() ? "malformed JSON: " + why : "field '" + path + "': " + why);
+            if (e.getCause() instanceof DomainException d) throw d;
+            throw ApiException.badRequest(Json.describe(e));
         } catch (JsonProcessingException e) {
-            throw ApiException.badRequest("malformed JSON: " + e.getOriginalMessage());
+            throw ApiException.badRequest(Json.describe(e));
         }
     }
 
