@@ -141,11 +141,10 @@ final class GraphRoutes implements Routes {
     }
 
     private static void requireOwned(Map<NodeRef, UUID> owners, UUID org, NodeRef ref, String side) {
-        UUID owner = owners.get(ref);
-        if (owner == null) {
-            throw ApiException.unprocessable(side + " " + ref.type().wire() + " " + ref.id() + " does not exist");
+        // Missing and another organization's answer alike: a caller must not learn that someone else's id exists.
+        if (!org.equals(owners.get(ref))) {
+            throw ApiException.unprocessable(side + ": " + ref.type().wire() + " " + ref.id() + " does not exist in this organization");
         }
-        if (!owner.equals(org)) throw ApiException.notFound(ref.type().wire() + " " + ref.id());
     }
 
     private static NodeRef node(NodeBody b, String field) {

@@ -139,7 +139,7 @@ class GraphRoutesTest {
     }
 
     @Test
-    void anotherOrganizationsRecordsAnswer404Everywhere() {
+    void anotherOrganizationsRecordsAnswerAsMissingOnesEverywhere() {
         var mine = record(app.orgId, "intel_request");
         var mine2 = record(app.orgId, "intel_request");
         var theirs = record(org2, "intel_request");
@@ -147,9 +147,17 @@ class GraphRoutesTest {
         assertThat(app.post("/dependencies", key2, edge(theirs, theirs2)).status()).isEqualTo(201);
         assertThat(app.post("/dependencies", app.orgKey, edge(mine, mine2)).status()).isEqualTo(201);
 
-        // writes naming another organization's record, from either side
-        assertThat(app.post("/dependencies", app.orgKey, edge(mine, theirs)).status()).isEqualTo(404);
-        assertThat(app.post("/dependencies", app.orgKey, edge(theirs, mine)).status()).isEqualTo(404);
+        // writes naming another organization's record, from either side: answered exactly as a record that does not
+        // exist (422 naming the side), so the answer does not tell whether someone else's id exists
+        Map<String, Object> missing = Map.of("type", "intel_request", "id", UUID.randomUUID().toString());
+        for (var pair : List.of(List.of(edge(mine, theirs), edge(mine, missing)), List.of(edge(theirs, mine), edge(missing, mine)))) {
+            var other = app.post("/dependencies", app.orgKey, pair.get(0));
+            var absent = app.post("/dependencies", app.orgKey, pair.get(1));
+            assertThat(other.status()).isEqualTo(422).isEqualTo(absent.status());
+            assertThat(other.errorCode()).isEqualTo(absent.errorCode());
+            assertThat(other.body().path("error").path("message").asText().replaceAll("[0-9a-f-]{36}", "ID"))
+                    .isEqualTo(absent.body().path("error").path("message").asText().replaceAll("[0-9a-f-]{36}", "ID"));
+        }
         var delete = app.call("DELETE", "/dependencies", app.orgKey, edge(theirs, theirs2));
         assertThat(delete.status()).isEqualTo(404);
         assertThat(delete.raw()).doesNotContain("asset\"");
