@@ -9,7 +9,7 @@ import java.util.Random;
 import java.util.UUID;
 
 /**
- * The demo's stream of incident changes, written straight to the tables as any writer would (the outbox triggers turn
+ * The demo's stream of incident changes, written straight to the tables as any writer would (the notification triggers turn
  * each into work units): mostly severity changes of open incidents, some new estimated restorations of their outages,
  * some new incidents. Deterministic for a seed. Not thread-safe: one caller.
  */

@@ -14,7 +14,7 @@ import java.util.UUID;
  * for a 100,000-row COPY compares each row with each id (minutes). So for the load only, that one trigger of the loaded
  * table is disabled (inside the import transaction: other sessions never see it off, and the SHARE ROW EXCLUSIVE lock
  * it takes makes concurrent writers to that table wait for the import), and afterwards the affected organizations'
- * views are rebuilt in one statement each, as the seed loader does. Every other trigger (graph versions, outbox) fires
+ * views are rebuilt in one statement each, as the seed loader does. Every other trigger (graph versions, notifications) fires
  * as for any write. Tables whose new rows cannot touch an existing entry (locations, assets, intel requests: nothing
  * refers to a new id yet) keep their trigger, which then finds nothing to refresh; rebuilding there would only cost.
  */

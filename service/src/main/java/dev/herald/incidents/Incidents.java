@@ -20,7 +20,7 @@ import java.util.UUID;
 
 /**
  * Incidents: reads and writes, each write one transaction scoped to the caller's organization (the current-incidents
- * view and the outbox follow through triggers in that same transaction). Thread-safe.
+ * view and the notification work units follow through triggers in that same transaction). Thread-safe.
  */
 public final class Incidents {
     static final String COLUMNS = "id, organization_id, location_id, kind, status, severity, title, started_at, updated_at, resolved_at, version";

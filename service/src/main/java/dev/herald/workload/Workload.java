@@ -21,7 +21,7 @@ import org.postgresql.copy.CopyManager;
 /**
  * Loads the deterministic reference workload (see {@link WorkloadGenerator}) into the database through COPY, in one
  * transaction: either all of it is there or none of it. User triggers (the write-through of derived state and the
- * notification outbox) are disabled for the load inside that transaction, so seeding never queues notifications; what
+ * notification work units) are disabled for the load inside that transaction, so seeding never queues notifications; what
  * they would have maintained is then rebuilt once: the organization's graph version and its current-incidents view.
  * Thread-safe: concurrent loads serialize on an advisory lock.
  */

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-/** Rows written straight to the database (as any writer would), so the outbox triggers run as they do in production. */
+/** Rows written straight to the database (as any writer would), so the notification triggers run as they do in production. */
 final class Fixtures {
     /** The signing secret of every test contact. */
     static final String SECRET = "whsec_aGVyYWxkLXBpcGVsaW5lLXRlc3Qtc2VjcmV0LTMyYnk=";
@@ -37,7 +37,7 @@ final class Fixtures {
         return id;
     }
 
-    /** Creates {@code n} incidents in one transaction (one outbox row and fan-out each). */
+    /** Creates {@code n} incidents in one transaction (one change and its fan-out each). */
     List<UUID> incidents(int n) {
         List<UUID> ids = new ArrayList<>();
         db.write("Test.INCIDENTS", c -> {

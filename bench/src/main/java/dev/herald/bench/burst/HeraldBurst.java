@@ -12,7 +12,7 @@ import org.HdrHistogram.Histogram;
 /**
  * Herald's side of the burst: consumers already waiting (in this process, or in {@code ./herald worker} child
  * processes), then the burst's change notifications enqueued in ONE transaction through the product's own fan-out
- * ({@code herald_enqueue}: one outbox row per incident, one work unit per contact), so all of them become visible at
+ * ({@code herald_enqueue}: one change number per incident, one work unit per contact), so all of them become visible at
  * once, like the production queue at its peak. Measures from the work units' own records: processing (claim to ack),
  * the recorded step timings, end to end (burst committed to delivery sent) and the drain time.
  */
@@ -22,30 +22,29 @@ final class HeraldBurst {
                   Histogram throttle, StepTable steps, int fingerprints, long builtAtClaim) {}
 
     private static final String ENQUEUE = """
-            SELECT count(herald_enqueue(i.organization_id, 'incident', i.id, i.id, 'incident.changed', i.kind, i.severity,
-                                        jsonb_build_object('burst', true)))
+            SELECT count(herald_enqueue(i.organization_id, 'incident', i.id, i.id, 'incident.changed', i.kind, i.severity))
             FROM incidents i WHERE i.id = ANY(?) AND i.organization_id = ?""";
     private static final String UNITS = """
             SELECT w.state, w.fingerprint, w.timings::text AS timings, extract(epoch FROM w.run_at) AS run_at,
                    extract(epoch FROM w.finished_at) AS finished_at,
                    (SELECT extract(epoch FROM min(d.sent_at)) FROM deliveries d WHERE d.work_unit_id = w.id AND d.status = 'sent') AS sent_at
-            FROM (SELECT id, state, fingerprint, timings, run_at, finished_at FROM work_units WHERE outbox_id > ?
-                  UNION ALL SELECT id, state, fingerprint, timings, run_at, finished_at FROM work_units_done WHERE outbox_id > ?) w""";
+            FROM (SELECT id, state, fingerprint, timings, run_at, finished_at FROM work_units WHERE change_id > ?
+                  UNION ALL SELECT id, state, fingerprint, timings, run_at, finished_at FROM work_units_done WHERE change_id > ?) w""";
     private static final String OPEN = """
-            SELECT count(*) FROM work_units WHERE outbox_id > ? AND state IN ('queued', 'running')""";
+            SELECT count(*) FROM work_units WHERE change_id > ? AND state IN ('queued', 'running')""";
 
     private HeraldBurst() {}
 
-    /** Enqueues the burst in one transaction; answers the outbox id below which nothing belongs to it. */
+    /** Enqueues the burst in one transaction; answers the change number at or below which nothing belongs to it. */
     static long enqueue(Herald herald, BurstFixture f) {
         return enqueue(herald, f, f.incidents);
     }
 
-    /** Enqueues changes of {@code incidents} in one transaction; answers the outbox id below which nothing belongs to it. */
+    /** Enqueues changes of {@code incidents} in one transaction; answers the change number at or below which nothing belongs to it. */
     static long enqueue(Herald herald, BurstFixture f, java.util.List<java.util.UUID> incidents) {
         return herald.db().transaction("BurstBench.ENQUEUE", Duration.ofMinutes(5), c -> {
             long base;
-            try (var st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT coalesce(max(id), 0) FROM outbox")) {
+            try (var st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM herald_change_seq")) {
                 rs.next();
                 base = rs.getLong(1);
             }
