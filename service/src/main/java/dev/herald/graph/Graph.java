@@ -48,10 +48,15 @@ public final class Graph implements DependencyResolver, AutoCloseable {
     private final Counter servedByMemory;
     private final Counter servedBySql;
 
+    private final java.time.Duration listenReconnectDelay;
+    private final java.time.Duration listenProbeInterval;
+
     public Graph(Database db, HeraldConfig config) {
         this.db = db;
         this.sql = new SqlResolution(db);
         this.edges = new Edges(db);
+        this.listenReconnectDelay = config.get(Settings.CURRENT_LISTEN_RECONNECT_DELAY);
+        this.listenProbeInterval = config.get(Settings.DB_LISTEN_PROBE_INTERVAL);
         boolean on = config.get(Settings.GRAPH_SNAPSHOTS);
         this.snapshots = on ? new Snapshots(db, config.get(Settings.GRAPH_SNAPSHOT_MAX_EDGES), config.get(Settings.GRAPH_SNAPSHOT_IDLE)) : null;
         var registry = db.metrics().registry();
@@ -110,7 +115,7 @@ public final class Graph implements DependencyResolver, AutoCloseable {
     }
 
     private synchronized void listen() {
-        if (listener == null && !closed) listener = new ChangeListener(db, snapshots);
+        if (listener == null && !closed) listener = new ChangeListener(db, snapshots, listenReconnectDelay, listenProbeInterval);
     }
 
     /** Edge writes and record checks for the HTTP API. */

@@ -12,7 +12,6 @@ import dev.herald.infra.Metrics;
 import dev.herald.limits.DeliveryGate;
 import dev.herald.senders.Sender;
 import dev.herald.templates.MessageRenderer;
-import java.sql.SQLException;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -72,13 +71,7 @@ public final class Pipeline implements AutoCloseable {
                     config.get(Settings.WORK_RECLAIM_INTERVAL), config.get(Settings.WORK_POLL_INTERVAL),
                     config.get(Settings.WORK_PRUNE_AFTER), config.get(Settings.WORK_PRUNE_INTERVAL), config.get(Settings.WORK_PRUNE_BATCH),
                     config.get(Settings.WORK_HISTORY_RETENTION), config.get(Settings.HTTP_SHUTDOWN_GRACE));
-            Waker waker = new Waker(() -> {
-                try {
-                    return db.openDedicated();
-                } catch (SQLException e) {
-                    throw new IllegalStateException(e);
-                }
-            }, t.pollInterval().toMillis());
+            Waker waker = new Waker(db, t.pollInterval(), config.get(Settings.DB_LISTEN_PROBE_INTERVAL));
             pool = new ConsumerPool(queue, processor, t, waker, System::nanoTime);
             if (t.consumers() > 0) {
                 pool.start();

@@ -44,7 +44,7 @@ class ContextReadAheadTest {
             for (int i = 0; i < 3; i++) f.contact(receiver.url("/ok"), "{}");
             List<UUID> incidents = f.incidents(40); // 120 queued units, 40 fingerprints, no consumer yet: all within the window
 
-            try (ContextReadAhead ahead = new ContextReadAhead(pipeline.queue(), pipeline.contexts(), new Waker(null, 50), 128, 2,
+            try (ContextReadAhead ahead = new ContextReadAhead(pipeline.queue(), pipeline.contexts(), new Waker(null, null, null), 128, 2,
                     Duration.ofMillis(5), Duration.ofMillis(50), Duration.ofMinutes(5), new SimpleMeterRegistry())) {
                 PipelineDeliveryTest.await("40 contexts read ahead", () -> assemblies(org).size() == incidents.size());
                 assertThat(ahead.assembled()).isEqualTo(incidents.size());
