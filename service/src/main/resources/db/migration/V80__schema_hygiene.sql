@@ -160,3 +160,4 @@ COMMENT ON INDEX work_units_open_created_idx IS 'serves WorkQueue.GAUGES (oldest
 COMMENT ON INDEX deliveries_idempotency_idx IS
     'serves WorkQueue.CLAIM_FOR_DELIVERY (the delivery row an earlier attempt recorded) and WorkQueue.COMPLETE (ON CONFLICT): one delivery per (work unit, contact), whatever process records it';
 COMMENT ON INDEX contacts_org_live_idx IS 'serves herald_enqueue() (the live contacts of an organization an event fans out to)';
+COMMENT ON INDEX contacts_org_all_idx IS 'serves Contacts.LIST_BY_ORG (every contact of an organization, disabled ones too, oldest first: its page, counted page and count)';

@@ -6,18 +6,16 @@ import dev.herald.api.Page;
 import dev.herald.api.PageRequest;
 import dev.herald.api.Routes;
 import dev.herald.config.HeraldConfig;
-import dev.herald.errors.DomainException;
 import dev.herald.infra.Database;
 import dev.herald.json.Json;
+import dev.herald.records.ListSql;
+import dev.herald.records.RecordSql;
 import dev.herald.organizations.Organizations;
 import java.io.IOException;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -34,14 +32,9 @@ public final class Contacts {
     private static final String COLUMNS = """
             id, organization_id, channel, target, outbound_auth::text, throttle::text, subscription::text, disabled_at, disabled_reason, created_at""";
     static final String FIND = "SELECT " + COLUMNS + " FROM contacts WHERE id = ? AND organization_id = ?";
-    private static final String LIST_WHERE = """
-             FROM contacts
-            WHERE organization_id = ? AND (?::timestamptz IS NULL OR (created_at, id) > (?::timestamptz, ?::uuid))
-            ORDER BY created_at, id LIMIT ?""";
-    static final String LIST_BY_ORG = "SELECT " + COLUMNS + LIST_WHERE;
-    /** The first page with {@code count=true}: the total rides along via the window. */
-    static final String LIST_BY_ORG_COUNTED = "SELECT " + COLUMNS + ", COUNT(*) OVER ()" + LIST_WHERE;
-    static final String COUNT_BY_ORG = "SELECT count(*) FROM contacts WHERE organization_id = ?";
+    /** Every contact of an organization, disabled ones too, oldest first. */
+    static final ListSql LIST_BY_ORG = new ListSql("Contacts.LIST_BY_ORG", COLUMNS, "contacts WHERE organization_id = ?",
+            ListSql.Order.OLDEST_FIRST);
     /** Longest disabled_reason kept; a receiver's longer answer is cut. */
     static final int MAX_REASON_CHARS = 500;
     static final String DISABLE = """
@@ -101,51 +94,7 @@ public final class Contacts {
 
     /** One page of an organization's contacts, oldest first. */
     public Page<Contact> list(UUID organizationId, PageRequest req) {
-        OffsetDateTime afterAt = null;
-        UUID afterId = null;
-        if (req.after() != null) {
-            int bar = req.after().indexOf('|');
-            try {
-                afterAt = OffsetDateTime.parse(req.after().substring(0, Math.max(bar, 0)));
-                afterId = UUID.fromString(req.after().substring(bar + 1));
-            } catch (DateTimeParseException | IllegalArgumentException | StringIndexOutOfBoundsException e) {
-                throw DomainException.malformed("cursor is malformed; pass back the next_cursor of the previous page");
-            }
-        }
-        final OffsetDateTime at = afterAt;
-        final UUID after = afterId;
-        boolean windowCount = req.count() && at == null;
-        long[] total = {-1};
-        List<Contact> rows = db.read(windowCount ? "Contacts.LIST_BY_ORG_COUNTED" : "Contacts.LIST_BY_ORG", conn -> {
-            List<Contact> out = new ArrayList<>();
-            try (PreparedStatement ps = conn.prepareStatement(windowCount ? LIST_BY_ORG_COUNTED : LIST_BY_ORG)) {
-                ps.setObject(1, organizationId);
-                ps.setObject(2, at);
-                ps.setObject(3, at);
-                ps.setObject(4, after);
-                ps.setInt(5, req.limit() + 1);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        out.add(view(rs));
-                        if (windowCount) total[0] = rs.getLong(11);
-                    }
-                }
-            }
-            return out;
-        });
-        Long t = null;
-        if (req.count()) {
-            t = total[0] >= 0 ? total[0] : db.read("Contacts.COUNT_BY_ORG", conn -> {
-                try (PreparedStatement ps = conn.prepareStatement(COUNT_BY_ORG)) {
-                    ps.setObject(1, organizationId);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        rs.next();
-                        return rs.getLong(1);
-                    }
-                }
-            });
-        }
-        return Page.of(rows, req, c -> c.createdAt() + "|" + c.id(), t);
+        return RecordSql.page(db, LIST_BY_ORG, req, Contacts::view, c -> c.createdAt() + "|" + c.id(), organizationId);
     }
 
     /**

@@ -20,7 +20,6 @@ import java.util.UUID;
  */
 public final class RecordSql {
     /** The cursor of the first page: every id sorts after it. */
-    static final UUID FIRST = new UUID(0L, 0L); // PostgreSQL orders uuid bytewise: 00000000-... sorts first
 
     private static final String ORGANIZATION_EXISTS = "SELECT 1 FROM organizations WHERE id = ?";
 
@@ -85,28 +84,44 @@ public final class RecordSql {
     /**
      * One page of a list: {@code limit + 1} rows after the cursor; with {@code count=true} the window-counted variant
      * and, when the page is empty, the fallback count. One read (two statements only for an empty counted page).
+     *
+     * @param key the sort key of a row, as the cursor carries it: its id ({@link ListSql.Order#ID}) or
+     *            {@code created_at|id} (the time orders)
      */
     public static <T> Page<T> page(Database db, ListSql sql, PageRequest req, RowMapper<T> mapper,
-                                   java.util.function.Function<T, UUID> id, Object... filters) {
-        UUID after = req.after() == null ? FIRST : Requests.uuid(req.after(), "cursor");
-        Object[] params = new Object[filters.length + 2];
+                                   java.util.function.Function<T, ?> key, Object... filters) {
+        Object[] cursor = req.after() == null ? new Object[0] : cursor(sql.order(), req.after());
+        boolean first = cursor.length == 0;
+        Object[] params = new Object[filters.length + cursor.length + 1];
         System.arraycopy(filters, 0, params, 0, filters.length);
-        params[filters.length] = after;
-        params[filters.length + 1] = req.limit() + 1;
+        System.arraycopy(cursor, 0, params, filters.length, cursor.length);
+        params[params.length - 1] = req.limit() + 1;
+        java.util.function.Function<T, String> cursorOf = r -> String.valueOf(key.apply(r));
         return db.read(sql.name(), c -> {
             if (!req.count()) {
-                return Page.of(query(c, sql.page(), mapper, params), req, r -> id.apply(r).toString(), null);
+                return Page.of(query(c, sql.page(first), mapper, params), req, cursorOf, null);
             }
             long[] total = {-1};
-            List<T> rows = query(c, sql.counted(), rs -> {
+            List<T> rows = query(c, sql.counted(first), rs -> {
                 total[0] = rs.getLong("total_count");
                 return mapper.map(rs);
             }, params);
             if (rows.isEmpty()) {
                 total[0] = one(c, sql.count(), rs -> rs.getLong(1), filters);
             }
-            return Page.of(rows, req, r -> id.apply(r).toString(), total[0]);
+            return Page.of(rows, req, cursorOf, total[0]);
         });
+    }
+
+    /** The cursor's parameters for {@code order}; a malformed cursor is refused. */
+    private static Object[] cursor(ListSql.Order order, String after) {
+        if (order == ListSql.Order.ID) return new Object[] {Requests.uuid(after, "cursor")};
+        int bar = after.indexOf('|');
+        try {
+            return new Object[] {OffsetDateTime.parse(after.substring(0, bar)), UUID.fromString(after.substring(bar + 1))};
+        } catch (RuntimeException e) {
+            throw DomainException.malformed("cursor is malformed; pass back the next_cursor of the previous page");
+        }
     }
 
     public static OffsetDateTime time(ResultSet rs, String column) throws SQLException {

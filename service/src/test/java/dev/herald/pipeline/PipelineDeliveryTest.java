@@ -119,7 +119,9 @@ class PipelineDeliveryTest {
         assertThat(page1.body().get("items")).hasSize(5);
         assertThat(page1.body().get("has_more").asBoolean()).isTrue();
         assertThat(page1.body().get("total").asLong()).isEqualTo(2000);
-        var page2 = app.get("/deliveries?limit=5&cursor=" + page1.body().get("next_cursor").asText(), key);
+        var page2 = app.get("/deliveries?limit=5&count=true&cursor=" + page1.body().get("next_cursor").asText(), key);
+        assertThat(page2.body().get("total").asLong()).as("total is the whole list's on every page").isEqualTo(2000);
+        assertThat(page2.body().get("items")).hasSize(5);
         // As instants: the JSON drops trailing zeros of the fraction, so the texts do not sort like the times.
         assertThat(java.time.Instant.parse(page2.body().get("items").get(0).get("created_at").asText()))
                 .isBeforeOrEqualTo(java.time.Instant.parse(page1.body().get("items").get(4).get("created_at").asText()));
