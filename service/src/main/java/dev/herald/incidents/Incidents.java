@@ -5,12 +5,11 @@ import dev.herald.api.Page;
 import dev.herald.api.PageRequest;
 import dev.herald.api.Routes;
 import dev.herald.config.HeraldConfig;
-import dev.herald.errors.DomainException;
 import dev.herald.infra.Database;
 import dev.herald.records.Dependencies;
 import dev.herald.records.ListSql;
 import dev.herald.records.RecordSql;
-import java.sql.Connection;
+import dev.herald.records.RecordTable;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
@@ -28,7 +27,6 @@ public final class Incidents {
             INSERT INTO incidents (id, organization_id, location_id, kind, status, severity, title, started_at, resolved_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, COALESCE(?, now()), CASE WHEN ? = 'resolved' THEN now() END) RETURNING\s""" + COLUMNS;
     private static final String FIND = "SELECT " + COLUMNS + " FROM incidents WHERE id = ? AND deleted_at IS NULL";
-    private static final String LOCK = FIND + " FOR UPDATE";
     private static final String UPDATE = """
             UPDATE incidents SET location_id = ?, kind = ?, status = ?, severity = ?, title = ?,
                    resolved_at = CASE WHEN ? = 'resolved' THEN COALESCE(resolved_at, now()) END,
@@ -36,6 +34,8 @@ public final class Incidents {
             WHERE id = ? RETURNING\s""" + COLUMNS;
     private static final String SOFT_DELETE = """
             UPDATE incidents SET deleted_at = now(), updated_at = now(), version = version + 1 WHERE id = ?""";
+    private static final RecordTable<Incident> TABLE = new RecordTable<>("incidents", "incident", COLUMNS, SOFT_DELETE, Incidents::map,
+            Incident::organizationId);
     private static final ListSql LIST_BY_ORG = new ListSql("Incidents.LIST_BY_ORG", COLUMNS,
             "incidents WHERE organization_id = ? AND deleted_at IS NULL");
     private static final ListSql LIST_OPEN = new ListSql("Incidents.LIST_OPEN", COLUMNS,
@@ -81,7 +81,7 @@ public final class Incidents {
     /** Applies a change; unchanged values write nothing (no version bump, no notification). 404 for another org's incident. */
     Incident change(Caller caller, UUID id, Change ch) {
         return db.write("Incidents.UPDATE", c -> {
-            Incident cur = lockVisible(c, caller, id);
+            Incident cur = TABLE.lockVisible(c, caller, id);
             if (ch.locationId() != null && !ch.locationId().equals(cur.locationId())) {
                 RecordSql.requireLive(c, "locations", "location_id", "location", ch.locationId(), cur.organizationId());
             }
@@ -99,24 +99,12 @@ public final class Incidents {
     }
 
     void delete(Caller caller, UUID id) {
-        db.write("Incidents.SOFT_DELETE", c -> {
-            lockVisible(c, caller, id);
-            try (var ps = c.prepareStatement(SOFT_DELETE)) {
-                ps.setObject(1, id);
-                return ps.executeUpdate();
-            }
-        });
+        TABLE.softDelete(db, "Incidents.SOFT_DELETE", caller, id);
     }
 
     Page<Incident> list(UUID organizationId, String status, PageRequest req) {
         ListSql sql = status == null ? LIST_BY_ORG : status.equals("open") ? LIST_OPEN : LIST_RESOLVED;
         return RecordSql.page(db, sql, req, Incidents::map, Incident::id, organizationId);
-    }
-
-    private static Incident lockVisible(Connection c, Caller caller, UUID id) throws SQLException {
-        Incident cur = RecordSql.one(c, LOCK, Incidents::map, id);
-        if (cur == null || !caller.sees(cur.organizationId())) throw DomainException.notFound("incident " + id);
-        return cur;
     }
 
     static Incident map(ResultSet rs) throws SQLException {

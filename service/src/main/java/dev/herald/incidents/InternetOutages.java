@@ -1,10 +1,9 @@
 package dev.herald.incidents;
 
 import dev.herald.api.Caller;
-import dev.herald.errors.DomainException;
 import dev.herald.infra.Database;
 import dev.herald.records.RecordSql;
-import java.sql.Connection;
+import dev.herald.records.RecordTable;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
@@ -17,11 +16,10 @@ public final class InternetOutages {
     private static final String INSERT = """
             INSERT INTO internet_outages (id, organization_id, incident_id, provider, service, started_at, estimated_restoration)
             VALUES (?, ?, ?, ?, ?, COALESCE(?, now()), ?) RETURNING\s""" + COLUMNS;
-    private static final String LOCK = "SELECT " + COLUMNS + " FROM internet_outages WHERE id = ? AND deleted_at IS NULL FOR UPDATE";
     private static final String UPDATE = """
             UPDATE internet_outages SET provider = ?, service = ?, estimated_restoration = ?, updated_at = now()
             WHERE id = ? RETURNING\s""" + COLUMNS;
-    private static final String SOFT_DELETE = "UPDATE internet_outages SET deleted_at = now(), updated_at = now() WHERE id = ?";
+    private static final RecordTable<InternetOutage> TABLE = new RecordTable<>("internet_outages", "internet outage", COLUMNS, InternetOutages::map, InternetOutage::organizationId);
 
     private final Database db;
 
@@ -52,7 +50,7 @@ public final class InternetOutages {
 
     InternetOutage change(Caller caller, UUID id, Change ch) {
         return db.write("InternetOutages.UPDATE", c -> {
-            InternetOutage cur = lockVisible(c, caller, id);
+            InternetOutage cur = TABLE.lockVisible(c, caller, id);
             String provider = ch.provider() != null ? ch.provider() : cur.provider();
             String service = ch.setService() ? ch.service() : cur.service();
             OffsetDateTime restoration = ch.setRestoration() ? ch.estimatedRestoration() : cur.estimatedRestoration();
@@ -65,19 +63,7 @@ public final class InternetOutages {
     }
 
     void delete(Caller caller, UUID id) {
-        db.write("InternetOutages.SOFT_DELETE", c -> {
-            lockVisible(c, caller, id);
-            try (var ps = c.prepareStatement(SOFT_DELETE)) {
-                ps.setObject(1, id);
-                return ps.executeUpdate();
-            }
-        });
-    }
-
-    private static InternetOutage lockVisible(Connection c, Caller caller, UUID id) throws SQLException {
-        InternetOutage cur = RecordSql.one(c, LOCK, InternetOutages::map, id);
-        if (cur == null || !caller.sees(cur.organizationId())) throw DomainException.notFound("internet outage " + id);
-        return cur;
+        TABLE.softDelete(db, "InternetOutages.SOFT_DELETE", caller, id);
     }
 
     static InternetOutage map(ResultSet rs) throws SQLException {

@@ -2,10 +2,9 @@ package dev.herald.incidents;
 
 import dev.herald.api.Caller;
 import dev.herald.api.Routes;
-import dev.herald.errors.DomainException;
 import dev.herald.infra.Database;
 import dev.herald.records.RecordSql;
-import java.sql.Connection;
+import dev.herald.records.RecordTable;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
@@ -18,11 +17,10 @@ public final class Outages {
     private static final String INSERT = """
             INSERT INTO outages (id, organization_id, incident_id, location_id, utility, customers_affected, estimated_restoration)
             VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING\s""" + COLUMNS;
-    private static final String LOCK = "SELECT " + COLUMNS + " FROM outages WHERE id = ? AND deleted_at IS NULL FOR UPDATE";
     private static final String UPDATE = """
             UPDATE outages SET location_id = ?, customers_affected = ?, estimated_restoration = ?, updated_at = now()
             WHERE id = ? RETURNING\s""" + COLUMNS;
-    private static final String SOFT_DELETE = "UPDATE outages SET deleted_at = now(), updated_at = now() WHERE id = ?";
+    private static final RecordTable<Outage> TABLE = new RecordTable<>("outages", "outage", COLUMNS, Outages::map, Outage::organizationId);
 
     private final Database db;
 
@@ -57,7 +55,7 @@ public final class Outages {
 
     Outage change(Caller caller, UUID id, Change ch) {
         return db.write("Outages.UPDATE", c -> {
-            Outage cur = lockVisible(c, caller, id);
+            Outage cur = TABLE.lockVisible(c, caller, id);
             UUID location = ch.setLocation() ? ch.locationId() : cur.locationId();
             Integer customers = ch.setCustomers() ? ch.customersAffected() : cur.customersAffected();
             OffsetDateTime restoration = ch.setRestoration() ? ch.estimatedRestoration() : cur.estimatedRestoration();
@@ -73,23 +71,11 @@ public final class Outages {
     }
 
     void delete(Caller caller, UUID id) {
-        db.write("Outages.SOFT_DELETE", c -> {
-            lockVisible(c, caller, id);
-            try (var ps = c.prepareStatement(SOFT_DELETE)) {
-                ps.setObject(1, id);
-                return ps.executeUpdate();
-            }
-        });
+        TABLE.softDelete(db, "Outages.SOFT_DELETE", caller, id);
     }
 
     static boolean sameInstant(OffsetDateTime a, OffsetDateTime b) {
         return a == null ? b == null : b != null && a.isEqual(b);
-    }
-
-    private static Outage lockVisible(Connection c, Caller caller, UUID id) throws SQLException {
-        Outage cur = RecordSql.one(c, LOCK, Outages::map, id);
-        if (cur == null || !caller.sees(cur.organizationId())) throw DomainException.notFound("outage " + id);
-        return cur;
     }
 
     static Outage map(ResultSet rs) throws SQLException {

@@ -5,12 +5,11 @@ import dev.herald.api.Page;
 import dev.herald.api.PageRequest;
 import dev.herald.api.Routes;
 import dev.herald.config.HeraldConfig;
-import dev.herald.errors.DomainException;
 import dev.herald.infra.Database;
 import dev.herald.records.Dependencies;
 import dev.herald.records.ListSql;
 import dev.herald.records.RecordSql;
-import java.sql.Connection;
+import dev.herald.records.RecordTable;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
@@ -26,10 +25,9 @@ public final class IntelRequests {
             INSERT INTO intel_requests (id, organization_id, parent_id, question, status) VALUES (?, ?, ?, ?, ?)
             RETURNING\s""" + COLUMNS;
     private static final String FIND_MANY = "SELECT " + COLUMNS + " FROM intel_requests WHERE id = ANY(?) AND deleted_at IS NULL";
-    private static final String LOCK = "SELECT " + COLUMNS + " FROM intel_requests WHERE id = ? AND deleted_at IS NULL FOR UPDATE";
     private static final String UPDATE = """
             UPDATE intel_requests SET status = ?, question = ?, updated_at = now() WHERE id = ? RETURNING\s""" + COLUMNS;
-    private static final String SOFT_DELETE = "UPDATE intel_requests SET deleted_at = now(), updated_at = now() WHERE id = ?";
+    private static final RecordTable<IntelRequest> TABLE = new RecordTable<>("intel_requests", "intel request", COLUMNS, IntelRequests::map, IntelRequest::organizationId);
     private static final ListSql LIST_BY_ORG = new ListSql("IntelRequests.LIST_BY_ORG", COLUMNS,
             "intel_requests WHERE organization_id = ? AND deleted_at IS NULL");
     private static final ListSql LIST_BY_STATUS = new ListSql("IntelRequests.LIST_BY_STATUS", COLUMNS,
@@ -80,7 +78,7 @@ public final class IntelRequests {
     /** Changes status and/or question (null = unchanged); an unchanged value writes nothing. */
     IntelRequest change(Caller caller, UUID id, String status, String question) {
         return db.write("IntelRequests.UPDATE", c -> {
-            IntelRequest cur = lockVisible(c, caller, id);
+            IntelRequest cur = TABLE.lockVisible(c, caller, id);
             String s = status != null ? status : cur.status();
             String q = question != null ? question : cur.question();
             if (s.equals(cur.status()) && q.equals(cur.question())) return cur;
@@ -89,25 +87,13 @@ public final class IntelRequests {
     }
 
     void delete(Caller caller, UUID id) {
-        db.write("IntelRequests.SOFT_DELETE", c -> {
-            lockVisible(c, caller, id);
-            try (var ps = c.prepareStatement(SOFT_DELETE)) {
-                ps.setObject(1, id);
-                return ps.executeUpdate();
-            }
-        });
+        TABLE.softDelete(db, "IntelRequests.SOFT_DELETE", caller, id);
     }
 
     Page<IntelRequest> list(UUID organizationId, String status, PageRequest req) {
         return status == null
                 ? RecordSql.page(db, LIST_BY_ORG, req, IntelRequests::map, IntelRequest::id, organizationId)
                 : RecordSql.page(db, LIST_BY_STATUS, req, IntelRequests::map, IntelRequest::id, organizationId, status);
-    }
-
-    private static IntelRequest lockVisible(Connection c, Caller caller, UUID id) throws SQLException {
-        IntelRequest cur = RecordSql.one(c, LOCK, IntelRequests::map, id);
-        if (cur == null || !caller.sees(cur.organizationId())) throw DomainException.notFound("intel request " + id);
-        return cur;
     }
 
     static IntelRequest map(ResultSet rs) throws SQLException {
