@@ -21,15 +21,12 @@ final class PipelineReads {
     static final String ORGANIZATION = """
             SELECT jsonb_build_object('id', id, 'name', name, 'max_distance', max_distance, 'every_change', every_change)
             FROM organizations WHERE id = ?""";
-    /** A resolved (or not yet viewed) incident: not in the current-incidents view, so read from its row. */
+    /**
+     * A resolved (or not yet viewed) incident: not in the current-incidents view, so read from its row, as the same SQL
+     * function builds it for the view ({@code herald_incident_json}: one JSON shape and timestamp format).
+     */
     static final String INCIDENT = """
-            SELECT jsonb_build_object('id', i.id, 'organization_id', i.organization_id, 'kind', i.kind, 'status', i.status, 'severity', i.severity,
-                   'title', i.title, 'started_at', i.started_at, 'updated_at', i.updated_at, 'resolved_at', i.resolved_at,
-                   'version', i.version,
-                   'location', jsonb_build_object('id', l.id, 'lat', l.lat, 'lon', l.lon, 'thoroughfare', l.thoroughfare,
-                        'locality', l.locality, 'region', l.region, 'postcode', l.postcode))
-            FROM incidents i JOIN locations l ON l.id = i.location_id
-            WHERE i.id = ? AND i.organization_id = ? AND i.deleted_at IS NULL""";
+            SELECT herald_incident_json(i) FROM incidents i WHERE i.id = ? AND i.organization_id = ? AND i.deleted_at IS NULL""";
     static final String INTEL_REQUEST = """
             SELECT jsonb_build_object('id', id, 'parent_id', parent_id, 'question', question, 'status', status,
                    'created_at', created_at, 'updated_at', updated_at)
