@@ -21,12 +21,14 @@ import dev.herald.limits.DeliveryGate;
 import dev.herald.locations.Locations;
 import dev.herald.organizations.Organizations;
 import dev.herald.pipeline.Pipeline;
+import dev.herald.pipeline.WorkSettings;
 import dev.herald.records.Dependencies;
 import dev.herald.senders.ChannelSender;
 import dev.herald.senders.Sender;
 import dev.herald.templates.MessageRenderer;
 import dev.herald.templates.PebbleMessageRenderer;
 import dev.herald.templates.Templates;
+import dev.herald.workload.Workload;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -61,14 +63,16 @@ public final class Herald implements AutoCloseable {
     private final Contacts contacts;
     private final Templates templates;
     private final MessageRenderer renderer;
+    private final WorkSettings work;
     private Pipeline pipeline;
 
-    private Herald(HeraldConfig config, Metrics metrics, Database db, Coordination coordination) {
+    private Herald(HeraldConfig config, WorkSettings work, Metrics metrics, Database db, Coordination coordination) {
         this.config = config;
+        this.work = work;
         this.metrics = metrics;
         this.db = db;
         this.coordination = coordination;
-        this.keys = new ApiKeys(db);
+        this.keys = new ApiKeys(db, config.get(Settings.CACHE_TTL_API_KEYS));
         this.organizations = new Organizations(db);
         this.graph = new Graph(db, config);
         this.locations = new Locations(db);
@@ -87,6 +91,7 @@ public final class Herald implements AutoCloseable {
 
     /** Opens the database (embedded or external), migrates it, and wires the features. */
     public static Herald open(HeraldConfig config) {
+        WorkSettings work = WorkSettings.from(config); // a bad combination of settings stops the start before anything opens
         Metrics metrics = new Metrics();
         // Redis first: an unreachable redis.url stops the start before anything else is opened.
         Coordination coordination = Coordination.create(config, metrics);
@@ -97,7 +102,7 @@ public final class Herald implements AutoCloseable {
             coordination.close();
             throw e;
         }
-        return new Herald(config, metrics, db, coordination);
+        return new Herald(config, work, metrics, db, coordination);
     }
 
     /** The routes of every feature, in registration order. */
@@ -164,7 +169,7 @@ public final class Herald implements AutoCloseable {
      * with {@link Pipeline#startConsumers()}.
      */
     public synchronized Pipeline pipeline(Pipeline.Parts parts) {
-        if (pipeline == null) pipeline = new Pipeline(config, db, metrics, parts);
+        if (pipeline == null) pipeline = new Pipeline(work, db, metrics, parts);
         return pipeline;
     }
 
@@ -186,6 +191,9 @@ public final class Herald implements AutoCloseable {
     public ApiKeys keys() { return keys; }
 
     public Organizations organizations() { return organizations; }
+
+    /** The reference workload loader on this database ({@code seed.statement-timeout} per load). */
+    public Workload workload() { return new Workload(db, config.get(Settings.SEED_STATEMENT_TIMEOUT)); }
 
     /** Rate limits and throttle windows, shared across processes on Redis when redis.url is set. */
     public DeliveryGate deliveryGate() { return coordination.deliveryGate(); }

@@ -58,7 +58,9 @@ public final class Database implements AutoCloseable {
     private final HikariDataSource statementPool;
     private final EmbeddedPostgresServer embedded; // null for an external database
     private final Metrics metrics;
-    private final HeraldConfig config;
+    private final DbSettings settings;
+    /** Retry policies, built once per (operation, retry kind): the listener counts retries under the operation's name. */
+    private final Map<String, RetryPolicy<Object>> policies = new ConcurrentHashMap<>();
     private final Map<String, Timer> timers = new ConcurrentHashMap<>();
     private final java.util.concurrent.atomic.AtomicLong localWrites = new java.util.concurrent.atomic.AtomicLong();
     private final Map<String, Counter> retries = new ConcurrentHashMap<>();
@@ -66,24 +68,24 @@ public final class Database implements AutoCloseable {
     private final String user;
     private final String password;
 
-    private Database(HeraldConfig config, Metrics metrics, EmbeddedPostgresServer embedded, String jdbcUrl, String user, String password) {
-        this.config = config;
+    private Database(DbSettings settings, Metrics metrics, EmbeddedPostgresServer embedded, String jdbcUrl, String user, String password) {
+        this.settings = settings;
         this.metrics = metrics;
         this.embedded = embedded;
         this.jdbcUrl = jdbcUrl;
         this.user = user;
         this.password = password;
-        this.pool = pool(config, "herald", config.get(Settings.DB_POOL_SIZE), serverOptions(config), jdbcUrl, user, password);
+        this.pool = pool(settings, "herald", settings.poolSize(), settings.serverOptions(), jdbcUrl, user, password);
         try {
-            this.statementPool = pool(config, "herald-statements", config.get(Settings.DB_STATEMENT_POOL_SIZE),
-                    serverOptions(config) + " -c plan_cache_mode=force_generic_plan", jdbcUrl, user, password);
+            this.statementPool = pool(settings, "herald-statements", settings.statementPoolSize(),
+                    settings.serverOptions() + " -c plan_cache_mode=force_generic_plan", jdbcUrl, user, password);
         } catch (RuntimeException e) {
             pool.close();
             throw e;
         }
     }
 
-    private static HikariDataSource pool(HeraldConfig config, String name, int size, String options, String jdbcUrl, String user,
+    private static HikariDataSource pool(DbSettings settings, String name, int size, String options, String jdbcUrl, String user,
                                          String password) {
         HikariConfig hc = new HikariConfig();
         hc.setPoolName(name);
@@ -92,11 +94,11 @@ public final class Database implements AutoCloseable {
         if (password != null) hc.setPassword(password);
         hc.setMaximumPoolSize(size);
         hc.setMinimumIdle(Math.min(2, size));
-        hc.setConnectionTimeout(config.get(Settings.DB_CONNECT_TIMEOUT).toMillis());
-        hc.setInitializationFailTimeout(config.get(Settings.DB_CONNECT_TIMEOUT).toMillis());
+        hc.setConnectionTimeout(settings.connectTimeout().toMillis());
+        hc.setInitializationFailTimeout(settings.connectTimeout().toMillis());
         hc.addDataSourceProperty("options", options);
-        hc.addDataSourceProperty("socketTimeout", Long.toString(Math.max(1, config.get(Settings.DB_SOCKET_TIMEOUT).toSeconds())));
-        hc.addDataSourceProperty("connectTimeout", Long.toString(Math.max(1, config.get(Settings.DB_CONNECT_TIMEOUT).toSeconds())));
+        hc.addDataSourceProperty("socketTimeout", Long.toString(Math.max(1, settings.socketTimeout().toSeconds())));
+        hc.addDataSourceProperty("connectTimeout", Long.toString(Math.max(1, settings.connectTimeout().toSeconds())));
         hc.addDataSourceProperty("tcpKeepAlive", "true");
         hc.addDataSourceProperty("reWriteBatchedInserts", "true");
         hc.addDataSourceProperty("ApplicationName", "herald");
@@ -108,28 +110,24 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    static String serverOptions(HeraldConfig config) {
-        return "-c statement_timeout=" + config.get(Settings.DB_STATEMENT_TIMEOUT).toMillis()
-                + " -c lock_timeout=" + config.get(Settings.DB_LOCK_TIMEOUT).toMillis()
-                + " -c idle_in_transaction_session_timeout=" + config.get(Settings.DB_IDLE_IN_TX_TIMEOUT).toMillis();
-    }
 
     /**
      * Opens the configured database (external when {@code database.url} is set, else the embedded one under
      * {@code data.dir}), migrates it with Flyway and enables {@code pg_stat_statements} where possible.
      */
     public static Database open(HeraldConfig config, Metrics metrics) {
+        DbSettings settings = DbSettings.from(config); // refuses a bad combination before anything is opened
         var url = config.get(Settings.DATABASE_URL);
         if (url.isPresent()) {
             ExternalUrl ext = ExternalUrl.parse(url.get(),
                     config.get(Settings.DATABASE_USER).orElse(null), config.get(Settings.DATABASE_PASSWORD).orElse(null));
-            return new Database(config, metrics, null, ext.jdbcUrl(), ext.user(), ext.password()).migrate();
+            return new Database(settings, metrics, null, ext.jdbcUrl(), ext.user(), ext.password()).migrate();
         }
         EmbeddedPostgresServer pg = EmbeddedPostgresServer.startOrAttach(config.get(Settings.DATA_DIR),
                 config.get(Settings.EMBEDDED_PORT), config.get(Settings.EMBEDDED_START_TIMEOUT), config.get(Settings.EMBEDDED_STOP_WAIT));
         pg.retain();
         try {
-            return new Database(config, metrics, pg, pg.jdbcUrl(), pg.user(), null).migrate();
+            return new Database(settings, metrics, pg, pg.jdbcUrl(), pg.user(), null).migrate();
         } catch (RuntimeException e) {
             pg.close();
             throw e;
@@ -213,17 +211,8 @@ public final class Database implements AutoCloseable {
     private <T> T execute(HikariDataSource from, String operation, SqlWork<T> work, boolean retryLikeRead, boolean inTransaction,
                           Duration statementTimeout, boolean write) {
         AtomicInteger attempts = new AtomicInteger();
-        RetryPolicy<T> policy = RetryPolicy.<T>builder()
-                .handleIf(t -> retryLikeRead ? SqlFailures.transientForReads(t) : SqlFailures.safeForAnyRetry(t))
-                .withBackoff(config.get(Settings.DB_RETRY_BASE_DELAY), config.get(Settings.DB_RETRY_MAX_DELAY))
-                .withJitter(0.5)
-                .withMaxAttempts(config.get(Settings.DB_RETRY_MAX_ATTEMPTS))
-                .withMaxDuration(config.get(Settings.DB_RETRY_DEADLINE))
-                .onRetry(e -> {
-                    retryCounter(operation).increment();
-                    log.debug("retrying {} after {}", operation, e.getLastException().toString());
-                })
-                .build();
+        @SuppressWarnings("unchecked")
+        RetryPolicy<T> policy = (RetryPolicy<T>) (RetryPolicy<?>) policy(operation, retryLikeRead);
         long start = System.nanoTime();
         String outcome = "ok";
         try {
@@ -298,6 +287,21 @@ public final class Database implements AutoCloseable {
                 "Latency of each named database operation, retries included", "query", operation, "outcome", outcome));
     }
 
+    /** The retry policy of an operation, built on its first use and kept (Failsafe policies are immutable and thread-safe). */
+    private RetryPolicy<Object> policy(String operation, boolean retryLikeRead) {
+        return policies.computeIfAbsent((retryLikeRead ? "read:" : "write:") + operation, k -> RetryPolicy.builder()
+                .handleIf(t -> retryLikeRead ? SqlFailures.transientForReads(t) : SqlFailures.safeForAnyRetry(t))
+                .withBackoff(settings.retryBaseDelay(), settings.retryMaxDelay())
+                .withJitter(0.5)
+                .withMaxAttempts(settings.retryMaxAttempts())
+                .withMaxDuration(settings.retryDeadline())
+                .onRetry(e -> {
+                    retryCounter(operation).increment();
+                    log.debug("retrying {} after {}", operation, e.getLastException().toString());
+                })
+                .build());
+    }
+
     private Counter retryCounter(String operation) {
         return retries.computeIfAbsent(operation, k -> Counter.builder("herald.db.retries")
                 .description("Retries of named database operations").tag("query", operation).register(metrics.registry()));
@@ -321,9 +325,9 @@ public final class Database implements AutoCloseable {
         var props = new java.util.Properties();
         if (user != null) props.setProperty("user", user);
         if (password != null) props.setProperty("password", password);
-        props.setProperty("options", serverOptions(config));
+        props.setProperty("options", settings.serverOptions());
         props.setProperty("tcpKeepAlive", "true");
-        props.setProperty("socketTimeout", Long.toString(config.get(Settings.DB_SOCKET_TIMEOUT).toSeconds()));
+        props.setProperty("socketTimeout", Long.toString(settings.socketTimeout().toSeconds()));
         return java.sql.DriverManager.getConnection(jdbcUrl, props);
     }
 
@@ -346,9 +350,9 @@ public final class Database implements AutoCloseable {
         return embedded != null;
     }
 
-    /** The configuration this database was opened with. */
-    public HeraldConfig config() {
-        return config;
+    /** The database access settings this database was opened with. */
+    public DbSettings settings() {
+        return settings;
     }
 
     public Metrics metrics() {

@@ -1,7 +1,6 @@
 package dev.herald.workload;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.herald.config.Settings;
 import dev.herald.infra.Database;
 import dev.herald.json.Json;
 import java.io.StringReader;
@@ -34,30 +33,36 @@ public final class Workload {
     private static final String[] TRIGGERED_TABLES = {"locations", "asset_types", "assets", "incidents", "outages",
             "internet_outages", "intel_requests", "dependencies"};
 
-    private Workload() {}
+    private final Database db;
+    private final Duration statementTimeout;
+
+    /** @param statementTimeout statement_timeout of the load transaction (setting {@code seed.statement-timeout}) */
+    public Workload(Database db, Duration statementTimeout) {
+        this.db = db;
+        this.statementTimeout = statementTimeout;
+    }
 
     /** Loads a workload into an empty database; fails (writing nothing) when the database already holds organizations. */
-    public static SeedSummary seed(Database db, Profile profile, long seed, Consumer<String> progress) {
-        return load(db, profile, seed, progress, true);
+    public SeedSummary seed(Profile profile, long seed, Consumer<String> progress) {
+        return load(profile, seed, progress, true);
     }
 
     /** The workload of this profile and seed, loading it first when it is not in the database (other data may exist). */
-    public static SeedSummary ensureLoaded(Database db, Profile profile, long seed, Consumer<String> progress) {
-        return find(db, profile, seed).orElseGet(() -> load(db, profile, seed, progress, false));
+    public SeedSummary ensureLoaded(Profile profile, long seed, Consumer<String> progress) {
+        return find(profile, seed).orElseGet(() -> load(profile, seed, progress, false));
     }
 
     /** The summary of an already loaded workload, if any. */
-    public static Optional<SeedSummary> find(Database db, Profile profile, long seed) {
+    public Optional<SeedSummary> find(Profile profile, long seed) {
         return db.read("Workload.FIND", c -> findIn(c, profile, seed));
     }
 
-    private static SeedSummary load(Database db, Profile profile, long seed, Consumer<String> progress, boolean requireEmpty) {
+    private SeedSummary load(Profile profile, long seed, Consumer<String> progress, boolean requireEmpty) {
         long start = System.nanoTime();
         progress.accept("generating the " + profile.wire() + " workload (seed " + seed + ")");
         WorkloadGenerator g = new WorkloadGenerator(profile, seed);
         g.generate();
-        Duration timeout = db.config().get(Settings.SEED_STATEMENT_TIMEOUT);
-        return db.transaction("Workload.LOAD", timeout, c -> {
+        return db.transaction("Workload.LOAD", statementTimeout, c -> {
             try (Statement st = c.createStatement()) {
                 st.execute("SELECT pg_advisory_xact_lock(" + ADVISORY_LOCK + ")");
             }

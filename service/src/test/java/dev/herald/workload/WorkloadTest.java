@@ -42,15 +42,16 @@ class WorkloadTest {
     @Test
     void aSeedLoadsEverythingOnceAndASecondSeedIntoTheSameDatabaseWritesNothing() {
         try (Database db = Database.open(TestPostgres.freshConfig(), new Metrics())) {
-            SeedSummary s = Workload.seed(db, Profile.SMALL, 42, line -> { });
+            Workload workload = new Workload(db, java.time.Duration.ofMinutes(10));
+            SeedSummary s = workload.seed(Profile.SMALL, 42, line -> { });
             assertThat(s.counts().get("intel_requests")).isEqualTo(400);
             assertThat(count(db, "dependencies WHERE deleted IS NULL")).isEqualTo(s.liveEdges());
             assertThat(count(db, "incidents WHERE status = 'open'")).isEqualTo(60);
-            assertThat(Workload.find(db, Profile.SMALL, 42)).contains(s);
-            assertThat(Workload.ensureLoaded(db, Profile.SMALL, 42, line -> { })).isEqualTo(s);
+            assertThat(workload.find(Profile.SMALL, 42)).contains(s);
+            assertThat(workload.ensureLoaded(Profile.SMALL, 42, line -> { })).isEqualTo(s);
 
             long orgsBefore = count(db, "organizations");
-            assertThatThrownBy(() -> Workload.seed(db, Profile.SMALL, 43, line -> { }))
+            assertThatThrownBy(() -> workload.seed(Profile.SMALL, 43, line -> { }))
                     .hasMessageContaining("the database is not empty");
             assertThat(count(db, "organizations")).isEqualTo(orgsBefore);
             assertThat(count(db, "intel_requests")).isEqualTo(400);

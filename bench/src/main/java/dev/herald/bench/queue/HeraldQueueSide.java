@@ -1,5 +1,6 @@
 package dev.herald.bench.queue;
 
+import dev.herald.config.HeraldConfig;
 import dev.herald.config.Settings;
 import dev.herald.infra.Database;
 import java.sql.PreparedStatement;
@@ -26,14 +27,14 @@ final class HeraldQueueSide {
     private final Duration lease;
     private final int maxAttempts;
 
-    HeraldQueueSide(Database db, int consumers, Integer batchSize) {
+    HeraldQueueSide(Database db, HeraldConfig config, int consumers, Integer batchSize) {
         this.db = db;
         this.consumers = consumers;
         // a fixed --batch pins the claim size; otherwise the consumers' own sizing (work.batch-size doubling to work.batch-max)
-        this.batchSize = batchSize != null ? batchSize : db.config().get(Settings.WORK_BATCH_SIZE);
-        this.batchMax = batchSize != null ? batchSize : db.config().get(Settings.WORK_BATCH_MAX);
-        this.lease = db.config().get(Settings.WORK_LEASE);
-        this.maxAttempts = db.config().get(Settings.WORK_MAX_ATTEMPTS);
+        this.batchSize = batchSize != null ? batchSize : config.get(Settings.WORK_BATCH_SIZE);
+        this.batchMax = batchSize != null ? batchSize : config.get(Settings.WORK_BATCH_MAX);
+        this.lease = config.get(Settings.WORK_LEASE);
+        this.maxAttempts = config.get(Settings.WORK_MAX_ATTEMPTS);
     }
 
     int batchSize() { return batchSize; }
