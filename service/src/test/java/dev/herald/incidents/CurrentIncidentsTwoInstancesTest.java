@@ -21,6 +21,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.Test;
  * ({@code s}) is current right after a write anywhere, without waiting. Concurrent writers through both never lose an
  * update of an entry.
  */
+@Tag("slow") // two Herald instances under concurrent writers, about 16 s
 class CurrentIncidentsTwoInstancesTest {
     static Herald a, b, s;
 

@@ -17,9 +17,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** A consumer process killed with SIGKILL mid-batch loses nothing: its leases expire, its work is reclaimed and delivered. */
+@Tag("slow") // a worker JVM killed mid-batch, about 6 s
 class ConsumerCrashTest {
 
     @Test

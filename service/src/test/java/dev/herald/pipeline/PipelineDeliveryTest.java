@@ -16,6 +16,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** End to end on a real database with 32 consumers and a real HTTP receiver on loopback. */
@@ -72,6 +73,7 @@ class PipelineDeliveryTest {
     }
 
     @Test
+    @Tag("slow") // 2,000 deliveries through 32 consumers, about 5 s of both cores
     void thirtyTwoConsumersDeliverTwoThousandWorkUnitsExactlyOnce() throws Exception {
         for (int i = 0; i < 20; i++) f.contact(receiver.url("/ok"), "{}");
         List<UUID> incidents = f.incidents(100);
@@ -296,6 +298,7 @@ class PipelineDeliveryTest {
     }
 
     @Test
+    @Tag("slow") // waits out the 4 s webhook request timeout
     void aHangingReceiverIsCutOffAndDoesNotStallOthers() throws Exception {
         UUID hanging = f.contact(receiver.url("/hang"), "{}");
         for (int i = 0; i < 10; i++) f.contact(receiver.url("/ok"), "{}");

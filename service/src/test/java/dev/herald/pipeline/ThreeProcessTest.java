@@ -36,6 +36,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -48,6 +49,7 @@ import org.junit.jupiter.api.Test;
  * other contacts' checks are ever delayed depends on the machine: a slow or busy one may never send faster than the
  * limit, so the test does not count on it; their 2 s windows are checked either way.)
  */
+@Tag("slow") // three Herald JVMs, about 50 s
 class ThreeProcessTest {
     private static final int CONTACTS = 60, INCIDENTS = 50; // 3,000 work units delivered, and 50 held back
     // Per contact, per 2 s: at most 8 in any 2 s window. 60 contacts x 1.5/s is under what three processes can send on
