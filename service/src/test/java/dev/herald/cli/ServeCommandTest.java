@@ -17,10 +17,12 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code ./herald serve} as a real process: first-start admin key, a free port, and a graceful stop on SIGTERM. */
+@Tag("slow") // a serve JVM started and stopped, about 6 s
 class ServeCommandTest {
     @TempDir Path dataDir;
 

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -23,6 +24,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * tables entry by entry; the recompute must equal the independent Java model ({@link ViewModel}); and the stored
  * view must repair nothing. 4 cases x 2,600 writes = 10,400 random writes.
  */
+@Tag("slow") // randomized writes checked against a model, about 60 s
 class CurrentIncidentsRandomTest {
     static final int WRITES_PER_CASE = 2_600;
     static final int BATCH = 50;

@@ -1,12 +1,14 @@
 package dev.herald.graph;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.herald.Herald;
 import dev.herald.graph.Graph.Strategy;
 import dev.herald.testing.TestPostgres;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -100,14 +102,11 @@ class SnapshotCoherenceTest {
         NodeRef c = ir();
         insert(b, c);
         assertThat(auto(a).get(a)).extracting(Reached::node).contains(c); // served by SQL while reloading
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        double m;
-        do {
-            m = memoryCount();
+        await("the reloaded snapshot serves again").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20)).until(() -> {
+            double m = memoryCount();
             auto(a);
-            Thread.sleep(20);
-        } while (memoryCount() == m && System.nanoTime() < deadline);
-        assertThat(memoryCount()).as("the reloaded snapshot serves again").isGreaterThan(m);
+            return memoryCount() > m;
+        });
         assertThat(auto(a).get(a)).extracting(Reached::node).contains(c);
     }
 

@@ -9,10 +9,12 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.time.Duration;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The embedded default: data survives restarts; a second process shares the server; an orphaned server is cleaned up. */
+@Tag("slow") // holder JVMs and PostgreSQL restarts, about 10 s
 class EmbeddedPostgresServerTest {
     @TempDir Path dir;
 

@@ -1,6 +1,7 @@
 package dev.herald.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -72,11 +73,8 @@ class AlertRulesTest {
             Fixtures f = new Fixtures(app.herald.db(), app.orgId);
             f.contact(receiver.url("/ok"), "{}");
             f.incident("power", 3);
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (receiver.accepted() < 1 || f.count("SELECT count(*) FROM work_units WHERE state = 'done'") < 1) {
-                assertThat(System.nanoTime()).isLessThan(deadline);
-                Thread.sleep(20);
-            }
+            await("one delivery").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
+                    .until(() -> receiver.accepted() >= 1 && f.count("SELECT count(*) FROM work_units WHERE state = 'done'") >= 1);
             var scrape = app.get("/metrics", null);
             assertThat(scrape.status()).isEqualTo(200);
             Set<String> names = scrape.raw().lines().filter(l -> !l.startsWith("#") && !l.isBlank())

@@ -9,12 +9,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * work.max-in-flight: 16 consumers claiming batches of 8 (128 units at once without admission) against a slow
  * receiver never hold more than 4 units claimed, and everything is still delivered exactly once.
  */
+@Tag("slow") // 200 deliveries through a 30 ms receiver, 4 at a time, sampled throughout: about 4 s
 class ConsumerAdmissionTest {
     static TestApp app;
     static Pipeline pipeline;

@@ -1,6 +1,7 @@
 package dev.herald.senders;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.herald.config.HeraldConfig;
 import dev.herald.contacts.Channel;
@@ -149,7 +150,8 @@ class WebhookSenderTest {
         ContactTarget c = contact(receiver.url());
         try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
             Future<SendOutcome> hung = pool.submit(() -> quick.send(c, UUID.randomUUID(), 1, MESSAGE));
-            while (receiver.requests() < 1) Thread.sleep(5); // the hanging request is in flight
+            await("the hanging request is in flight").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(5))
+                    .until(() -> receiver.requests() >= 1);
             SendOutcome meanwhile = quick.send(c, UUID.randomUUID(), 1, MESSAGE);
             assertThat(meanwhile).isEqualTo(new SendOutcome.Delivered(200));
             assertThat(hung.get()).isInstanceOfSatisfying(SendOutcome.Retry.class, r -> assertThat(r.reason()).contains("timed out"));

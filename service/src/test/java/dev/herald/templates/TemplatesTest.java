@@ -1,6 +1,7 @@
 package dev.herald.templates;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.herald.contacts.Channel;
@@ -8,6 +9,7 @@ import dev.herald.contacts.ContactTarget;
 import dev.herald.contacts.WebhookSecrets;
 import dev.herald.json.Json;
 import dev.herald.testing.TestApp;
+import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -154,17 +156,12 @@ class TemplatesTest {
         UUID org = newOrg();
         ContactTarget c = contact(org, Channel.EMAIL);
         try (dev.herald.Herald other = dev.herald.Herald.open(app.herald.config())) {
-            long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
-            while (!other.templates().listening() && System.nanoTime() < deadline) Thread.sleep(10);
-            assertThat(other.templates().listening()).isTrue();
+            await("the other process listens").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(10))
+                    .until(() -> other.templates().listening());
             assertThat(other.renderer().render(c, "e", sample).emailSubject()).startsWith("[Herald]"); // cached in the other process
             assertThat(app.call("PUT", path(org, "email_subject"), app.adminKey, Map.of("template", "v2 {{ incident.kind }}")).status()).isEqualTo(200);
-            String seen = other.renderer().render(c, "e", sample).emailSubject();
-            while (!seen.equals("v2 power") && System.nanoTime() < deadline) {
-                Thread.sleep(10);
-                seen = other.renderer().render(c, "e", sample).emailSubject();
-            }
-            assertThat(seen).isEqualTo("v2 power");
+            await("the save reaches the other process").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(10))
+                    .untilAsserted(() -> assertThat(other.renderer().render(c, "e", sample).emailSubject()).isEqualTo("v2 power"));
         }
     }
 

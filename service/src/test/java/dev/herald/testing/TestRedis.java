@@ -1,5 +1,7 @@
 package dev.herald.testing;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -7,6 +9,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -45,13 +48,11 @@ public final class TestRedis implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException("cannot run redis-server (install it: apt-get install -y redis-server)", e);
         }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) throw new IllegalStateException("redis-server exited at start; see its log in java.io.tmpdir");
-            if (ping()) return;
-            sleep(20);
-        }
-        throw new IllegalStateException("redis-server did not answer on port " + port);
+        Process started = process;
+        await("redis-server answers PING on port " + port).atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20)).until(() -> {
+            if (!started.isAlive()) throw new IllegalStateException("redis-server exited at start; see its log in java.io.tmpdir");
+            return ping();
+        });
     }
 
     /** Kills the server (SIGKILL, like a crash) and waits for it to exit. */
@@ -88,15 +89,6 @@ public final class TestRedis implements AutoCloseable {
             return s.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
     }
 }

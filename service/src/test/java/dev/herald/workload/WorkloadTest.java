@@ -7,6 +7,7 @@ import dev.herald.infra.Database;
 import dev.herald.infra.Metrics;
 import dev.herald.testing.TestPostgres;
 import java.sql.ResultSet;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 class WorkloadTest {
@@ -26,6 +27,7 @@ class WorkloadTest {
     }
 
     @Test
+    @Tag("slow") // generates the whole large profile, about 2 s of CPU
     void theLargeProfileHasTheShapeOfTheReferenceOrganization() {
         WorkloadGenerator g = new WorkloadGenerator(Profile.LARGE, 42);
         g.generate();
