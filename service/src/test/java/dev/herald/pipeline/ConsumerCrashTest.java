@@ -54,6 +54,13 @@ class ConsumerCrashTest {
                     assertThat(worker.isAlive()).as("worker is running").isTrue();
                     return receiver.accepted() >= 12;
                 });
+                // From now on the receiver holds each request for a minute, so the worker's next sends are certainly
+                // in flight (claimed, sent, not acked) when it is killed, however fast or slow this machine is.
+                receiver.slowMillis = 60_000;
+                await("units in flight").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20)).until(() ->
+                        f.count("SELECT count(*) FROM work_units WHERE organization_id = ? AND state = 'running'", org) > 0
+                                && receiver.requestsById.values().stream().mapToInt(java.util.concurrent.atomic.AtomicInteger::get).sum()
+                                > receiver.accepted());
             } finally {
                 worker.destroyForcibly(); // SIGKILL: no shutdown hook, no ack, leases left behind
                 worker.waitFor(30, TimeUnit.SECONDS);
@@ -61,6 +68,7 @@ class ConsumerCrashTest {
             long leasedByDeadWorker = f.count("SELECT count(*) FROM work_units WHERE organization_id = ? AND state = 'running'", org);
             assertThat(leasedByDeadWorker).as("the kill landed mid-batch").isPositive();
 
+            receiver.slowMillis = 150; // the reclaimed units are delivered normally
             herald.pipeline().startConsumers();
             await("the rest is delivered").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(50))
                     .until(() -> f.count("SELECT count(*) FROM work_units WHERE organization_id = ? AND state = 'done'", org) >= 100);

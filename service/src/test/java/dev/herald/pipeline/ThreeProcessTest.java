@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.sun.net.httpserver.HttpServer;
 import dev.herald.Herald;
 import dev.herald.config.HeraldConfig;
-import dev.herald.delivery.Channel;
+import dev.herald.contacts.Channel;
 import dev.herald.infra.Metrics;
 import dev.herald.infra.RedisLink;
 import dev.herald.limits.GateDecision;
