@@ -24,12 +24,14 @@ final class HeraldBurst {
     private static final String ENQUEUE = """
             SELECT count(herald_enqueue(i.organization_id, 'incident', i.id, i.id, 'incident.changed', i.kind, i.severity))
             FROM incidents i WHERE i.id = ANY(?) AND i.organization_id = ?""";
+    /** Each unit with its delivery, found by the delivery's unique idempotency key (work unit id : contact id). */
     private static final String UNITS = """
             SELECT w.state, w.fingerprint, w.timings::text AS timings, extract(epoch FROM w.run_at) AS run_at,
                    extract(epoch FROM w.finished_at) AS finished_at,
-                   (SELECT extract(epoch FROM min(d.sent_at)) FROM deliveries d WHERE d.work_unit_id = w.id AND d.status = 'sent') AS sent_at
-            FROM (SELECT id, state, fingerprint, timings, run_at, finished_at FROM work_units WHERE change_id > ?
-                  UNION ALL SELECT id, state, fingerprint, timings, run_at, finished_at FROM work_units_done WHERE change_id > ?) w""";
+                   (SELECT extract(epoch FROM d.sent_at) FROM deliveries d
+                     WHERE d.idempotency_key = w.id::text || ':' || w.contact_id::text AND d.status = 'sent') AS sent_at
+            FROM (SELECT id, contact_id, state, fingerprint, timings, run_at, finished_at FROM work_units WHERE change_id > ?
+                  UNION ALL SELECT id, contact_id, state, fingerprint, timings, run_at, finished_at FROM work_units_done WHERE change_id > ?) w""";
     private static final String OPEN = """
             SELECT count(*) FROM work_units WHERE change_id > ? AND state IN ('queued', 'running')""";
 
