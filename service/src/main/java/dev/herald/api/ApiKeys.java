@@ -2,7 +2,6 @@ package dev.herald.api;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import dev.herald.config.Settings;
 import dev.herald.infra.Database;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -33,9 +32,9 @@ public final class ApiKeys {
     private final Database db;
     private final Cache<String, Caller> verified;
 
-    public ApiKeys(Database db) {
+    public ApiKeys(Database db, HttpSettings settings) {
         this.db = db;
-        var ttl = db.config().get(Settings.CACHE_TTL_API_KEYS);
+        var ttl = settings.apiKeysTtl();
         this.verified = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(ttl).build();
     }
 

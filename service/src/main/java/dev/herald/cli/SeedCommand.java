@@ -36,7 +36,7 @@ final class SeedCommand implements Callable<Integer> {
         }
         try (Herald herald = Herald.open(db.load())) {
             boolean tty = System.console() != null && !json;
-            SeedSummary s = Workload.seed(herald.db(), p, seed, line -> {
+            SeedSummary s = Workload.seed(herald.db(), herald.settings().seed(), p, seed, line -> {
                 if (tty) System.err.print("\r\033[K" + line);
                 else if (!json) System.err.println(line);
             });

@@ -5,8 +5,6 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.failsafe.Failsafe;
 import dev.failsafe.FailsafeException;
 import dev.failsafe.RetryPolicy;
-import dev.herald.config.HeraldConfig;
-import dev.herald.config.Settings;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
 import java.sql.Connection;
@@ -48,6 +46,10 @@ import org.slf4j.LoggerFactory;
  * in-process caches compare it to know that a write made here may not have reached them through a change feed yet.
  * Work on raw connections from {@link #dataSource()} is not counted.
  *
+ * <p><b>Settings.</b> Everything comes from one {@link DbSettings}, read and cross-checked once at start; the two retry
+ * policies (reads and idempotent writes; other writes) are built from it once, in the constructor, and shared by every
+ * call (Failsafe policies are immutable and thread-safe).
+ *
  * <p>Thread-safe; share one instance per process.
  */
 public final class Database implements AutoCloseable {
@@ -58,7 +60,11 @@ public final class Database implements AutoCloseable {
     private final HikariDataSource statementPool;
     private final EmbeddedPostgresServer embedded; // null for an external database
     private final Metrics metrics;
-    private final HeraldConfig config;
+    private final DbSettings settings;
+    /** Retries transient failures: for reads and writes that are safe to repeat. */
+    private final RetryPolicy<Object> readRetries;
+    /** Retries only failures after which the server surely rolled back or nothing was sent: for other writes. */
+    private final RetryPolicy<Object> writeRetries;
     private final Map<String, Timer> timers = new ConcurrentHashMap<>();
     private final java.util.concurrent.atomic.AtomicLong localWrites = new java.util.concurrent.atomic.AtomicLong();
     private final Map<String, Counter> retries = new ConcurrentHashMap<>();
@@ -66,24 +72,36 @@ public final class Database implements AutoCloseable {
     private final String user;
     private final String password;
 
-    private Database(HeraldConfig config, Metrics metrics, EmbeddedPostgresServer embedded, String jdbcUrl, String user, String password) {
-        this.config = config;
+    private Database(DbSettings settings, Metrics metrics, EmbeddedPostgresServer embedded, String jdbcUrl, String user, String password) {
+        this.settings = settings;
         this.metrics = metrics;
         this.embedded = embedded;
         this.jdbcUrl = jdbcUrl;
         this.user = user;
         this.password = password;
-        this.pool = pool(config, "herald", config.get(Settings.DB_POOL_SIZE), serverOptions(config), jdbcUrl, user, password);
+        this.readRetries = retryPolicy(settings, SqlFailures::transientForReads);
+        this.writeRetries = retryPolicy(settings, SqlFailures::safeForAnyRetry);
+        this.pool = pool(settings, "herald", settings.poolSize(), serverOptions(settings), jdbcUrl, user, password);
         try {
-            this.statementPool = pool(config, "herald-statements", config.get(Settings.DB_STATEMENT_POOL_SIZE),
-                    serverOptions(config) + " -c plan_cache_mode=force_generic_plan", jdbcUrl, user, password);
+            this.statementPool = pool(settings, "herald-statements", settings.statementPoolSize(),
+                    serverOptions(settings) + " -c plan_cache_mode=force_generic_plan", jdbcUrl, user, password);
         } catch (RuntimeException e) {
             pool.close();
             throw e;
         }
     }
 
-    private static HikariDataSource pool(HeraldConfig config, String name, int size, String options, String jdbcUrl, String user,
+    private static RetryPolicy<Object> retryPolicy(DbSettings settings, java.util.function.Predicate<Throwable> retryable) {
+        return RetryPolicy.builder()
+                .handleIf(retryable::test)
+                .withBackoff(settings.retryBaseDelay(), settings.retryMaxDelay())
+                .withJitter(0.5)
+                .withMaxAttempts(settings.retryMaxAttempts())
+                .withMaxDuration(settings.retryDeadline())
+                .build();
+    }
+
+    private static HikariDataSource pool(DbSettings settings, String name, int size, String options, String jdbcUrl, String user,
                                          String password) {
         HikariConfig hc = new HikariConfig();
         hc.setPoolName(name);
@@ -92,11 +110,11 @@ public final class Database implements AutoCloseable {
         if (password != null) hc.setPassword(password);
         hc.setMaximumPoolSize(size);
         hc.setMinimumIdle(Math.min(2, size));
-        hc.setConnectionTimeout(config.get(Settings.DB_CONNECT_TIMEOUT).toMillis());
-        hc.setInitializationFailTimeout(config.get(Settings.DB_CONNECT_TIMEOUT).toMillis());
+        hc.setConnectionTimeout(settings.connectTimeout().toMillis());
+        hc.setInitializationFailTimeout(settings.connectTimeout().toMillis());
         hc.addDataSourceProperty("options", options);
-        hc.addDataSourceProperty("socketTimeout", Long.toString(Math.max(1, config.get(Settings.DB_SOCKET_TIMEOUT).toSeconds())));
-        hc.addDataSourceProperty("connectTimeout", Long.toString(Math.max(1, config.get(Settings.DB_CONNECT_TIMEOUT).toSeconds())));
+        hc.addDataSourceProperty("socketTimeout", Long.toString(Math.max(1, settings.socketTimeout().toSeconds())));
+        hc.addDataSourceProperty("connectTimeout", Long.toString(Math.max(1, settings.connectTimeout().toSeconds())));
         hc.addDataSourceProperty("tcpKeepAlive", "true");
         hc.addDataSourceProperty("reWriteBatchedInserts", "true");
         hc.addDataSourceProperty("ApplicationName", "herald");
@@ -108,27 +126,26 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    static String serverOptions(HeraldConfig config) {
-        return "-c statement_timeout=" + config.get(Settings.DB_STATEMENT_TIMEOUT).toMillis()
-                + " -c lock_timeout=" + config.get(Settings.DB_LOCK_TIMEOUT).toMillis()
-                + " -c idle_in_transaction_session_timeout=" + config.get(Settings.DB_IDLE_IN_TX_TIMEOUT).toMillis();
+    static String serverOptions(DbSettings settings) {
+        return "-c statement_timeout=" + settings.statementTimeout().toMillis()
+                + " -c lock_timeout=" + settings.lockTimeout().toMillis()
+                + " -c idle_in_transaction_session_timeout=" + settings.idleInTransactionTimeout().toMillis();
     }
 
     /**
      * Opens the configured database (external when {@code database.url} is set, else the embedded one under
      * {@code data.dir}), migrates it with Flyway and enables {@code pg_stat_statements} where possible.
      */
-    public static Database open(HeraldConfig config, Metrics metrics) {
-        var url = config.get(Settings.DATABASE_URL);
+    public static Database open(DbSettings settings, Metrics metrics) {
+        var url = settings.url();
         if (url.isPresent()) {
-            ExternalUrl ext = ExternalUrl.parse(url.get(),
-                    config.get(Settings.DATABASE_USER).orElse(null), config.get(Settings.DATABASE_PASSWORD).orElse(null));
-            return new Database(config, metrics, null, ext.jdbcUrl(), ext.user(), ext.password()).migrate();
+            ExternalUrl ext = ExternalUrl.parse(url.get(), settings.user().orElse(null), settings.password().orElse(null));
+            return new Database(settings, metrics, null, ext.jdbcUrl(), ext.user(), ext.password()).migrate();
         }
-        EmbeddedPostgresServer pg = EmbeddedPostgresServer.startOrAttach(config.get(Settings.DATA_DIR),
-                config.get(Settings.EMBEDDED_PORT), config.get(Settings.EMBEDDED_START_TIMEOUT));
+        EmbeddedPostgresServer pg = EmbeddedPostgresServer.startOrAttach(settings.dataDir(), settings.embeddedPort(),
+                settings.embeddedStartTimeout());
         try {
-            return new Database(config, metrics, pg, pg.jdbcUrl(), pg.user(), null).migrate();
+            return new Database(settings, metrics, pg, pg.jdbcUrl(), pg.user(), null).migrate();
         } catch (RuntimeException e) {
             pg.close();
             throw e;
@@ -212,22 +229,16 @@ public final class Database implements AutoCloseable {
     private <T> T execute(HikariDataSource from, String operation, SqlWork<T> work, boolean retryLikeRead, boolean inTransaction,
                           Duration statementTimeout, boolean write) {
         AtomicInteger attempts = new AtomicInteger();
-        RetryPolicy<T> policy = RetryPolicy.<T>builder()
-                .handleIf(t -> retryLikeRead ? SqlFailures.transientForReads(t) : SqlFailures.safeForAnyRetry(t))
-                .withBackoff(config.get(Settings.DB_RETRY_BASE_DELAY), config.get(Settings.DB_RETRY_MAX_DELAY))
-                .withJitter(0.5)
-                .withMaxAttempts(config.get(Settings.DB_RETRY_MAX_ATTEMPTS))
-                .withMaxDuration(config.get(Settings.DB_RETRY_DEADLINE))
-                .onRetry(e -> {
-                    retryCounter(operation).increment();
-                    log.debug("retrying {} after {}", operation, e.getLastException().toString());
-                })
-                .build();
         long start = System.nanoTime();
         String outcome = "ok";
         try {
-            return Failsafe.with(policy).get(() -> {
+            return Failsafe.with(retryLikeRead ? readRetries : writeRetries).get(ctx -> {
                 attempts.incrementAndGet();
+                if (ctx.isRetry()) {
+                    retryCounter(operation).increment();
+                    Throwable last = ctx.getLastException();
+                    log.debug("retrying {} after {}", operation, String.valueOf(last));
+                }
                 return once(from, work, inTransaction, statementTimeout);
             });
         } catch (FailsafeException e) {
@@ -320,9 +331,9 @@ public final class Database implements AutoCloseable {
         var props = new java.util.Properties();
         if (user != null) props.setProperty("user", user);
         if (password != null) props.setProperty("password", password);
-        props.setProperty("options", serverOptions(config));
+        props.setProperty("options", serverOptions(settings));
         props.setProperty("tcpKeepAlive", "true");
-        props.setProperty("socketTimeout", Long.toString(config.get(Settings.DB_SOCKET_TIMEOUT).toSeconds()));
+        props.setProperty("socketTimeout", Long.toString(settings.socketTimeout().toSeconds()));
         return java.sql.DriverManager.getConnection(jdbcUrl, props);
     }
 
@@ -343,11 +354,6 @@ public final class Database implements AutoCloseable {
     /** True when this process runs on the embedded server (owned or attached). */
     public boolean embedded() {
         return embedded != null;
-    }
-
-    /** The configuration this database was opened with. */
-    public HeraldConfig config() {
-        return config;
     }
 
     public Metrics metrics() {

@@ -37,14 +37,10 @@ import org.slf4j.LoggerFactory;
 public final class ConsumerPool implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ConsumerPool.class);
 
-    /** Timing and sizing of a pool (from the {@code work.*} settings). */
-    record Tuning(int consumers, int batchSize, int batchMax, int maxInFlight, int maxAttempts, Duration lease, Duration heartbeat, Duration reclaimInterval,
-                  Duration pollInterval, Duration pruneAfter, Duration pruneInterval, int pruneBatch, Duration historyRetention,
-                  Duration shutdownGrace) {}
-
     private final WorkQueue queue;
     private final Processor processor;
-    private final Tuning tuning;
+    /** Timing and sizing of the pool (the {@code work.*} settings). */
+    private final PipelineSettings tuning;
     private final Waker waker;
     private final LongSupplier nanos;
     private final String name;
@@ -59,7 +55,7 @@ public final class ConsumerPool implements AutoCloseable {
     private final GroupAcker acker;
     private volatile boolean running = true;
 
-    ConsumerPool(WorkQueue queue, Processor processor, Tuning tuning, Waker waker, LongSupplier nanos) {
+    ConsumerPool(WorkQueue queue, Processor processor, PipelineSettings tuning, Waker waker, LongSupplier nanos) {
         this.queue = queue;
         this.processor = processor;
         this.tuning = tuning;
@@ -88,7 +84,7 @@ public final class ConsumerPool implements AutoCloseable {
     public long processed() { return processed.get(); }
 
     private void consume(String consumer) {
-        ClaimSize size = new ClaimSize(tuning.batchSize(), Math.max(tuning.batchSize(), tuning.batchMax()));
+        ClaimSize size = new ClaimSize(tuning.batchSize(), tuning.batchMax()); // batch-size <= batch-max: PipelineSettings
         int perClaim = Math.max(1, tuning.maxInFlight() / 2);
         while (running) {
             try {

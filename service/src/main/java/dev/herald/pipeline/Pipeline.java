@@ -1,9 +1,8 @@
 package dev.herald.pipeline;
 
+import dev.herald.api.ApiSettings;
 import dev.herald.api.Routes;
 import dev.herald.cache.SingleFlight;
-import dev.herald.config.HeraldConfig;
-import dev.herald.config.Settings;
 import dev.herald.contacts.Contacts;
 import dev.herald.current.CurrentIncidentLookup;
 import dev.herald.graph.DependencyResolver;
@@ -37,7 +36,7 @@ public final class Pipeline implements AutoCloseable {
         }
     }
 
-    private final HeraldConfig config;
+    private final PipelineSettings settings;
     private final Database db;
     private final WorkQueue queue;
     private final Deliveries deliveries;
@@ -48,30 +47,25 @@ public final class Pipeline implements AutoCloseable {
     private ConsumerPool pool;
     private ContextReadAhead readAhead;
 
-    public Pipeline(HeraldConfig config, Database db, Metrics metrics, Parts parts) {
-        this.config = config;
+    public Pipeline(PipelineSettings settings, Database db, Metrics metrics, Parts parts) {
+        this.settings = settings;
         this.db = db;
         this.metrics = metrics;
         this.queue = new WorkQueue(db);
         this.deliveries = new Deliveries(db);
-        PipelineMetrics pm = new PipelineMetrics(metrics, queue, config.get(Settings.CACHE_TTL_METRICS));
+        PipelineMetrics pm = new PipelineMetrics(metrics, queue, settings.metricsTtl());
         this.contexts = new ContextAssembler(new PipelineReads(db), parts.incidents(), parts.graph(), parts.singleFlight(),
-                fetchers, config.get(Settings.GRAPH_DEFAULT_MAX_DISTANCE), config.get(Settings.CACHE_TTL_REFERENCE),
-                config.get(Settings.CACHE_MAX_ENTRIES), metrics.registry());
-        Backoff backoff = new Backoff(config.get(Settings.WORK_RETRY_BASE_DELAY), config.get(Settings.WORK_RETRY_MAX_DELAY),
-                config.get(Settings.WORK_RETRY_JITTER), () -> ThreadLocalRandom.current().nextDouble());
+                fetchers, settings.defaultMaxDistance(), settings.referenceTtl(),
+                settings.maxCacheEntries(), metrics.registry());
+        Backoff backoff = new Backoff(settings.retryBaseDelay(), settings.retryMaxDelay(),
+                settings.retryJitter(), () -> ThreadLocalRandom.current().nextDouble());
         this.processor = new Processor(contexts, parts.renderer(), parts.gate(), parts.sender(), new Contacts(db), backoff, pm, System::nanoTime);
     }
 
     /** Starts {@code work.consumers} consumers (none when it is 0). Idempotent. */
     public synchronized ConsumerPool startConsumers() {
         if (pool == null) {
-            ConsumerPool.Tuning t = new ConsumerPool.Tuning(config.get(Settings.WORK_CONSUMERS), config.get(Settings.WORK_BATCH_SIZE),
-                    config.get(Settings.WORK_BATCH_MAX), config.get(Settings.WORK_MAX_IN_FLIGHT),
-                    config.get(Settings.WORK_MAX_ATTEMPTS), config.get(Settings.WORK_LEASE), config.get(Settings.WORK_HEARTBEAT),
-                    config.get(Settings.WORK_RECLAIM_INTERVAL), config.get(Settings.WORK_POLL_INTERVAL),
-                    config.get(Settings.WORK_PRUNE_AFTER), config.get(Settings.WORK_PRUNE_INTERVAL), config.get(Settings.WORK_PRUNE_BATCH),
-                    config.get(Settings.WORK_HISTORY_RETENTION), config.get(Settings.HTTP_SHUTDOWN_GRACE));
+            PipelineSettings t = settings;
             Waker waker = new Waker(() -> {
                 try {
                     return db.openDedicated();
@@ -82,10 +76,10 @@ public final class Pipeline implements AutoCloseable {
             pool = new ConsumerPool(queue, processor, t, waker, System::nanoTime);
             if (t.consumers() > 0) {
                 pool.start();
-                int window = config.get(Settings.WORK_READ_AHEAD);
+                int window = settings.readAhead();
                 if (window > 0) {
-                    readAhead = new ContextReadAhead(queue, contexts, waker, window, config.get(Settings.WORK_READ_AHEAD_CONCURRENCY),
-                            config.get(Settings.WORK_READ_AHEAD_PAUSE), t.pollInterval(), config.get(Settings.CACHE_TTL_CONTEXT),
+                    readAhead = new ContextReadAhead(queue, contexts, waker, window, settings.readAheadConcurrency(),
+                            settings.readAheadPause(), t.pollInterval(), settings.contextTtl(),
                             metrics.registry());
                 }
             }
@@ -97,8 +91,8 @@ public final class Pipeline implements AutoCloseable {
      * {@code GET /work-units/{id}}, {@code POST /work-units/{id}/redrive}, {@code GET /deliveries}: they need no
      * consumers, so any process answers them from the database.
      */
-    public static Routes routes(Database db, HeraldConfig config) {
-        return PipelineRoutes.create(db, config);
+    public static Routes routes(Database db, ApiSettings api) {
+        return PipelineRoutes.create(db, api);
     }
 
     /** The pool started by {@link #startConsumers}, or null. */

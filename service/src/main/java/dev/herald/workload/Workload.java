@@ -1,7 +1,6 @@
 package dev.herald.workload;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.herald.config.Settings;
 import dev.herald.infra.Database;
 import dev.herald.json.Json;
 import java.io.StringReader;
@@ -37,13 +36,13 @@ public final class Workload {
     private Workload() {}
 
     /** Loads a workload into an empty database; fails (writing nothing) when the database already holds organizations. */
-    public static SeedSummary seed(Database db, Profile profile, long seed, Consumer<String> progress) {
-        return load(db, profile, seed, progress, true);
+    public static SeedSummary seed(Database db, SeedSettings settings, Profile profile, long seed, Consumer<String> progress) {
+        return load(db, settings, profile, seed, progress, true);
     }
 
     /** The workload of this profile and seed, loading it first when it is not in the database (other data may exist). */
-    public static SeedSummary ensureLoaded(Database db, Profile profile, long seed, Consumer<String> progress) {
-        return find(db, profile, seed).orElseGet(() -> load(db, profile, seed, progress, false));
+    public static SeedSummary ensureLoaded(Database db, SeedSettings settings, Profile profile, long seed, Consumer<String> progress) {
+        return find(db, profile, seed).orElseGet(() -> load(db, settings, profile, seed, progress, false));
     }
 
     /** The summary of an already loaded workload, if any. */
@@ -51,12 +50,13 @@ public final class Workload {
         return db.read("Workload.FIND", c -> findIn(c, profile, seed));
     }
 
-    private static SeedSummary load(Database db, Profile profile, long seed, Consumer<String> progress, boolean requireEmpty) {
+    private static SeedSummary load(Database db, SeedSettings settings, Profile profile, long seed, Consumer<String> progress,
+                                    boolean requireEmpty) {
         long start = System.nanoTime();
         progress.accept("generating the " + profile.wire() + " workload (seed " + seed + ")");
         WorkloadGenerator g = new WorkloadGenerator(profile, seed);
         g.generate();
-        Duration timeout = db.config().get(Settings.SEED_STATEMENT_TIMEOUT);
+        Duration timeout = settings.statementTimeout();
         return db.transaction("Workload.LOAD", timeout, c -> {
             try (Statement st = c.createStatement()) {
                 st.execute("SELECT pg_advisory_xact_lock(" + ADVISORY_LOCK + ")");

@@ -105,13 +105,13 @@ public final class BurstBench implements Callable<Integer> {
     private int run(Herald herald, Profile profile, int total, int sample) throws Exception {
         HeraldConfig config = herald.config();
         String redisUrl = config.get(Settings.REDIS_URL).orElseThrow();
-        SeedSummary seedSummary = Workload.ensureLoaded(herald.db(), profile, seed, line -> System.err.println(line));
+        SeedSummary seedSummary = Workload.ensureLoaded(herald.db(), herald.settings().seed(), profile, seed, line -> System.err.println(line));
         UUID org = seedSummary.organizationId();
         herald.graph().preload(org); // a running service has its graph snapshot loaded (worker children load theirs in the warm-up)
         int incidents = total / contacts;
         int warmUpIncidents = quick ? 10 : 400;
         try (BurstFixture f = new BurstFixture(herald.db(), org, contacts, incidents, warmUpIncidents);
-             var oldPool = BenchDataSources.pool(herald.db(), "old-design", consumers + 2)) {
+             var oldPool = BenchDataSources.pool(herald, "old-design", consumers + 2)) {
             if (sample > 0) OldRecursiveQuery.createOldTable(oldPool, org);
             System.err.printf("burst: %,d messages (%,d incidents x %d contacts), %d consumers in %d process(es)%n",
                     f.messages(), incidents, contacts, consumers, processes);
@@ -178,7 +178,7 @@ public final class BurstBench implements Callable<Integer> {
                 try {
                     var drain = new OldDesignDrain(oldPool, redis,
                             r -> Baselines.lockBasedLimiter(r, "old:" + UUID.randomUUID() + ":", limit, stopped),
-                            new WebhookSender(config), consumers);
+                            new WebhookSender(herald.settings().webhook()), consumers);
                     System.err.printf("old design: draining a sample of %d messages with %d consumers%n", sample, consumers);
                     old = drain.run(f.sample(sample), UUID.randomUUID().toString(), Duration.ofSeconds(baselineTimeoutS));
                 } finally {

@@ -2,8 +2,8 @@ package dev.herald.bench.queue;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.herald.Herald;
 import dev.herald.config.Settings;
-import dev.herald.infra.Database;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -15,11 +15,11 @@ public final class BenchDataSources {
     private BenchDataSources() {}
 
     /** A pool of {@code size} connections to Herald's database, for a peer that brings its own data access. Caller closes. */
-    public static HikariDataSource pool(Database db, String name, int size) {
+    public static HikariDataSource pool(Herald herald, String name, int size) {
         HikariConfig hc = new HikariConfig();
         hc.setPoolName(name);
-        hc.setJdbcUrl("jdbc:" + db.shareableUrl());
-        db.config().get(Settings.DATABASE_PASSWORD).ifPresent(hc::setPassword);
+        hc.setJdbcUrl("jdbc:" + herald.db().shareableUrl());
+        herald.config().get(Settings.DATABASE_PASSWORD).ifPresent(hc::setPassword);
         hc.setMaximumPoolSize(size);
         hc.setMinimumIdle(size);
         hc.setConnectionTimeout(30_000);

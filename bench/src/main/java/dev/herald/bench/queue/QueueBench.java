@@ -62,14 +62,14 @@ public final class QueueBench implements Callable<Integer> {
         Duration timeout = Duration.ofSeconds(timeoutS);
         // Herald's pool gets a connection per consumer plus room for heartbeats, like db-scheduler's below.
         try (Herald herald = Herald.open(db.load(Map.of("db.pool-size", Integer.toString(consumers + 5))))) {
-            var dbsPool = BenchDataSources.pool(herald.db(), "bench-dbscheduler", consumers + 5);
+            var dbsPool = BenchDataSources.pool(herald, "bench-dbscheduler", consumers + 5);
             try (dbsPool) {
                 String syncHerald = BenchDataSources.show(herald.db().dataSource(), "synchronous_commit");
                 String syncPeer = BenchDataSources.show(dbsPool, "synchronous_commit");
                 String fsync = BenchDataSources.show(dbsPool, "fsync");
                 System.err.printf("draining %,d no-op tasks per side with %d consumers (synchronous_commit %s/%s, fsync %s)%n",
                         n, consumers, syncHerald, syncPeer, fsync);
-                HeraldQueueSide heraldQueue = new HeraldQueueSide(herald.db(), consumers, batch);
+                HeraldQueueSide heraldQueue = new HeraldQueueSide(herald.db(), herald.settings().pipeline(), consumers, batch);
                 heraldBatch = heraldQueue.batchSize();
                 heraldBatchMax = heraldQueue.batchMax();
                 DbSchedulerSide peerQueue = new DbSchedulerSide(dbsPool, new DbSchedulerSide.Config(consumers, Duration.ofMillis(pollMs), lower, upper));
