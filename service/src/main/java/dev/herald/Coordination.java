@@ -1,18 +1,16 @@
 package dev.herald;
 
 import dev.herald.cache.CacheKinds;
+import dev.herald.cache.CacheSettings;
 import dev.herald.cache.LocalSingleFlight;
 import dev.herald.cache.RedisSingleFlight;
 import dev.herald.cache.SingleFlight;
-import dev.herald.config.HeraldConfig;
-import dev.herald.config.Settings;
 import dev.herald.infra.Metrics;
 import dev.herald.infra.RedisLink;
 import dev.herald.limits.DeliveryGate;
+import dev.herald.limits.LimitSettings;
 import dev.herald.limits.LocalDeliveryGate;
 import dev.herald.limits.NanoClock;
-import dev.herald.limits.RateLimit;
-import dev.herald.limits.RateScope;
 import dev.herald.limits.RedisDeliveryGate;
 import java.util.Optional;
 
@@ -33,26 +31,21 @@ public final class Coordination implements AutoCloseable {
     }
 
     /**
-     * Builds the gate and single-flight the configuration asks for.
+     * Builds the gate and single-flight the settings ask for ({@code limits.*}, {@code cache.*}, {@code redis.*}).
      *
      * @throws IllegalStateException when {@code redis.url} is set and Redis cannot be reached (never silently single-process)
-     * @throws IllegalArgumentException when the rate limit is invalid, naming the setting
      */
-    public static Coordination create(HeraldConfig config, Metrics metrics) {
-        RateLimit limit = RateLimit.fromConfig(config);
-        RateScope scope = RateScope.parse(config.get(Settings.LIMITS_SCOPE));
-        long maxKeys = config.get(Settings.LIMITS_MAX_KEYS);
-        long maxEntries = config.get(Settings.CACHE_MAX_ENTRIES);
-        if (config.get(Settings.REDIS_URL).isEmpty()) {
-            return new Coordination(new LocalDeliveryGate(limit, scope, NanoClock.SYSTEM, maxKeys, metrics),
-                    new LocalSingleFlight(CacheKinds.ttls(config), CacheKinds.defaultTtl(config), maxEntries), null);
+    public static Coordination create(HeraldSettings settings, Metrics metrics) {
+        LimitSettings limits = settings.limits();
+        CacheSettings cache = settings.cache();
+        if (settings.redis().url().isEmpty()) {
+            return new Coordination(new LocalDeliveryGate(limits.rateLimit(), limits.scope(), NanoClock.SYSTEM, limits.maxKeys(), metrics),
+                    new LocalSingleFlight(cache.ttls(), cache.defaultTtl(), cache.maxEntries()), null);
         }
-        RedisLink link = RedisLink.connect(config, metrics);
-        return new Coordination(new RedisDeliveryGate(link, limit, scope, maxKeys, metrics),
-                new RedisSingleFlight(link, CacheKinds.ttls(config), CacheKinds.defaultTtl(config),
-                        config.get(Settings.CACHE_LEASE), config.get(Settings.CACHE_WAIT), maxEntries,
-                        java.util.Set.of(CacheKinds.CONTEXT), config.get(Settings.CACHE_SHARED_LOCAL_ENTRIES),
-                        config.get(Settings.CACHE_SHARED_LOCAL_TTL)), link);
+        RedisLink link = RedisLink.connect(settings.redis(), metrics);
+        return new Coordination(new RedisDeliveryGate(link, limits.rateLimit(), limits.scope(), limits.maxKeys(), metrics),
+                new RedisSingleFlight(link, cache.ttls(), cache.defaultTtl(), cache.lease(), cache.maxWait(), cache.maxEntries(),
+                        java.util.Set.of(CacheKinds.CONTEXT), cache.sharedLocalEntries(), cache.sharedLocalTtl()), link);
     }
 
     public DeliveryGate deliveryGate() { return gate; }

@@ -1,6 +1,7 @@
 package dev.herald;
 
 import dev.herald.api.ApiKeys;
+import dev.herald.api.ApiSettings;
 import dev.herald.api.HttpServer;
 import dev.herald.api.Routes;
 import dev.herald.assets.AssetTypes;
@@ -21,14 +22,12 @@ import dev.herald.limits.DeliveryGate;
 import dev.herald.locations.Locations;
 import dev.herald.organizations.Organizations;
 import dev.herald.pipeline.Pipeline;
-import dev.herald.pipeline.WorkSettings;
 import dev.herald.records.Dependencies;
 import dev.herald.senders.ChannelSender;
 import dev.herald.senders.Sender;
 import dev.herald.templates.MessageRenderer;
 import dev.herald.templates.PebbleMessageRenderer;
 import dev.herald.templates.Templates;
-import dev.herald.workload.Workload;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -41,10 +40,12 @@ import java.util.Optional;
 
 /**
  * One Herald process's parts, wired once from the configuration: metrics, the migrated database, API keys and the
- * features. Commands open it, use what they need, and close it. Thread-safe after {@link #open}.
+ * features, each handed its own typed settings ({@link HeraldSettings}, built and cross-checked once, before anything is
+ * opened). Commands open it, use what they need, and close it. Thread-safe after {@link #open}.
  */
 public final class Herald implements AutoCloseable {
     private final HeraldConfig config;
+    private final HeraldSettings settings;
     private final Metrics metrics;
     private final Database db;
     private final ApiKeys keys;
@@ -63,18 +64,17 @@ public final class Herald implements AutoCloseable {
     private final Contacts contacts;
     private final Templates templates;
     private final MessageRenderer renderer;
-    private final WorkSettings work;
     private Pipeline pipeline;
 
-    private Herald(HeraldConfig config, WorkSettings work, Metrics metrics, Database db, Coordination coordination) {
+    private Herald(HeraldConfig config, HeraldSettings settings, Metrics metrics, Database db, Coordination coordination) {
         this.config = config;
-        this.work = work;
+        this.settings = settings;
         this.metrics = metrics;
         this.db = db;
         this.coordination = coordination;
-        this.keys = new ApiKeys(db, config.get(Settings.CACHE_TTL_API_KEYS));
+        this.keys = new ApiKeys(db, settings.http());
         this.organizations = new Organizations(db);
-        this.graph = new Graph(db, config);
+        this.graph = new Graph(db, settings.graph());
         this.locations = new Locations(db);
         this.incidents = new Incidents(db);
         this.outages = new Outages(db);
@@ -82,51 +82,56 @@ public final class Herald implements AutoCloseable {
         this.assetTypes = new AssetTypes(db);
         this.assets = new Assets(db);
         this.intelRequests = new IntelRequests(db);
-        this.currentIncidents = CurrentIncidents.start(db, config);
-        this.sender = ChannelSender.fromConfig(config, metrics);
+        this.currentIncidents = CurrentIncidents.start(db, settings.current());
+        this.sender = ChannelSender.fromSettings(settings.webhook(), settings.smtp(), metrics);
         this.contacts = new Contacts(db);
-        this.templates = new Templates(db, config);
+        this.templates = new Templates(db, settings.templates());
         this.renderer = new PebbleMessageRenderer(templates);
     }
 
-    /** Opens the database (embedded or external), migrates it, and wires the features. */
+    /**
+     * Builds every feature's settings, opens the database (embedded or external), migrates it, and wires the features.
+     *
+     * @throws dev.herald.config.ConfigException when settings that must agree do not (before anything is opened)
+     */
     public static Herald open(HeraldConfig config) {
-        WorkSettings work = WorkSettings.from(config); // a bad combination of settings stops the start before anything opens
+        HeraldSettings settings = HeraldSettings.from(config);
         Metrics metrics = new Metrics();
         // Redis first: an unreachable redis.url stops the start before anything else is opened.
-        Coordination coordination = Coordination.create(config, metrics);
+        Coordination coordination = Coordination.create(settings, metrics);
         Database db;
         try {
-            db = Database.open(config, metrics);
+            db = Database.open(settings.db(), metrics);
         } catch (RuntimeException e) {
             coordination.close();
             throw e;
         }
-        return new Herald(config, work, metrics, db, coordination);
+        return new Herald(config, settings, metrics, db, coordination);
     }
 
     /** The routes of every feature, in registration order. */
     public List<Routes> routes() {
         List<Routes> r = new ArrayList<>();
-        r.add(currentIncidents.routes()); // first: /incidents/current must not be taken for /incidents/{id}
+        ApiSettings api = settings.api();
+        r.add(currentIncidents.routes(api)); // first: /incidents/current must not be taken for /incidents/{id}
         r.add(organizations.routes(keys));
-        r.add(graph.routes(config));
-        r.add(Pipeline.routes(db, config));
+        r.add(graph.routes(api));
+        r.add(Pipeline.routes(db, api));
         // record routes last: GET /incidents/{id} must not shadow fixed paths such as /incidents/current (first match wins)
-        r.add(locations.routes(config));
-        r.add(assets.routes(assetTypes, config));
+        r.add(locations.routes(api));
+        r.add(assets.routes(assetTypes, api));
         r.add(outages.routes(internetOutages));
-        Dependencies dependencies = new Dependencies(graph, organizations, config);
-        r.add(intelRequests.routes(dependencies, config));
-        r.add(incidents.routes(dependencies, config));
-        r.add(contacts.routes(organizations, config));
+        Dependencies dependencies = new Dependencies(graph, organizations, settings.graph());
+        r.add(intelRequests.routes(dependencies, api));
+        r.add(incidents.routes(dependencies, api));
+        r.add(contacts.routes(organizations, settings.contacts(), api));
         r.add(templates.routes(organizations));
         return r;
     }
 
     /** Starts the HTTP API. */
     public HttpServer serveHttp() {
-        return HttpServer.start(config, metrics, keys, this::health, routes());
+        return HttpServer.start(settings.http(), metrics, keys, this::health, routes());
     }
 
     /** Liveness + readiness: the database answers. */
@@ -169,7 +174,7 @@ public final class Herald implements AutoCloseable {
      * with {@link Pipeline#startConsumers()}.
      */
     public synchronized Pipeline pipeline(Pipeline.Parts parts) {
-        if (pipeline == null) pipeline = new Pipeline(work, db, metrics, parts);
+        if (pipeline == null) pipeline = new Pipeline(settings.pipeline(), db, metrics, parts);
         return pipeline;
     }
 
@@ -184,6 +189,9 @@ public final class Herald implements AutoCloseable {
 
     public HeraldConfig config() { return config; }
 
+    /** Every feature's typed settings, as this process was wired with them. */
+    public HeraldSettings settings() { return settings; }
+
     public Metrics metrics() { return metrics; }
 
     public Database db() { return db; }
@@ -191,9 +199,6 @@ public final class Herald implements AutoCloseable {
     public ApiKeys keys() { return keys; }
 
     public Organizations organizations() { return organizations; }
-
-    /** The reference workload loader on this database ({@code seed.statement-timeout} per load). */
-    public Workload workload() { return new Workload(db, config.get(Settings.SEED_STATEMENT_TIMEOUT)); }
 
     /** Rate limits and throttle windows, shared across processes on Redis when redis.url is set. */
     public DeliveryGate deliveryGate() { return coordination.deliveryGate(); }

@@ -8,6 +8,7 @@ import dev.herald.contacts.WebhookSecrets;
 import dev.herald.json.Json;
 import dev.herald.senders.SendOutcome;
 import dev.herald.senders.WebhookSender;
+import dev.herald.senders.WebhookSettings;
 import dev.herald.templates.RenderedMessage;
 import dev.herald.testing.WebhookReceiver;
 import java.net.InetAddress;
@@ -60,7 +61,7 @@ public final class WebhookOAuthBench implements Runnable {
         try (WebhookReceiver receiver = WebhookReceiver.start(secret)) {
             String tokenUrl = "http://127.0.0.1:" + tokens.getAddress().getPort() + "/token";
             HeraldConfig config = HeraldConfig.defaults(Map.of("delivery.allow-private-targets", "true"));
-            WebhookSender sender = new WebhookSender(config);
+            WebhookSender sender = new WebhookSender(WebhookSettings.from(config));
             HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             ContactTarget cached = new ContactTarget(UUID.randomUUID(), UUID.randomUUID(), Channel.WEBHOOK, receiver.url(), secret,
                     Json.mapper().valueToTree(Map.of("type", "oauth2", "token_url", tokenUrl, "client_id", "bench", "client_secret", "bench-secret")));

@@ -32,9 +32,9 @@ public final class ApiKeys {
     private final Database db;
     private final Cache<String, Caller> verified;
 
-    /** @param ttl how long a verified key is remembered in process (setting {@code cache.ttl.api-keys}) */
-    public ApiKeys(Database db, java.time.Duration ttl) {
+    public ApiKeys(Database db, HttpSettings settings) {
         this.db = db;
+        var ttl = settings.apiKeysTtl();
         this.verified = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(ttl).build();
     }
 

@@ -1,7 +1,5 @@
 package dev.herald.api;
 
-import dev.herald.config.HeraldConfig;
-import dev.herald.config.Settings;
 import dev.herald.errors.DomainException;
 import dev.herald.infra.DatabaseException;
 import dev.herald.infra.Metrics;
@@ -42,16 +40,16 @@ public final class HttpServer implements AutoCloseable {
     }
 
     /** Starts the server on {@code http.host}:{@code http.port} with the given features' routes. */
-    public static HttpServer start(HeraldConfig config, Metrics metrics, ApiKeys keys, Supplier<Health> health, List<Routes> features) {
-        boolean openMetrics = config.get(Settings.METRICS_OPEN_ON_LOOPBACK);
-        boolean logRequests = config.get(Settings.HTTP_LOG_REQUESTS);
+    public static HttpServer start(HttpSettings settings, Metrics metrics, ApiKeys keys, Supplier<Health> health, List<Routes> features) {
+        boolean openMetrics = settings.metricsOpenOnLoopback();
+        boolean logRequests = settings.logRequests();
         Javalin app = Javalin.create(cfg -> {
             cfg.concurrency.useVirtualThreads = true;
             cfg.startup.showJavalinBanner = false;
-            cfg.http.maxRequestSize = config.get(Settings.HTTP_MAX_BODY_BYTES);
-            cfg.jetty.host = config.get(Settings.HTTP_HOST);
-            cfg.jetty.port = config.get(Settings.HTTP_PORT);
-            cfg.jetty.modifyServer(server -> server.setStopTimeout(config.get(Settings.HTTP_SHUTDOWN_GRACE).toMillis()));
+            cfg.http.maxRequestSize = settings.maxBodyBytes();
+            cfg.jetty.host = settings.host();
+            cfg.jetty.port = settings.port();
+            cfg.jetty.modifyServer(server -> server.setStopTimeout(settings.shutdownGrace().toMillis()));
             cfg.jsonMapper(new JavalinJackson(Json.mapper(), true));
             if (logRequests) {
                 cfg.requestLogger.http((ctx, ms) -> access.info("{} {} {} {}ms", ctx.method(), ctx.path(), ctx.statusCode(),
@@ -93,10 +91,10 @@ public final class HttpServer implements AutoCloseable {
                 }
             });
             cfg.routes.error(405, ctx -> error(ctx, 405, "method_not_allowed", ctx.method() + " is not allowed on " + ctx.path()));
-            cfg.routes.error(413, ctx -> error(ctx, 413, "too_large", "request body is larger than " + config.get(Settings.HTTP_MAX_BODY_BYTES) + " bytes"));
+            cfg.routes.error(413, ctx -> error(ctx, 413, "too_large", "request body is larger than " + settings.maxBodyBytes() + " bytes"));
         });
         app.start();
-        log.info("Herald API listening on http://{}:{}", config.get(Settings.HTTP_HOST), app.port());
+        log.info("Herald API listening on http://{}:{}", settings.host(), app.port());
         return new HttpServer(app);
     }
 

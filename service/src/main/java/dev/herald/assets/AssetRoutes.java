@@ -1,13 +1,12 @@
 package dev.herald.assets;
 
 import dev.herald.api.ApiException;
+import dev.herald.api.ApiSettings;
 import dev.herald.api.Caller;
 import dev.herald.api.PageRequest;
 import dev.herald.api.Requests;
 import dev.herald.api.Router;
 import dev.herald.api.Routes;
-import dev.herald.config.HeraldConfig;
-import dev.herald.config.Settings;
 import dev.herald.records.Check;
 import io.javalin.http.Context;
 import java.util.ArrayList;
@@ -25,12 +24,12 @@ import java.util.stream.Collectors;
 final class AssetRoutes implements Routes {
     private final AssetTypes types;
     private final Assets assets;
-    private final HeraldConfig config;
+    private final ApiSettings api;
 
-    AssetRoutes(AssetTypes types, Assets assets, HeraldConfig config) {
+    AssetRoutes(AssetTypes types, Assets assets, ApiSettings api) {
         this.types = types;
         this.assets = assets;
-        this.config = config;
+        this.api = api;
     }
 
     record CreateAssetType(UUID organizationId, String name) {}
@@ -86,7 +85,7 @@ final class AssetRoutes implements Routes {
     void bulk(Context ctx) {
         Caller caller = Caller.of(ctx);
         BulkIds b = Requests.body(ctx, BulkIds.class);
-        List<UUID> ids = Check.bulkIds(b.ids(), "ids", config.get(Settings.API_BULK_MAX_IDS));
+        List<UUID> ids = Check.bulkIds(b.ids(), "ids", api.bulkMaxIds());
         Map<UUID, Assets.DetailedAsset> found = assets.findDetailed(ids).stream()
                 .filter(a -> caller.sees(a.organizationId()))
                 .collect(Collectors.toMap(Assets.DetailedAsset::id, Function.identity()));
@@ -100,6 +99,6 @@ final class AssetRoutes implements Routes {
     }
 
     private PageRequest page(Context ctx) {
-        return PageRequest.from(ctx, config.get(Settings.API_LIST_DEFAULT_LIMIT), config.get(Settings.API_LIST_MAX_LIMIT));
+        return PageRequest.from(ctx, api.listDefaultLimit(), api.listMaxLimit());
     }
 }

@@ -1,9 +1,9 @@
 package dev.herald.assets;
 
+import dev.herald.api.ApiSettings;
 import dev.herald.api.Page;
 import dev.herald.api.PageRequest;
 import dev.herald.api.Routes;
-import dev.herald.config.HeraldConfig;
 import dev.herald.infra.Database;
 import dev.herald.locations.Locations;
 import dev.herald.records.ListSql;
@@ -93,7 +93,7 @@ public final class Assets {
     }
 
     /** The HTTP routes of assets and asset types. */
-    public Routes routes(AssetTypes types, HeraldConfig config) {
-        return new AssetRoutes(types, this, config);
+    public Routes routes(AssetTypes types, ApiSettings api) {
+        return new AssetRoutes(types, this, api);
     }
 }

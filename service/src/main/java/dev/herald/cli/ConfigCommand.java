@@ -1,5 +1,6 @@
 package dev.herald.cli;
 
+import dev.herald.HeraldSettings;
 import dev.herald.config.HeraldConfig;
 import dev.herald.config.Setting;
 import dev.herald.config.Settings;
@@ -9,7 +10,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** Prints every setting with its value, where the value came from, and what it means. */
+/**
+ * Prints every setting with its value, where the value came from, and what it means; then builds every feature's
+ * settings ({@link HeraldSettings}) as a start would, so a combination Herald would refuse is named (exit 1) after the
+ * full list.
+ */
 @Command(name = "config", mixinStandardHelpOptions = true, description = "Show every setting: value, source, default and meaning.")
 final class ConfigCommand implements Callable<Integer> {
     @Mixin DbOptions db;
@@ -34,6 +39,8 @@ final class ConfigCommand implements Callable<Integer> {
                 System.out.printf("%-34s %-28s (%s)%n    %s%n", s.key(), shown, config.sourceOf(s), s.description());
             }
         }
+        System.out.flush();
+        HeraldSettings.from(config); // throws ConfigException naming each refused combination
         return 0;
     }
 

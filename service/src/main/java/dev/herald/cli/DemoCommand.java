@@ -11,6 +11,7 @@ import dev.herald.pipeline.Pipeline;
 import dev.herald.pipeline.PipelineStats;
 import dev.herald.workload.Profile;
 import dev.herald.workload.SeedSummary;
+import dev.herald.workload.Workload;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -61,7 +62,8 @@ final class DemoCommand implements Callable<Integer> {
         try (Herald herald = Herald.open(db.load(flags))) {
             System.out.println("Herald demo on " + (herald.db().embedded() ? "the embedded PostgreSQL in "
                     + herald.config().get(Settings.DATA_DIR) : "an external PostgreSQL"));
-            SeedSummary s = herald.workload().ensureLoaded(Profile.SMALL, 42, line -> System.out.println("  " + line));
+            SeedSummary s = Workload.ensureLoaded(herald.db(), herald.settings().seed(), Profile.SMALL, 42,
+                    line -> System.out.println("  " + line));
             SeedCommand.print(s);
             UUID org = s.organizationId();
             String secret = WebhookSecrets.generate();

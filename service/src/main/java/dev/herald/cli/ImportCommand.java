@@ -49,7 +49,7 @@ final class ImportCommand implements Callable<Integer> {
             }
             Importer.Result r;
             try {
-                r = new Importer(herald.db(), herald.config()).run(t, file, org);
+                r = new Importer(herald.db(), herald.settings().imports()).run(t, file, org);
             } catch (ImportRejected e) {
                 for (RowError err : e.errors()) System.err.println(file.getFileName() + ": " + err);
                 if (e.badRows() > e.errors().size()) {

@@ -4,6 +4,7 @@ import dev.herald.Herald;
 import dev.herald.json.Json;
 import dev.herald.workload.Profile;
 import dev.herald.workload.SeedSummary;
+import dev.herald.workload.Workload;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -35,7 +36,7 @@ final class SeedCommand implements Callable<Integer> {
         }
         try (Herald herald = Herald.open(db.load())) {
             boolean tty = System.console() != null && !json;
-            SeedSummary s = herald.workload().seed(p, seed, line -> {
+            SeedSummary s = Workload.seed(herald.db(), herald.settings().seed(), p, seed, line -> {
                 if (tty) System.err.print("\r\033[K" + line);
                 else if (!json) System.err.println(line);
             });

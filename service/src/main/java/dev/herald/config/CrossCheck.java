@@ -1,38 +1,81 @@
 package dev.herald.config;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 
 /**
- * Checks between settings that are each valid alone but wrong together (a heartbeat slower than the lease it renews,
- * a first claim larger than the largest). A feature's settings record runs them when it is built, at start, so a bad
- * combination stops Herald with a message naming both settings, their values and where each came from, instead of
- * being clamped or misbehaving later. Stateless.
+ * The checks of settings that must agree with each other (a heartbeat shorter than the lease it renews), run by a
+ * feature's typed settings when they are built from a {@link HeraldConfig}. {@link HeraldConfig} checks each value on
+ * its own; the feature that uses two settings together knows how they must relate, so it says so here.
+ *
+ * <p>Every problem names both settings, their values and where each value came from ({@link HeraldConfig#sourceOf}),
+ * and why the combination is refused, e.g. {@code work.heartbeat (30s, from flag) must be shorter than work.lease (20s,
+ * default): ...}. {@link #orThrow} reports every problem found at once. Not thread-safe: build, check and drop one on
+ * one thread.
  */
 public final class CrossCheck {
-    private CrossCheck() {}
+    private final HeraldConfig config;
+    private final List<String> problems = new ArrayList<>();
 
-    /** {@code shorter} must be strictly shorter than {@code longer}. */
-    public static void shorter(HeraldConfig config, Setting<Duration> shorter, Setting<Duration> longer, String why) {
-        if (config.get(shorter).compareTo(config.get(longer)) >= 0) fail(config, shorter, "shorter than", longer, why);
+    private CrossCheck(HeraldConfig config) {
+        this.config = config;
     }
 
-    /** {@code small} must not exceed {@code large}. */
-    public static void atMost(HeraldConfig config, Setting<Duration> small, Setting<Duration> large, String why) {
-        if (config.get(small).compareTo(config.get(large)) > 0) fail(config, small, "at most", large, why);
+    /** Starts checking the settings of {@code config}. */
+    public static CrossCheck of(HeraldConfig config) {
+        return new CrossCheck(config);
     }
 
-    /** {@code small} must not exceed {@code large}. */
-    public static void atMostCount(HeraldConfig config, Setting<Integer> small, Setting<Integer> large, String why) {
-        if (config.get(small) > config.get(large)) fail(config, small, "at most", large, why);
+    /** Requires {@code lower} strictly below {@code upper}; {@code why} says what goes wrong otherwise. */
+    public <T extends Comparable<? super T>> CrossCheck below(Setting<T> lower, Setting<T> upper, String why) {
+        if (config.get(lower).compareTo(config.get(upper)) >= 0) {
+            problems.add(describe(lower) + (isDuration(lower) ? " must be shorter than " : " must be smaller than ")
+                    + describe(upper) + ": " + why);
+        }
+        return this;
     }
 
-    private static void fail(HeraldConfig config, Setting<?> a, String relation, Setting<?> b, String why) {
-        throw new ConfigException(a.key() + " (" + shown(config, a) + ") must be " + relation + " " + b.key() + " ("
-                + shown(config, b) + "): " + why);
+    /** Requires {@code lower} at most {@code upper}; {@code why} says what goes wrong otherwise. */
+    public <T extends Comparable<? super T>> CrossCheck atMost(Setting<T> lower, Setting<T> upper, String why) {
+        if (config.get(lower).compareTo(config.get(upper)) > 0) {
+            problems.add(describe(lower) + (isDuration(lower) ? " must not be longer than " : " must not be larger than ")
+                    + describe(upper) + ": " + why);
+        }
+        return this;
     }
 
-    private static String shown(HeraldConfig config, Setting<?> s) {
-        Object v = config.get(s);
-        return (v instanceof Duration d ? Durations.format(d) : String.valueOf(v)) + ", " + config.sourceOf(s);
+    /** Records {@code problem} (which must name its settings, e.g. with {@link #describe}) unless {@code ok}. */
+    public CrossCheck require(boolean ok, String problem) {
+        if (!ok) problems.add(problem);
+        return this;
+    }
+
+    /** A setting as problems name it: its key, its value and where the value came from, e.g. {@code work.lease (20s, default)}. */
+    public String describe(Setting<?> setting) {
+        String source = config.sourceOf(setting);
+        return setting.key() + " (" + show(setting, config.get(setting)) + ", " + (source.equals("default") ? "default" : "from " + source) + ")";
+    }
+
+    /** The problems found so far, one line each (empty when every check passed). */
+    public List<String> problems() {
+        return List.copyOf(problems);
+    }
+
+    /** @throws ConfigException naming every problem found, when there is one */
+    public void orThrow() {
+        if (!problems.isEmpty()) throw ConfigException.disagreeing(problems);
+    }
+
+    private boolean isDuration(Setting<?> setting) {
+        return config.get(setting) instanceof Duration;
+    }
+
+    private static String show(Setting<?> setting, Object value) {
+        if (Settings.SECRET.contains(setting)) return "***";
+        if (value instanceof Duration d) return Durations.format(d);
+        if (value instanceof Optional<?> o) return o.map(Object::toString).orElse("none");
+        return String.valueOf(value);
     }
 }

@@ -17,8 +17,10 @@ import java.util.Properties;
  *
  * <p>Values come, lowest precedence first, from each setting's default, a properties file ({@code --config FILE},
  * else {@code data.dir/herald.properties} when it exists), environment variables ({@code HERALD_<KEY>}), and
- * command-line flags. Every value is parsed and checked when the config is built; the first build reports every bad
- * value at once, each naming its setting and source. Thread-safe: it never changes after {@link #load}.
+ * command-line flags. Every value is parsed and checked on its own when the config is built; the first build reports
+ * every bad value at once, each naming its setting and source. Settings that must agree with each other (a heartbeat
+ * shorter than its lease) are checked by the typed settings of the feature that uses them, built once at start from
+ * this config ({@link CrossCheck}). Thread-safe: it never changes after {@link #load}.
  */
 public final class HeraldConfig {
     private final Map<Setting<?>, Object> values;
@@ -142,31 +144,11 @@ public final class HeraldConfig {
         }
 
         HeraldConfig build() {
-            crossCheck();
             if (!errors.isEmpty()) {
                 throw new ConfigException(errors.size() == 1 ? "bad setting: " + errors.get(0)
                         : "bad settings:\n  " + String.join("\n  ", errors));
             }
             return new HeraldConfig(new HashMap<>(values), new HashMap<>(sources));
-        }
-
-        private void crossCheck() {
-            int def = (Integer) values.get(Settings.API_LIST_DEFAULT_LIMIT);
-            int max = (Integer) values.get(Settings.API_LIST_MAX_LIMIT);
-            if (def > max) {
-                errors.add("api.list-default-limit (" + def + ") is larger than api.list-max-limit (" + max + ")");
-            }
-            var base = (java.time.Duration) values.get(Settings.DB_RETRY_BASE_DELAY);
-            var maxDelay = (java.time.Duration) values.get(Settings.DB_RETRY_MAX_DELAY);
-            if (base.compareTo(maxDelay) > 0) {
-                errors.add("db.retry-base-delay (" + Durations.format(base) + ") is larger than db.retry-max-delay ("
-                        + Durations.format(maxDelay) + ")");
-            }
-            int defDist = (Integer) values.get(Settings.GRAPH_DEFAULT_MAX_DISTANCE);
-            int cap = (Integer) values.get(Settings.GRAPH_MAX_DISTANCE_CAP);
-            if (defDist > cap) {
-                errors.add("graph.default-max-distance (" + defDist + ") is larger than graph.max-distance-cap (" + cap + ")");
-            }
         }
     }
 }

@@ -3,13 +3,12 @@ package dev.herald.contacts;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.herald.api.ApiException;
+import dev.herald.api.ApiSettings;
 import dev.herald.api.Caller;
 import dev.herald.api.PageRequest;
 import dev.herald.api.Requests;
 import dev.herald.api.Router;
 import dev.herald.api.Routes;
-import dev.herald.config.HeraldConfig;
-import dev.herald.config.Settings;
 import dev.herald.json.Json;
 import dev.herald.organizations.Organizations;
 import io.javalin.http.Context;
@@ -33,12 +32,12 @@ final class ContactRoutes implements Routes {
     private final int defaultLimit;
     private final int maxLimit;
 
-    ContactRoutes(Contacts contacts, Organizations organizations, HeraldConfig config) {
+    ContactRoutes(Contacts contacts, Organizations organizations, ContactSettings settings, ApiSettings api) {
         this.contacts = contacts;
         this.organizations = organizations;
-        this.validator = new TargetValidator(config.get(Settings.DELIVERY_ALLOW_PRIVATE_TARGETS));
-        this.defaultLimit = config.get(Settings.API_LIST_DEFAULT_LIMIT);
-        this.maxLimit = config.get(Settings.API_LIST_MAX_LIMIT);
+        this.validator = new TargetValidator(settings.allowPrivateTargets());
+        this.defaultLimit = api.listDefaultLimit();
+        this.maxLimit = api.listMaxLimit();
     }
 
     /** Body of {@code POST /organizations/{id}/contacts}. */

@@ -2,10 +2,10 @@ package dev.herald.contacts;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.herald.api.ApiSettings;
 import dev.herald.api.Page;
 import dev.herald.api.PageRequest;
 import dev.herald.api.Routes;
-import dev.herald.config.HeraldConfig;
 import dev.herald.infra.Database;
 import dev.herald.json.Json;
 import dev.herald.records.ListSql;
@@ -133,7 +133,7 @@ public final class Contacts {
     }
 
     /** The HTTP routes of contacts. */
-    public Routes routes(Organizations organizations, HeraldConfig config) {
-        return new ContactRoutes(this, organizations, config);
+    public Routes routes(Organizations organizations, ContactSettings settings, ApiSettings api) {
+        return new ContactRoutes(this, organizations, settings, api);
     }
 }

@@ -1,9 +1,8 @@
 package dev.herald.current;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.herald.api.ApiSettings;
 import dev.herald.api.Routes;
-import dev.herald.config.HeraldConfig;
-import dev.herald.config.Settings;
 import dev.herald.infra.Database;
 import dev.herald.json.Json;
 import java.sql.PreparedStatement;
@@ -28,20 +27,19 @@ public final class CurrentIncidents implements CurrentIncidentLookup, AutoClosea
             SELECT incident_id, entry::text FROM current_incidents_fresh WHERE organization_id = ? ORDER BY incident_id""";
 
     private final Database db;
-    private final HeraldConfig config;
+    private final CurrentSettings settings;
     private final CurrentIncidentsStore store;
     private final CurrentIncidentsCache cache;
     private final CurrentIncidentsListener listener;
 
-    private CurrentIncidents(Database db, HeraldConfig config) {
+    private CurrentIncidents(Database db, CurrentSettings settings) {
         this.db = db;
-        this.config = config;
+        this.settings = settings;
         this.store = new CurrentIncidentsStore(db);
-        this.listener = new CurrentIncidentsListener(db, config.get(Settings.CURRENT_LISTEN_RECONNECT_DELAY),
-                config.get(Settings.DB_LISTEN_PROBE_INTERVAL), this::onHint, this::onReconnect);
-        this.cache = new CurrentIncidentsCache(store, config.get(Settings.CACHE_MAX_ENTRIES), config.get(Settings.CACHE_TTL_CURRENT),
-                config.get(Settings.CURRENT_CONSISTENCY).equals("strict"), listener, db::localWrites,
-                config.get(Settings.CURRENT_FEED_MAX_SILENCE));
+        this.listener = new CurrentIncidentsListener(db, settings.listenReconnectDelay(), settings.listenProbeInterval(),
+                this::onHint, this::onReconnect);
+        this.cache = new CurrentIncidentsCache(store, settings.maxEntries(), settings.cacheTtl(), settings.strict(), listener,
+                db::localWrites, settings.feedMaxSilence());
     }
 
     private void onHint(UUID org, long version) {
@@ -53,8 +51,8 @@ public final class CurrentIncidents implements CurrentIncidentLookup, AutoClosea
     }
 
     /** Wires the view over a migrated database and starts listening for change hints. */
-    public static CurrentIncidents start(Database db, HeraldConfig config) {
-        CurrentIncidents ci = new CurrentIncidents(db, config);
+    public static CurrentIncidents start(Database db, CurrentSettings settings) {
+        CurrentIncidents ci = new CurrentIncidents(db, settings);
         ci.listener.start();
         return ci;
     }
@@ -94,7 +92,7 @@ public final class CurrentIncidents implements CurrentIncidentLookup, AutoClosea
      * cache). A long read: runs with {@code current.rebuild-timeout} as its statement timeout.
      */
     public Map<UUID, JsonNode> recompute(UUID organizationId) {
-        return db.readSnapshot("CurrentIncidents.RECOMPUTE_ORG", config.get(Settings.CURRENT_REBUILD_TIMEOUT), c -> {
+        return db.readSnapshot("CurrentIncidents.RECOMPUTE_ORG", settings.rebuildTimeout(), c -> {
             Map<UUID, JsonNode> out = new LinkedHashMap<>();
             try (PreparedStatement ps = c.prepareStatement(RECOMPUTE_ORG)) {
                 ps.setObject(1, organizationId);
@@ -108,12 +106,12 @@ public final class CurrentIncidents implements CurrentIncidentLookup, AutoClosea
 
     /** Diff-and-repair of the stored view ({@code ./herald rebuild-view}). */
     public CurrentIncidentsRebuild rebuild() {
-        return new CurrentIncidentsRebuild(db, config.get(Settings.CURRENT_REBUILD_TIMEOUT));
+        return new CurrentIncidentsRebuild(db, settings.rebuildTimeout());
     }
 
     /** The HTTP routes {@code GET /incidents/current} and {@code GET /incidents/current/{id}}; register before {@code /incidents/{id}}. */
-    public Routes routes() {
-        return new CurrentIncidentsRoutes(cache, store, config.get(Settings.API_LIST_DEFAULT_LIMIT), config.get(Settings.API_CURRENT_MAX_LIMIT));
+    public Routes routes(ApiSettings api) {
+        return new CurrentIncidentsRoutes(cache, store, api.listDefaultLimit(), api.currentMaxLimit());
     }
 
     /** True while the change-hint connection is up (diagnostics and tests). */

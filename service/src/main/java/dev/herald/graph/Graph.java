@@ -1,8 +1,7 @@
 package dev.herald.graph;
 
+import dev.herald.api.ApiSettings;
 import dev.herald.api.Routes;
-import dev.herald.config.HeraldConfig;
-import dev.herald.config.Settings;
 import dev.herald.infra.Database;
 import io.micrometer.core.instrument.Counter;
 import java.util.ArrayList;
@@ -40,6 +39,7 @@ public final class Graph implements DependencyResolver, AutoCloseable {
     }
 
     private final Database db;
+    private final GraphSettings settings;
     private final SqlResolution sql;
     private final Snapshots snapshots; // null when snapshots are off
     private volatile ChangeListener listener; // started on the first snapshot use, so short CLI commands never open it
@@ -48,17 +48,13 @@ public final class Graph implements DependencyResolver, AutoCloseable {
     private final Counter servedByMemory;
     private final Counter servedBySql;
 
-    private final java.time.Duration listenReconnectDelay;
-    private final java.time.Duration listenProbeInterval;
-
-    public Graph(Database db, HeraldConfig config) {
+    public Graph(Database db, GraphSettings settings) {
         this.db = db;
+        this.settings = settings;
         this.sql = new SqlResolution(db);
         this.edges = new Edges(db);
-        this.listenReconnectDelay = config.get(Settings.CURRENT_LISTEN_RECONNECT_DELAY);
-        this.listenProbeInterval = config.get(Settings.DB_LISTEN_PROBE_INTERVAL);
-        boolean on = config.get(Settings.GRAPH_SNAPSHOTS);
-        this.snapshots = on ? new Snapshots(db, config.get(Settings.GRAPH_SNAPSHOT_MAX_EDGES), config.get(Settings.GRAPH_SNAPSHOT_IDLE)) : null;
+        boolean on = settings.snapshots();
+        this.snapshots = on ? new Snapshots(db, settings.snapshotMaxEdges(), settings.snapshotIdle()) : null;
         var registry = db.metrics().registry();
         this.servedByMemory = Counter.builder("herald.graph.resolutions").tag("served_by", "memory")
                 .description("Graph resolutions by the strategy that served them").register(registry);
@@ -115,7 +111,7 @@ public final class Graph implements DependencyResolver, AutoCloseable {
     }
 
     private synchronized void listen() {
-        if (listener == null && !closed) listener = new ChangeListener(db, snapshots, listenReconnectDelay, listenProbeInterval);
+        if (listener == null && !closed) listener = new ChangeListener(db, snapshots, settings.listenReconnectDelay(), settings.listenProbeInterval());
     }
 
     /** Edge writes and record checks for the HTTP API. */
@@ -131,7 +127,7 @@ public final class Graph implements DependencyResolver, AutoCloseable {
     }
 
     /** The HTTP routes of dependency resolution. */
-    public Routes routes(HeraldConfig config) {
-        return new GraphRoutes(this, config);
+    public Routes routes(ApiSettings api) {
+        return new GraphRoutes(this, settings, api);
     }
 }

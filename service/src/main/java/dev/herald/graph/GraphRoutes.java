@@ -1,12 +1,11 @@
 package dev.herald.graph;
 
 import dev.herald.api.ApiException;
+import dev.herald.api.ApiSettings;
 import dev.herald.api.Caller;
 import dev.herald.api.Requests;
 import dev.herald.api.Router;
 import dev.herald.api.Routes;
-import dev.herald.config.HeraldConfig;
-import dev.herald.config.Settings;
 import io.javalin.http.Context;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -27,11 +26,11 @@ final class GraphRoutes implements Routes {
     private final int defaultDistance;
     private final int distanceCap;
 
-    GraphRoutes(Graph graph, HeraldConfig config) {
+    GraphRoutes(Graph graph, GraphSettings settings, ApiSettings api) {
         this.graph = graph;
-        this.bulkMax = config.get(Settings.API_BULK_MAX_IDS);
-        this.defaultDistance = config.get(Settings.GRAPH_DEFAULT_MAX_DISTANCE);
-        this.distanceCap = config.get(Settings.GRAPH_MAX_DISTANCE_CAP);
+        this.bulkMax = api.bulkMaxIds();
+        this.defaultDistance = settings.defaultMaxDistance();
+        this.distanceCap = settings.maxDistanceCap();
     }
 
     /** A record named in a request: {@code {"type": "incident", "id": "..."}}. */

@@ -1,7 +1,5 @@
 package dev.herald.imports;
 
-import dev.herald.config.HeraldConfig;
-import dev.herald.config.Settings;
 import dev.herald.infra.Database;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -22,11 +20,11 @@ public final class Importer {
     public static final int MAX_REPORTED = 10;
 
     private final Database db;
-    private final HeraldConfig config;
+    private final ImportSettings settings;
 
-    public Importer(Database db, HeraldConfig config) {
+    public Importer(Database db, ImportSettings settings) {
         this.db = db;
-        this.config = config;
+        this.settings = settings;
     }
 
     /** What was imported. */
@@ -43,7 +41,7 @@ public final class Importer {
         long start = System.nanoTime();
         RowParser parser = new RowParser(type, organization, OffsetDateTime.now(ZoneOffset.UTC));
         SourceReader.read(file, parser);
-        long loaded = db.transaction("Import." + type.name(), config.get(Settings.SEED_STATEMENT_TIMEOUT), c -> {
+        long loaded = db.transaction("Import." + type.name(), settings.statementTimeout(), c -> {
             RowParser p = parser; // DbChecks only appends errors; a retry re-checks from the same parsed rows
             int localErrors = p.errors.size();
             DbChecks.run(c, type, p);

@@ -1,13 +1,12 @@
 package dev.herald.incidents;
 
 import dev.herald.api.ApiException;
+import dev.herald.api.ApiSettings;
 import dev.herald.api.Caller;
 import dev.herald.api.PageRequest;
 import dev.herald.api.Requests;
 import dev.herald.api.Router;
 import dev.herald.api.Routes;
-import dev.herald.config.HeraldConfig;
-import dev.herald.config.Settings;
 import dev.herald.graph.NodeRef;
 import dev.herald.graph.RecordType;
 import dev.herald.records.Check;
@@ -21,12 +20,12 @@ import java.util.UUID;
 final class IncidentRoutes implements Routes {
     private final Incidents incidents;
     private final Dependencies dependencies;
-    private final HeraldConfig config;
+    private final ApiSettings api;
 
-    IncidentRoutes(Incidents incidents, Dependencies dependencies, HeraldConfig config) {
+    IncidentRoutes(Incidents incidents, Dependencies dependencies, ApiSettings api) {
         this.incidents = incidents;
         this.dependencies = dependencies;
-        this.config = config;
+        this.api = api;
     }
 
     record CreateIncident(UUID organizationId, UUID locationId, String kind, String status, Integer severity, String title,
@@ -108,7 +107,7 @@ final class IncidentRoutes implements Routes {
         if (status != null && !status.equals("open") && !status.equals("resolved")) {
             throw ApiException.badRequest("status must be open or resolved, got '" + status + "'");
         }
-        PageRequest req = PageRequest.from(ctx, config.get(Settings.API_LIST_DEFAULT_LIMIT), config.get(Settings.API_LIST_MAX_LIMIT));
+        PageRequest req = PageRequest.from(ctx, api.listDefaultLimit(), api.listMaxLimit());
         ctx.json(incidents.list(org, status, req));
     }
 }

@@ -1,10 +1,10 @@
 package dev.herald.incidents;
 
+import dev.herald.api.ApiSettings;
 import dev.herald.api.Caller;
 import dev.herald.api.Page;
 import dev.herald.api.PageRequest;
 import dev.herald.api.Routes;
-import dev.herald.config.HeraldConfig;
 import dev.herald.infra.Database;
 import dev.herald.records.Dependencies;
 import dev.herald.records.ListSql;
@@ -115,7 +115,7 @@ public final class Incidents {
     }
 
     /** The HTTP routes of incidents. */
-    public Routes routes(Dependencies dependencies, HeraldConfig config) {
-        return new IncidentRoutes(this, dependencies, config);
+    public Routes routes(Dependencies dependencies, ApiSettings api) {
+        return new IncidentRoutes(this, dependencies, api);
     }
 }

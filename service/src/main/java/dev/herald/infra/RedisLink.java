@@ -1,7 +1,5 @@
 package dev.herald.infra;
 
-import dev.herald.config.HeraldConfig;
-import dev.herald.config.Settings;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
@@ -59,33 +57,33 @@ public final class RedisLink implements AutoCloseable {
      *
      * @throws IllegalStateException with one clear line when Redis cannot be reached (Herald must not start then)
      */
-    public static RedisLink connect(HeraldConfig config, Metrics metrics) {
-        String url = config.get(Settings.REDIS_URL).orElseThrow(() -> new IllegalStateException("redis.url is not set"));
+    public static RedisLink connect(RedisSettings settings, Metrics metrics) {
+        String url = settings.url().orElseThrow(() -> new IllegalStateException("redis.url is not set"));
         String safe = redact(url);
-        Duration timeout = config.get(Settings.REDIS_TIMEOUT);
+        Duration timeout = settings.timeout();
         ClientResources resources = ClientResources.builder()
                 .reconnectDelay(Delay.exponential(Duration.ofMillis(20), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
                 .build();
         RedisClient client = null;
         try {
             RedisURI uri = RedisURI.create(url);
-            uri.setTimeout(config.get(Settings.REDIS_CONNECT_TIMEOUT)); // the handshake may be slow in a cold JVM
+            uri.setTimeout(settings.connectTimeout()); // the handshake may be slow in a cold JVM
             client = RedisClient.create(resources, uri);
             client.setOptions(ClientOptions.builder()
                     .autoReconnect(true)
                     .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                    .socketOptions(SocketOptions.builder().connectTimeout(config.get(Settings.REDIS_CONNECT_TIMEOUT)).build())
+                    .socketOptions(SocketOptions.builder().connectTimeout(settings.connectTimeout()).build())
                     .timeoutOptions(TimeoutOptions.enabled())
                     .build());
             StatefulRedisConnection<String, String> conn = client.connect();
             conn.setTimeout(timeout);
             conn.sync().ping();
-            return new RedisLink(client, resources, conn, safe, config.get(Settings.REDIS_RETRY_AFTER), metrics);
+            return new RedisLink(client, resources, conn, safe, settings.retryAfter(), metrics);
         } catch (RuntimeException e) {
             if (client != null) client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
             resources.shutdown(0, 1, TimeUnit.SECONDS);
             throw new IllegalStateException("cannot reach Redis at " + safe + " (redis.url, from "
-                    + config.sourceOf(Settings.REDIS_URL) + "): " + rootMessage(e)
+                    + settings.urlSource() + "): " + rootMessage(e)
                     + "; start Redis or leave redis.url unset to run as a single process", e);
         }
     }

@@ -1,10 +1,10 @@
 package dev.herald.intel;
 
+import dev.herald.api.ApiSettings;
 import dev.herald.api.Caller;
 import dev.herald.api.Page;
 import dev.herald.api.PageRequest;
 import dev.herald.api.Routes;
-import dev.herald.config.HeraldConfig;
 import dev.herald.infra.Database;
 import dev.herald.records.Dependencies;
 import dev.herald.records.ListSql;
@@ -102,7 +102,7 @@ public final class IntelRequests {
     }
 
     /** The HTTP routes of intel requests. */
-    public Routes routes(Dependencies dependencies, HeraldConfig config) {
-        return new IntelRoutes(this, dependencies, config);
+    public Routes routes(Dependencies dependencies, ApiSettings api) {
+        return new IntelRoutes(this, dependencies, api);
     }
 }

@@ -1,13 +1,12 @@
 package dev.herald.intel;
 
 import dev.herald.api.ApiException;
+import dev.herald.api.ApiSettings;
 import dev.herald.api.Caller;
 import dev.herald.api.PageRequest;
 import dev.herald.api.Requests;
 import dev.herald.api.Router;
 import dev.herald.api.Routes;
-import dev.herald.config.HeraldConfig;
-import dev.herald.config.Settings;
 import dev.herald.graph.NodeRef;
 import dev.herald.graph.RecordType;
 import dev.herald.records.Check;
@@ -28,12 +27,12 @@ import java.util.stream.Collectors;
 final class IntelRoutes implements Routes {
     private final IntelRequests intel;
     private final Dependencies dependencies;
-    private final HeraldConfig config;
+    private final ApiSettings api;
 
-    IntelRoutes(IntelRequests intel, Dependencies dependencies, HeraldConfig config) {
+    IntelRoutes(IntelRequests intel, Dependencies dependencies, ApiSettings api) {
         this.intel = intel;
         this.dependencies = dependencies;
-        this.config = config;
+        this.api = api;
     }
 
     record CreateIntelRequest(UUID organizationId, UUID parentId, String question, String status) {}
@@ -93,7 +92,7 @@ final class IntelRoutes implements Routes {
     void bulk(Context ctx) {
         Caller caller = Caller.of(ctx);
         BulkIds b = Requests.body(ctx, BulkIds.class);
-        List<UUID> ids = Check.bulkIds(b.ids(), "ids", config.get(Settings.API_BULK_MAX_IDS));
+        List<UUID> ids = Check.bulkIds(b.ids(), "ids", api.bulkMaxIds());
         Dependencies.Options options = dependencies.parse(ctx);
         Map<UUID, IntelRequests.IntelRequest> found = intel.findMany(ids).stream()
                 .filter(i -> caller.sees(i.organizationId()))
@@ -123,7 +122,7 @@ final class IntelRoutes implements Routes {
         if (status != null && !List.of(IntelRequests.STATUSES).contains(status)) {
             throw ApiException.badRequest("status must be open, answered or closed, got '" + status + "'");
         }
-        PageRequest req = PageRequest.from(ctx, config.get(Settings.API_LIST_DEFAULT_LIMIT), config.get(Settings.API_LIST_MAX_LIMIT));
+        PageRequest req = PageRequest.from(ctx, api.listDefaultLimit(), api.listMaxLimit());
         ctx.json(intel.list(org, status, req));
     }
 }

@@ -1,6 +1,5 @@
 package dev.herald.limits;
 
-import dev.herald.config.HeraldConfig;
 import dev.herald.config.Settings;
 import java.time.Duration;
 
@@ -31,11 +30,6 @@ public record RateLimit(long rate, Duration period, long burst) {
             throw new IllegalArgumentException(Settings.LIMITS_RATE.key() + " " + rate + " per " + period
                     + " is finer than one check per nanosecond");
         }
-    }
-
-    /** The limit set by {@code limits.rate}, {@code limits.period} and {@code limits.burst}. */
-    public static RateLimit fromConfig(HeraldConfig config) {
-        return new RateLimit(config.get(Settings.LIMITS_RATE), config.get(Settings.LIMITS_PERIOD), config.get(Settings.LIMITS_BURST));
     }
 
     /** T in nanoseconds: the steady spacing between admitted checks (rounded up). */

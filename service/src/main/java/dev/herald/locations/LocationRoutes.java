@@ -1,13 +1,12 @@
 package dev.herald.locations;
 
 import dev.herald.api.ApiException;
+import dev.herald.api.ApiSettings;
 import dev.herald.api.Caller;
 import dev.herald.api.PageRequest;
 import dev.herald.api.Requests;
 import dev.herald.api.Router;
 import dev.herald.api.Routes;
-import dev.herald.config.HeraldConfig;
-import dev.herald.config.Settings;
 import dev.herald.records.Check;
 import io.javalin.http.Context;
 import java.util.UUID;
@@ -15,11 +14,11 @@ import java.util.UUID;
 /** {@code POST /locations}, {@code GET /locations/{id}}, {@code GET /locations}. */
 final class LocationRoutes implements Routes {
     private final Locations locations;
-    private final HeraldConfig config;
+    private final ApiSettings api;
 
-    LocationRoutes(Locations locations, HeraldConfig config) {
+    LocationRoutes(Locations locations, ApiSettings api) {
         this.locations = locations;
-        this.config = config;
+        this.api = api;
     }
 
     record CreateLocation(UUID organizationId, Double lat, Double lon, String thoroughfare, String locality, String region,
@@ -52,7 +51,7 @@ final class LocationRoutes implements Routes {
     void list(Context ctx) {
         Caller caller = Caller.of(ctx);
         UUID org = caller.organizationFor(Requests.queryUuid(ctx, "organization_id", false));
-        PageRequest req = PageRequest.from(ctx, config.get(Settings.API_LIST_DEFAULT_LIMIT), config.get(Settings.API_LIST_MAX_LIMIT));
+        PageRequest req = PageRequest.from(ctx, api.listDefaultLimit(), api.listMaxLimit());
         ctx.json(locations.list(org, req));
     }
 }

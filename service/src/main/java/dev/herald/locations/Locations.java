@@ -1,9 +1,9 @@
 package dev.herald.locations;
 
+import dev.herald.api.ApiSettings;
 import dev.herald.api.Page;
 import dev.herald.api.PageRequest;
 import dev.herald.api.Routes;
-import dev.herald.config.HeraldConfig;
 import dev.herald.infra.Database;
 import dev.herald.records.ListSql;
 import dev.herald.records.RecordSql;
@@ -62,7 +62,7 @@ public final class Locations {
     }
 
     /** The HTTP routes of locations. */
-    public Routes routes(HeraldConfig config) {
-        return new LocationRoutes(this, config);
+    public Routes routes(ApiSettings api) {
+        return new LocationRoutes(this, api);
     }
 }

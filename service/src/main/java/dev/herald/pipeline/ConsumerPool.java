@@ -39,7 +39,8 @@ public final class ConsumerPool implements AutoCloseable {
 
     private final WorkQueue queue;
     private final Processor processor;
-    private final WorkSettings tuning;
+    /** Timing and sizing of the pool (the {@code work.*} settings). */
+    private final PipelineSettings tuning;
     private final Waker waker;
     private final LongSupplier nanos;
     private final String name;
@@ -54,7 +55,7 @@ public final class ConsumerPool implements AutoCloseable {
     private final GroupAcker acker;
     private volatile boolean running = true;
 
-    ConsumerPool(WorkQueue queue, Processor processor, WorkSettings tuning, Waker waker, LongSupplier nanos) {
+    ConsumerPool(WorkQueue queue, Processor processor, PipelineSettings tuning, Waker waker, LongSupplier nanos) {
         this.queue = queue;
         this.processor = processor;
         this.tuning = tuning;
@@ -83,7 +84,7 @@ public final class ConsumerPool implements AutoCloseable {
     public long processed() { return processed.get(); }
 
     private void consume(String consumer) {
-        ClaimSize size = new ClaimSize(tuning.batchSize(), tuning.batchMax()); // batch-size <= batch-max: checked at start (WorkSettings)
+        ClaimSize size = new ClaimSize(tuning.batchSize(), tuning.batchMax()); // batch-size <= batch-max: PipelineSettings
         int perClaim = Math.max(1, tuning.maxInFlight() / 2);
         while (running) {
             try {

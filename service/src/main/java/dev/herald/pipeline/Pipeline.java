@@ -1,9 +1,8 @@
 package dev.herald.pipeline;
 
+import dev.herald.api.ApiSettings;
 import dev.herald.api.Routes;
 import dev.herald.cache.SingleFlight;
-import dev.herald.config.HeraldConfig;
-import dev.herald.config.Settings;
 import dev.herald.contacts.Contacts;
 import dev.herald.current.CurrentIncidentLookup;
 import dev.herald.graph.DependencyResolver;
@@ -36,7 +35,7 @@ public final class Pipeline implements AutoCloseable {
         }
     }
 
-    private final WorkSettings settings;
+    private final PipelineSettings settings;
     private final Database db;
     private final WorkQueue queue;
     private final Deliveries deliveries;
@@ -47,7 +46,7 @@ public final class Pipeline implements AutoCloseable {
     private ConsumerPool pool;
     private ContextReadAhead readAhead;
 
-    public Pipeline(WorkSettings settings, Database db, Metrics metrics, Parts parts) {
+    public Pipeline(PipelineSettings settings, Database db, Metrics metrics, Parts parts) {
         this.settings = settings;
         this.db = db;
         this.metrics = metrics;
@@ -64,7 +63,7 @@ public final class Pipeline implements AutoCloseable {
     /** Starts {@code work.consumers} consumers (none when it is 0). Idempotent. */
     public synchronized ConsumerPool startConsumers() {
         if (pool == null) {
-            WorkSettings t = settings;
+            PipelineSettings t = settings;
             Waker waker = new Waker(db, t.pollInterval(), t.listenProbeInterval());
             pool = new ConsumerPool(queue, processor, t, waker, System::nanoTime);
             if (t.consumers() > 0) {
@@ -84,8 +83,8 @@ public final class Pipeline implements AutoCloseable {
      * {@code GET /work-units/{id}}, {@code POST /work-units/{id}/redrive}, {@code GET /deliveries}: they need no
      * consumers, so any process answers them from the database.
      */
-    public static Routes routes(Database db, HeraldConfig config) {
-        return PipelineRoutes.create(db, config);
+    public static Routes routes(Database db, ApiSettings api) {
+        return PipelineRoutes.create(db, api);
     }
 
     /** The pool started by {@link #startConsumers}, or null. */

@@ -1,13 +1,12 @@
 package dev.herald.pipeline;
 
 import dev.herald.api.ApiException;
+import dev.herald.api.ApiSettings;
 import dev.herald.api.Caller;
 import dev.herald.api.PageRequest;
 import dev.herald.api.Requests;
 import dev.herald.api.Router;
 import dev.herald.api.Routes;
-import dev.herald.config.HeraldConfig;
-import dev.herald.config.Settings;
 import io.javalin.http.Context;
 import java.util.UUID;
 
@@ -19,17 +18,17 @@ import java.util.UUID;
 final class PipelineRoutes implements Routes {
     private final WorkQueue queue;
     private final Deliveries deliveries;
-    private final HeraldConfig config;
+    private final ApiSettings api;
 
-    PipelineRoutes(WorkQueue queue, Deliveries deliveries, HeraldConfig config) {
+    PipelineRoutes(WorkQueue queue, Deliveries deliveries, ApiSettings api) {
         this.queue = queue;
         this.deliveries = deliveries;
-        this.config = config;
+        this.api = api;
     }
 
     /** The routes on their own (they need no consumers): any process answers from the database. */
-    static PipelineRoutes create(dev.herald.infra.Database db, HeraldConfig config) {
-        return new PipelineRoutes(new WorkQueue(db), new Deliveries(db), config);
+    static PipelineRoutes create(dev.herald.infra.Database db, ApiSettings api) {
+        return new PipelineRoutes(new WorkQueue(db), new Deliveries(db), api);
     }
 
     @Override
@@ -63,7 +62,7 @@ final class PipelineRoutes implements Routes {
     void list(Context ctx) {
         Caller caller = Caller.of(ctx);
         UUID org = caller.organizationFor(Requests.queryUuid(ctx, "organization_id", false));
-        PageRequest req = PageRequest.from(ctx, config.get(Settings.API_LIST_DEFAULT_LIMIT), config.get(Settings.API_LIST_MAX_LIMIT));
+        PageRequest req = PageRequest.from(ctx, api.listDefaultLimit(), api.listMaxLimit());
         ctx.json(deliveries.list(org, req));
     }
 }

@@ -2,12 +2,11 @@ package dev.herald.records;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.herald.config.HeraldConfig;
-import dev.herald.config.Settings;
 import dev.herald.errors.DomainException;
 import dev.herald.graph.DependencyResolver;
 import dev.herald.graph.Direction;
 import dev.herald.graph.Edge;
+import dev.herald.graph.GraphSettings;
 import dev.herald.graph.NodeRef;
 import dev.herald.graph.Reached;
 import dev.herald.graph.RecordType;
@@ -48,11 +47,11 @@ public final class Dependencies {
     private final int defaultDistance;
     private final int distanceCap;
 
-    public Dependencies(DependencyResolver resolver, Organizations organizations, HeraldConfig config) {
+    public Dependencies(DependencyResolver resolver, Organizations organizations, GraphSettings graph) {
         this.resolver = java.util.Objects.requireNonNull(resolver, "resolver");
         this.organizations = organizations;
-        this.defaultDistance = config.get(Settings.GRAPH_DEFAULT_MAX_DISTANCE);
-        this.distanceCap = config.get(Settings.GRAPH_MAX_DISTANCE_CAP);
+        this.defaultDistance = graph.defaultMaxDistance();
+        this.distanceCap = graph.maxDistanceCap();
     }
 
     /** Reads the options from the query string: 400 for unknown words or types, 422 for a max_distance out of range. */

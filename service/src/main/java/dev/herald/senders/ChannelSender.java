@@ -1,6 +1,5 @@
 package dev.herald.senders;
 
-import dev.herald.config.HeraldConfig;
 import dev.herald.contacts.ContactTarget;
 import dev.herald.infra.Metrics;
 import dev.herald.templates.RenderedMessage;
@@ -31,8 +30,8 @@ public final class ChannelSender implements Sender, AutoCloseable {
     }
 
     /** Both channels configured from {@code delivery.*}, timed into {@code metrics} (may be null). */
-    public static ChannelSender fromConfig(HeraldConfig config, Metrics metrics) {
-        return new ChannelSender(new WebhookSender(config), new EmailSender(config), metrics);
+    public static ChannelSender fromSettings(WebhookSettings webhook, SmtpSettings smtp, Metrics metrics) {
+        return new ChannelSender(new WebhookSender(webhook), new EmailSender(smtp), metrics);
     }
 
     /** Closes the channels that hold resources (the webhook HTTP client). */

@@ -1,7 +1,5 @@
 package dev.herald.senders;
 
-import dev.herald.config.HeraldConfig;
-import dev.herald.config.Settings;
 import dev.herald.contacts.Channel;
 import dev.herald.contacts.ContactTarget;
 import dev.herald.templates.RenderedMessage;
@@ -45,29 +43,29 @@ final class EmailSender implements Sender {
     private final Clock clock;
     private final String messageIdDomain;
 
-    public EmailSender(HeraldConfig config) {
-        this(config, Clock.systemUTC());
+    public EmailSender(SmtpSettings settings) {
+        this(settings, Clock.systemUTC());
     }
 
-    public EmailSender(HeraldConfig config, Clock clock) {
+    public EmailSender(SmtpSettings settings, Clock clock) {
         this.clock = clock;
         Properties p = new Properties();
         p.put("mail.transport.protocol", "smtp");
-        p.put("mail.smtp.host", config.get(Settings.SMTP_HOST));
-        p.put("mail.smtp.port", Integer.toString(config.get(Settings.SMTP_PORT)));
-        p.put("mail.smtp.connectiontimeout", Long.toString(config.get(Settings.SMTP_CONNECT_TIMEOUT).toMillis()));
-        p.put("mail.smtp.timeout", Long.toString(config.get(Settings.SMTP_TIMEOUT).toMillis()));
-        p.put("mail.smtp.writetimeout", Long.toString(config.get(Settings.SMTP_TIMEOUT).toMillis()));
-        p.put("mail.smtp.starttls.enable", Boolean.toString(config.get(Settings.SMTP_STARTTLS)));
-        p.put("mail.smtp.starttls.required", Boolean.toString(config.get(Settings.SMTP_STARTTLS_REQUIRED)));
-        p.put("mail.smtp.ssl.enable", Boolean.toString(config.get(Settings.SMTP_SSL)));
+        p.put("mail.smtp.host", settings.host());
+        p.put("mail.smtp.port", Integer.toString(settings.port()));
+        p.put("mail.smtp.connectiontimeout", Long.toString(settings.connectTimeout().toMillis()));
+        p.put("mail.smtp.timeout", Long.toString(settings.timeout().toMillis()));
+        p.put("mail.smtp.writetimeout", Long.toString(settings.timeout().toMillis()));
+        p.put("mail.smtp.starttls.enable", Boolean.toString(settings.startTls()));
+        p.put("mail.smtp.starttls.required", Boolean.toString(settings.startTlsRequired()));
+        p.put("mail.smtp.ssl.enable", Boolean.toString(settings.ssl()));
         p.put("mail.smtp.ssl.checkserveridentity", "true");
-        this.user = config.get(Settings.SMTP_USER).orElse(null);
-        this.password = config.get(Settings.SMTP_PASSWORD).orElse(null);
+        this.user = settings.user().orElse(null);
+        this.password = settings.password().orElse(null);
         p.put("mail.smtp.auth", Boolean.toString(user != null));
         this.session = Session.getInstance(p);
         try {
-            this.from = new InternetAddress(config.get(Settings.SMTP_FROM), true);
+            this.from = new InternetAddress(settings.from(), true);
         } catch (AddressException e) {
             throw new IllegalArgumentException("delivery.smtp.from is not a valid address: " + e.getMessage());
         }

@@ -1,7 +1,5 @@
 package dev.herald.senders;
 
-import dev.herald.config.HeraldConfig;
-import dev.herald.config.Settings;
 import dev.herald.contacts.Channel;
 import dev.herald.contacts.ContactTarget;
 import dev.herald.contacts.OutboundAuth;
@@ -50,26 +48,26 @@ public final class WebhookSender implements Sender, AutoCloseable {
     private final boolean allowPrivate;
     private final OAuthTokens tokens;
 
-    public WebhookSender(HeraldConfig config) {
-        this(config, Clock.systemUTC());
+    public WebhookSender(WebhookSettings settings) {
+        this(settings, Clock.systemUTC());
     }
 
     /** With an injected clock: it stamps {@code webhook-timestamp}, reads HTTP-date Retry-After and ages OAuth2 tokens. */
-    public WebhookSender(HeraldConfig config, Clock clock) {
+    public WebhookSender(WebhookSettings settings, Clock clock) {
         this.clock = clock;
-        this.connectTimeout = config.get(Settings.DELIVERY_WEBHOOK_CONNECT_TIMEOUT);
-        this.requestTimeout = config.get(Settings.DELIVERY_WEBHOOK_REQUEST_TIMEOUT);
-        this.retryAfterMax = config.get(Settings.DELIVERY_RETRY_AFTER_MAX);
-        this.maxBodyBytes = config.get(Settings.DELIVERY_WEBHOOK_MAX_BODY_BYTES);
-        this.allowPrivate = config.get(Settings.DELIVERY_ALLOW_PRIVATE_TARGETS);
+        this.connectTimeout = settings.connectTimeout();
+        this.requestTimeout = settings.requestTimeout();
+        this.retryAfterMax = settings.retryAfterMax();
+        this.maxBodyBytes = settings.maxBodyBytes();
+        this.allowPrivate = settings.allowPrivateTargets();
         this.http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(connectTimeout)
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .executor(Runnable::run)
                 .build();
-        this.tokens = new OAuthTokens(http, requestTimeout, config.get(Settings.DELIVERY_OAUTH_REFRESH_MARGIN),
-                config.get(Settings.DELIVERY_OAUTH_DEFAULT_LIFETIME), clock, config.get(Settings.CACHE_MAX_ENTRIES));
+        this.tokens = new OAuthTokens(http, requestTimeout, settings.oauthRefreshMargin(),
+                settings.oauthDefaultLifetime(), clock, settings.maxTokens());
     }
 
     @Override

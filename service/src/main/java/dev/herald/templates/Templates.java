@@ -5,8 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
 import dev.herald.api.Routes;
-import dev.herald.config.HeraldConfig;
-import dev.herald.config.Settings;
 import dev.herald.contacts.Channel;
 import dev.herald.infra.Database;
 import dev.herald.json.Json;
@@ -58,10 +56,10 @@ public final class Templates implements AutoCloseable {
     private final LoadingCache<UUID, Map<TemplateName, PebbleTemplate>> byOrg;
     private final TemplateChangeListener listener;
 
-    public Templates(Database db, HeraldConfig config) {
+    public Templates(Database db, TemplateSettings settings) {
         this.db = db;
-        this.engines = new TemplateEngines(config.get(Settings.TEMPLATE_MAX_RENDERED_CHARS));
-        this.maxChars = config.get(Settings.TEMPLATE_MAX_CHARS);
+        this.engines = new TemplateEngines(settings.maxRenderedChars());
+        this.maxChars = settings.maxChars();
         for (TemplateName n : TemplateName.values()) {
             String src = resource("defaults/" + n.wire() + ".peb");
             defaultSources.put(n, src);
@@ -69,10 +67,10 @@ public final class Templates implements AutoCloseable {
         }
         this.sampleContext = toMap(Json.mapper().valueToTree(Json.readStored(resource("defaults/sample-context.json"), "sample context")));
         this.byOrg = Caffeine.newBuilder()
-                .expireAfterWrite(config.get(Settings.CACHE_TTL_REFERENCE))
-                .maximumSize(config.get(Settings.CACHE_MAX_ENTRIES))
+                .expireAfterWrite(settings.cacheTtl())
+                .maximumSize(settings.maxEntries())
                 .build(this::load);
-        this.listener = new TemplateChangeListener(db, config.get(Settings.CURRENT_LISTEN_RECONNECT_DELAY), config.get(Settings.DB_LISTEN_PROBE_INTERVAL),
+        this.listener = new TemplateChangeListener(db, settings.listenReconnectDelay(), settings.listenProbeInterval(),
                 byOrg::invalidate, byOrg::invalidateAll).start();
     }
 

@@ -20,7 +20,7 @@ import org.postgresql.copy.CopyManager;
 /**
  * Loads the deterministic reference workload (see {@link WorkloadGenerator}) into the database through COPY, in one
  * transaction: either all of it is there or none of it. User triggers (the write-through of derived state and the
- * notification work units) are disabled for the load inside that transaction, so seeding never queues notifications; what
+ * notification outbox) are disabled for the load inside that transaction, so seeding never queues notifications; what
  * they would have maintained is then rebuilt once: the organization's graph version and its current-incidents view.
  * Thread-safe: concurrent loads serialize on an advisory lock.
  */
@@ -33,36 +33,31 @@ public final class Workload {
     private static final String[] TRIGGERED_TABLES = {"locations", "asset_types", "assets", "incidents", "outages",
             "internet_outages", "intel_requests", "dependencies"};
 
-    private final Database db;
-    private final Duration statementTimeout;
-
-    /** @param statementTimeout statement_timeout of the load transaction (setting {@code seed.statement-timeout}) */
-    public Workload(Database db, Duration statementTimeout) {
-        this.db = db;
-        this.statementTimeout = statementTimeout;
-    }
+    private Workload() {}
 
     /** Loads a workload into an empty database; fails (writing nothing) when the database already holds organizations. */
-    public SeedSummary seed(Profile profile, long seed, Consumer<String> progress) {
-        return load(profile, seed, progress, true);
+    public static SeedSummary seed(Database db, SeedSettings settings, Profile profile, long seed, Consumer<String> progress) {
+        return load(db, settings, profile, seed, progress, true);
     }
 
     /** The workload of this profile and seed, loading it first when it is not in the database (other data may exist). */
-    public SeedSummary ensureLoaded(Profile profile, long seed, Consumer<String> progress) {
-        return find(profile, seed).orElseGet(() -> load(profile, seed, progress, false));
+    public static SeedSummary ensureLoaded(Database db, SeedSettings settings, Profile profile, long seed, Consumer<String> progress) {
+        return find(db, profile, seed).orElseGet(() -> load(db, settings, profile, seed, progress, false));
     }
 
     /** The summary of an already loaded workload, if any. */
-    public Optional<SeedSummary> find(Profile profile, long seed) {
+    public static Optional<SeedSummary> find(Database db, Profile profile, long seed) {
         return db.read("Workload.FIND", c -> findIn(c, profile, seed));
     }
 
-    private SeedSummary load(Profile profile, long seed, Consumer<String> progress, boolean requireEmpty) {
+    private static SeedSummary load(Database db, SeedSettings settings, Profile profile, long seed, Consumer<String> progress,
+                                    boolean requireEmpty) {
         long start = System.nanoTime();
         progress.accept("generating the " + profile.wire() + " workload (seed " + seed + ")");
         WorkloadGenerator g = new WorkloadGenerator(profile, seed);
         g.generate();
-        return db.transaction("Workload.LOAD", statementTimeout, c -> {
+        Duration timeout = settings.statementTimeout();
+        return db.transaction("Workload.LOAD", timeout, c -> {
             try (Statement st = c.createStatement()) {
                 st.execute("SELECT pg_advisory_xact_lock(" + ADVISORY_LOCK + ")");
             }

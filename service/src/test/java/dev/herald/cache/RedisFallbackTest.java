@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.herald.Coordination;
+import dev.herald.HeraldSettings;
 import dev.herald.cli.Main;
 import dev.herald.config.HeraldConfig;
 import dev.herald.contacts.Channel;
@@ -30,7 +31,7 @@ class RedisFallbackTest {
             closedPort = s.getLocalPort();
         }
         HeraldConfig config = HeraldConfig.defaults(Map.of("redis.url", "redis://:s3cret@127.0.0.1:" + closedPort));
-        assertThatThrownBy(() -> Coordination.create(config, new Metrics()))
+        assertThatThrownBy(() -> Coordination.create(HeraldSettings.from(config), new Metrics()))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("cannot reach Redis at redis://***@127.0.0.1:" + closedPort)
                 .hasMessageNotContaining("s3cret");
@@ -44,7 +45,7 @@ class RedisFallbackTest {
             Metrics metrics = new Metrics();
             HeraldConfig config = HeraldConfig.defaults(Map.of("redis.url", redis.url(), "redis.retry-after", "100ms",
                     "limits.rate", "1", "limits.period", "1h", "limits.burst", "2"));
-            try (Coordination c = Coordination.create(config, metrics)) {
+            try (Coordination c = Coordination.create(HeraldSettings.from(config), metrics)) {
                 DeliveryGate gate = c.deliveryGate();
                 SingleFlight sf = c.singleFlight();
                 RedisLink link = c.redis().orElseThrow();

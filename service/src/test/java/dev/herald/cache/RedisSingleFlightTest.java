@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.herald.config.HeraldConfig;
 import dev.herald.infra.Metrics;
 import dev.herald.infra.RedisLink;
+import dev.herald.infra.RedisSettings;
 import dev.herald.testing.TestRedis;
 import io.lettuce.core.SetArgs;
 import java.time.Duration;
@@ -32,8 +33,8 @@ class RedisSingleFlightTest {
     static void start() {
         redis = TestRedis.start();
         HeraldConfig config = HeraldConfig.defaults(Map.of("redis.url", redis.url()));
-        linkA = RedisLink.connect(config, new Metrics());
-        linkB = RedisLink.connect(config, new Metrics());
+        linkA = RedisLink.connect(RedisSettings.from(config), new Metrics());
+        linkB = RedisLink.connect(RedisSettings.from(config), new Metrics());
     }
 
     @AfterAll

@@ -47,6 +47,16 @@ class MainTest {
     }
 
     @Test
+    void configListsEverySettingThenNamesACombinationHeraldWouldRefuse() {
+        Run r = run("config", "--set", "work.heartbeat=30s");
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.out()).contains("work.heartbeat", "work.history-retention");
+        assertThat(r.err().strip()).isEqualTo("herald: bad setting combination: work.heartbeat (30s, from flag) must be shorter than "
+                + "work.lease (20s, default): a lease would run out between two heartbeats and another process would take work "
+                + "still in progress");
+    }
+
+    @Test
     void anUnreachableExternalDatabaseIsOneClearLine() {
         Run r = run("seed", "--database-url", "postgresql://127.0.0.1:1/nothing?user=x", "--set", "db.connect-timeout=1s");
         assertThat(r.exit()).isEqualTo(1);

@@ -15,7 +15,7 @@ class CurrentIncidentsSeedTest {
     @Test
     void seededWorkloadHasItsWholeViewAndTheJavaModelAgrees() throws Exception {
         try (Herald herald = Herald.open(TestPostgres.freshConfig())) {
-            SeedSummary s = herald.workload().seed(Profile.SMALL, 42, line -> {});
+            SeedSummary s = Workload.seed(herald.db(), herald.settings().seed(), Profile.SMALL, 42, line -> {});
             var fresh = herald.currentIncidents().recompute(s.organizationId());
             assertThat(fresh).hasSize(60);
             var served = herald.currentIncidents().all(s.organizationId()).orElseThrow();

@@ -29,7 +29,7 @@ class WorkloadGraphTest {
     @Test
     void resolutionMatchesBfsAndTheOldQueryOnTheWorkload() throws Exception {
         try (Herald herald = Herald.open(TestPostgres.freshConfig())) {
-            UUID org = herald.workload().ensureLoaded(Profile.SMALL, 7, s -> { }).organizationId();
+            UUID org = Workload.ensureLoaded(herald.db(), herald.settings().seed(), Profile.SMALL, 7, s -> { }).organizationId();
             Map<NodeRef, List<NodeRef>> down = new HashMap<>();
             Map<NodeRef, List<NodeRef>> up = new HashMap<>();
             List<NodeRef> nodes = new ArrayList<>();

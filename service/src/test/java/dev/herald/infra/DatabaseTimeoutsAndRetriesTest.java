@@ -24,7 +24,7 @@ class DatabaseTimeoutsAndRetriesTest {
         HeraldConfig config = TestPostgres.freshConfig(Map.of(
                 "db.statement-timeout", "300ms", "db.lock-timeout", "150ms",
                 "db.retry-deadline", "8s", "db.retry-max-attempts", "8", "db.retry-base-delay", "10ms", "db.retry-max-delay", "50ms"));
-        db = Database.open(config, new Metrics());
+        db = Database.open(DbSettings.from(config), new Metrics());
         db.write("test.setup", c -> c.createStatement().execute("CREATE TABLE t (id int PRIMARY KEY, v int); INSERT INTO t VALUES (1, 0)"));
     }
 

@@ -132,7 +132,7 @@ class GcraSemanticsTest {
                 .isInstanceOf(ConfigException.class).hasMessageContaining("limits.period");
         assertThatThrownBy(() -> HeraldConfig.defaults(Map.of("limits.scope", "planet")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("limits.scope");
-        assertThat(RateLimit.fromConfig(HeraldConfig.defaults(Map.of("limits.rate", "7", "limits.period", "1m", "limits.burst", "2"))))
+        assertThat(LimitSettings.from(HeraldConfig.defaults(Map.of("limits.rate", "7", "limits.period", "1m", "limits.burst", "2"))).rateLimit())
                 .isEqualTo(new RateLimit(7, Duration.ofMinutes(1), 2));
     }
 }

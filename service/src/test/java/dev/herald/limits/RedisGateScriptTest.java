@@ -7,6 +7,7 @@ import dev.herald.config.HeraldConfig;
 import dev.herald.contacts.Channel;
 import dev.herald.infra.Metrics;
 import dev.herald.infra.RedisLink;
+import dev.herald.infra.RedisSettings;
 import dev.herald.json.Json;
 import dev.herald.testing.TestRedis;
 import java.time.Duration;
@@ -29,7 +30,7 @@ class RedisGateScriptTest {
     @BeforeAll
     static void start() {
         redis = TestRedis.start();
-        link = RedisLink.connect(HeraldConfig.defaults(Map.of("redis.url", redis.url())), metrics);
+        link = RedisLink.connect(RedisSettings.from(HeraldConfig.defaults(Map.of("redis.url", redis.url()))), metrics);
     }
 
     @AfterAll

@@ -109,7 +109,7 @@ class ThreeProcessTest {
             for (int c = 0; c < CONTACTS; c++) f.contact(receiver.url("/c" + c), "{}");
             UUID held = f.contact(receiver.url("/held"), "{}");
             Metrics holdMetrics = new Metrics();
-            try (RedisLink link = RedisLink.connect(setup.config(), holdMetrics)) {
+            try (RedisLink link = RedisLink.connect(dev.herald.infra.RedisSettings.from(setup.config()), holdMetrics)) {
                 // One check under a limit of one per hour spends the held contact's slot in the shared Redis for an hour.
                 var hold = new RedisDeliveryGate(link, new RateLimit(1, Duration.ofHours(1), 1), RateScope.CONTACT, 1000, holdMetrics);
                 assertThat(hold.check(org, held, Channel.WEBHOOK, null, null)).isEqualTo(GateDecision.ALLOW);

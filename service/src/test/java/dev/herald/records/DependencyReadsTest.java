@@ -148,9 +148,9 @@ class DependencyReadsTest {
                 return real.direct(org, node, d);
             }
         };
-        var routes = app.herald.intelRequests().routes(new Dependencies(counting, app.herald.organizations(), app.herald.config()),
-                app.herald.config());
-        try (HttpServer server = HttpServer.start(app.herald.config(), app.herald.metrics(), app.herald.keys(), app.herald::health, List.of(routes))) {
+        var routes = app.herald.intelRequests().routes(new Dependencies(counting, app.herald.organizations(), app.herald.settings().graph()),
+                app.herald.settings().api());
+        try (HttpServer server = HttpServer.start(app.herald.settings().http(), app.herald.metrics(), app.herald.keys(), app.herald::health, List.of(routes))) {
             TestApp.Response r = callOn(server, "/intel-requests/bulk?dependencies=recursive", map("ids", List.of(intel1, intel2, intel3)));
             assertThat(r.status()).as(r.raw()).isEqualTo(200);
             assertThat(resolves.get()).isEqualTo(1);

@@ -31,7 +31,7 @@ class EmailSenderTest {
         Map<String, String> m = new HashMap<>(Map.of("delivery.smtp.host", "127.0.0.1", "delivery.smtp.port", Integer.toString(port),
                 "delivery.smtp.from", "Herald <alerts@herald.test>", "delivery.smtp.timeout", "500ms", "delivery.smtp.connect-timeout", "500ms"));
         m.putAll(extra);
-        return new EmailSender(HeraldConfig.defaults(m));
+        return new EmailSender(SmtpSettings.from(HeraldConfig.defaults(m)));
     }
 
     static ContactTarget contact(String address) {

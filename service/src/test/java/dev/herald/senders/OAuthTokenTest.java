@@ -72,7 +72,8 @@ class OAuthTokenTest {
         });
         tokenServer.start();
         receiver = WebhookReceiver.start(new WebhookVerifier(SECRET, clock, WebhookVerifier.DEFAULT_TOLERANCE));
-        sender = new WebhookSender(HeraldConfig.defaults(Map.of("delivery.oauth.refresh-margin", "60s", "delivery.allow-private-targets", "true")), clock);
+        sender = new WebhookSender(WebhookSettings.from(HeraldConfig.defaults(Map.of("delivery.oauth.refresh-margin", "60s",
+                "delivery.allow-private-targets", "true"))), clock);
     }
 
     @AfterEach

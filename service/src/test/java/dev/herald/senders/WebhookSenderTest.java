@@ -31,9 +31,9 @@ class WebhookSenderTest {
     final WebhookReceiver receiver = WebhookReceiver.start(SECRET);
     final WebhookSender sender = new WebhookSender(config("2s"), clock);
 
-    static HeraldConfig config(String requestTimeout) {
-        return HeraldConfig.defaults(Map.of("delivery.webhook.request-timeout", requestTimeout, "delivery.webhook.connect-timeout", "2s",
-                "delivery.allow-private-targets", "true"));
+    static WebhookSettings config(String requestTimeout) {
+        return WebhookSettings.from(HeraldConfig.defaults(Map.of("delivery.webhook.request-timeout", requestTimeout,
+                "delivery.webhook.connect-timeout", "2s", "delivery.allow-private-targets", "true")));
     }
 
     static ContactTarget contact(String url) {
@@ -137,7 +137,8 @@ class WebhookSenderTest {
 
     @Test
     void retryAfterIsCappedByConfiguration() {
-        WebhookSender capped = new WebhookSender(HeraldConfig.defaults(Map.of("delivery.retry-after-max", "60s", "delivery.allow-private-targets", "true")), clock);
+        WebhookSender capped = new WebhookSender(WebhookSettings.from(HeraldConfig.defaults(Map.of("delivery.retry-after-max", "60s",
+                "delivery.allow-private-targets", "true"))), clock);
         receiver.script(WebhookReceiver.Reply.retryAfter(503, "86400"));
         SendOutcome out = capped.send(contact(receiver.url()), UUID.randomUUID(), 1, MESSAGE);
         assertThat(out).isInstanceOfSatisfying(SendOutcome.Retry.class, r -> assertThat(r.retryAfter()).isEqualTo(Duration.ofSeconds(60)));
@@ -160,7 +161,7 @@ class WebhookSenderTest {
 
     @Test
     void privateTargetsAreRefusedAtSendTimeUnlessAllowed() {
-        WebhookSender strict = new WebhookSender(HeraldConfig.defaults(Map.of()), clock);
+        WebhookSender strict = new WebhookSender(WebhookSettings.from(HeraldConfig.defaults(Map.of())), clock);
         SendOutcome out = strict.send(contact(receiver.url()), UUID.randomUUID(), 1, MESSAGE);
         assertThat(out).isInstanceOfSatisfying(SendOutcome.Failed.class, f -> assertThat(f.reason()).contains("non-public"));
         assertThat(receiver.requests()).isZero();

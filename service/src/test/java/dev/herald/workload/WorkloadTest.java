@@ -3,11 +3,12 @@ package dev.herald.workload;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.herald.config.HeraldConfig;
 import dev.herald.infra.Database;
+import dev.herald.infra.DbSettings;
 import dev.herald.infra.Metrics;
 import dev.herald.testing.TestPostgres;
 import java.sql.ResultSet;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 class WorkloadTest {
@@ -27,7 +28,6 @@ class WorkloadTest {
     }
 
     @Test
-    @Tag("slow") // generates the whole large profile, about 2 s of CPU
     void theLargeProfileHasTheShapeOfTheReferenceOrganization() {
         WorkloadGenerator g = new WorkloadGenerator(Profile.LARGE, 42);
         g.generate();
@@ -43,17 +43,18 @@ class WorkloadTest {
 
     @Test
     void aSeedLoadsEverythingOnceAndASecondSeedIntoTheSameDatabaseWritesNothing() {
-        try (Database db = Database.open(TestPostgres.freshConfig(), new Metrics())) {
-            Workload workload = new Workload(db, java.time.Duration.ofMinutes(10));
-            SeedSummary s = workload.seed(Profile.SMALL, 42, line -> { });
+        HeraldConfig config = TestPostgres.freshConfig();
+        SeedSettings seeding = SeedSettings.from(config);
+        try (Database db = Database.open(DbSettings.from(config), new Metrics())) {
+            SeedSummary s = Workload.seed(db, seeding, Profile.SMALL, 42, line -> { });
             assertThat(s.counts().get("intel_requests")).isEqualTo(400);
             assertThat(count(db, "dependencies WHERE deleted IS NULL")).isEqualTo(s.liveEdges());
             assertThat(count(db, "incidents WHERE status = 'open'")).isEqualTo(60);
-            assertThat(workload.find(Profile.SMALL, 42)).contains(s);
-            assertThat(workload.ensureLoaded(Profile.SMALL, 42, line -> { })).isEqualTo(s);
+            assertThat(Workload.find(db, Profile.SMALL, 42)).contains(s);
+            assertThat(Workload.ensureLoaded(db, seeding, Profile.SMALL, 42, line -> { })).isEqualTo(s);
 
             long orgsBefore = count(db, "organizations");
-            assertThatThrownBy(() -> workload.seed(Profile.SMALL, 43, line -> { }))
+            assertThatThrownBy(() -> Workload.seed(db, seeding, Profile.SMALL, 43, line -> { }))
                     .hasMessageContaining("the database is not empty");
             assertThat(count(db, "organizations")).isEqualTo(orgsBefore);
             assertThat(count(db, "intel_requests")).isEqualTo(400);

@@ -105,7 +105,7 @@ public final class BurstBench implements Callable<Integer> {
     private int run(Herald herald, Profile profile, int total, int sample) throws Exception {
         HeraldConfig config = herald.config();
         String redisUrl = config.get(Settings.REDIS_URL).orElseThrow();
-        SeedSummary seedSummary = herald.workload().ensureLoaded(profile, seed, line -> System.err.println(line));
+        SeedSummary seedSummary = Workload.ensureLoaded(herald.db(), herald.settings().seed(), profile, seed, line -> System.err.println(line));
         UUID org = seedSummary.organizationId();
         herald.graph().preload(org); // a running service has its graph snapshot loaded (worker children load theirs in the warm-up)
         int incidents = total / contacts;
@@ -178,7 +178,7 @@ public final class BurstBench implements Callable<Integer> {
                 try {
                     var drain = new OldDesignDrain(oldPool, redis,
                             r -> Baselines.lockBasedLimiter(r, "old:" + UUID.randomUUID() + ":", limit, stopped),
-                            new WebhookSender(config), consumers);
+                            new WebhookSender(herald.settings().webhook()), consumers);
                     System.err.printf("old design: draining a sample of %d messages with %d consumers%n", sample, consumers);
                     old = drain.run(f.sample(sample), UUID.randomUUID().toString(), Duration.ofSeconds(baselineTimeoutS));
                 } finally {

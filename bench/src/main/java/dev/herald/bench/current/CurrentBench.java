@@ -56,7 +56,7 @@ public final class CurrentBench implements Callable<Integer> {
         int repeats = quick ? 3 : 5;
         int rate = rateOption != null ? rateOption : quick ? 200 : 100;
         try (Herald herald = Herald.open(db.load(Map.of("http.port", "0", "http.log-requests", "false")))) {
-            SeedSummary s = herald.workload().ensureLoaded(profile, seed, line -> System.err.println("  " + line));
+            SeedSummary s = Workload.ensureLoaded(herald.db(), herald.settings().seed(), profile, seed, line -> System.err.println("  " + line));
             UUID org = s.organizationId();
             CurrentIncidents view = herald.currentIncidents();
             var check = view.rebuild().run(org, 3);

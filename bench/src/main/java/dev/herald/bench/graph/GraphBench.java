@@ -104,7 +104,7 @@ public final class GraphBench implements Runnable {
 
         void go() throws Exception {
             long t0 = System.nanoTime();
-            SeedSummary loaded = herald.workload().ensureLoaded(Profile.parse(profile), seed, GraphBench::say);
+            SeedSummary loaded = Workload.ensureLoaded(herald.db(), herald.settings().seed(), Profile.parse(profile), seed, GraphBench::say);
             org = loaded.organizationId();
             Roots.Picked roots = Roots.pick(herald.db(), org, typical, worst, seed);
             say(String.format(Locale.ROOT, "%d live edges; worst roots have %.0f to %.0f paths", roots.liveEdges(),

@@ -10,7 +10,6 @@ import dev.herald.infra.Metrics;
 import dev.herald.limits.DeliveryGate;
 import dev.herald.pipeline.Pipeline;
 import dev.herald.pipeline.PipelineStats;
-import dev.herald.pipeline.WorkSettings;
 import dev.herald.testing.WebhookReceiver;
 import dev.herald.workload.Profile;
 import dev.herald.workload.SeedSummary;
@@ -64,7 +63,7 @@ public final class PipelineBurstBench implements Callable<Integer> {
                 "work.consumers", Integer.toString(consumers), "db.pool-size", Integer.toString(Math.max(24, consumers + 16)),
                 "work.poll-interval", "100ms");
         try (Herald herald = Herald.open(db.load(flags))) {
-            SeedSummary s = herald.workload().ensureLoaded(p, 42, line -> System.err.println("  " + line));
+            SeedSummary s = Workload.ensureLoaded(herald.db(), herald.settings().seed(), p, 42, line -> System.err.println("  " + line));
             UUID org = s.organizationId();
             List<UUID> open = openIncidents(herald, org);
             int contacts = (int) Math.ceil(units / (double) open.size());
@@ -101,7 +100,7 @@ public final class PipelineBurstBench implements Callable<Integer> {
         PipelineStats stats = new PipelineStats(herald.db());
         long expected = stats.counts(org, since).total();
         long start = System.nanoTime();
-        try (Pipeline pipeline = new Pipeline(WorkSettings.from(herald.config()), herald.db(), new Metrics(), parts)) {
+        try (Pipeline pipeline = new Pipeline(herald.settings().pipeline(), herald.db(), new Metrics(), parts)) {
             pipeline.startConsumers();
             while (stats.counts(org, since).pending() > 0) Thread.sleep(50);
             double seconds = (System.nanoTime() - start) / 1e9;

@@ -4,7 +4,6 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.herald.Herald;
 import dev.herald.config.Settings;
-import dev.herald.infra.Database;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -17,10 +16,9 @@ public final class BenchDataSources {
 
     /** A pool of {@code size} connections to Herald's database, for a peer that brings its own data access. Caller closes. */
     public static HikariDataSource pool(Herald herald, String name, int size) {
-        Database db = herald.db();
         HikariConfig hc = new HikariConfig();
         hc.setPoolName(name);
-        hc.setJdbcUrl("jdbc:" + db.shareableUrl());
+        hc.setJdbcUrl("jdbc:" + herald.db().shareableUrl());
         herald.config().get(Settings.DATABASE_PASSWORD).ifPresent(hc::setPassword);
         hc.setMaximumPoolSize(size);
         hc.setMinimumIdle(size);

@@ -1,8 +1,7 @@
 package dev.herald.bench.queue;
 
-import dev.herald.config.HeraldConfig;
-import dev.herald.config.Settings;
 import dev.herald.infra.Database;
+import dev.herald.pipeline.PipelineSettings;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
@@ -27,14 +26,14 @@ final class HeraldQueueSide {
     private final Duration lease;
     private final int maxAttempts;
 
-    HeraldQueueSide(Database db, HeraldConfig config, int consumers, Integer batchSize) {
+    HeraldQueueSide(Database db, PipelineSettings work, int consumers, Integer batchSize) {
         this.db = db;
         this.consumers = consumers;
         // a fixed --batch pins the claim size; otherwise the consumers' own sizing (work.batch-size doubling to work.batch-max)
-        this.batchSize = batchSize != null ? batchSize : config.get(Settings.WORK_BATCH_SIZE);
-        this.batchMax = batchSize != null ? batchSize : config.get(Settings.WORK_BATCH_MAX);
-        this.lease = config.get(Settings.WORK_LEASE);
-        this.maxAttempts = config.get(Settings.WORK_MAX_ATTEMPTS);
+        this.batchSize = batchSize != null ? batchSize : work.batchSize();
+        this.batchMax = batchSize != null ? batchSize : work.batchMax();
+        this.lease = work.lease();
+        this.maxAttempts = work.maxAttempts();
     }
 
     int batchSize() { return batchSize; }

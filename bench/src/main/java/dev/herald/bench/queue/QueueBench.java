@@ -69,7 +69,7 @@ public final class QueueBench implements Callable<Integer> {
                 String fsync = BenchDataSources.show(dbsPool, "fsync");
                 System.err.printf("draining %,d no-op tasks per side with %d consumers (synchronous_commit %s/%s, fsync %s)%n",
                         n, consumers, syncHerald, syncPeer, fsync);
-                HeraldQueueSide heraldQueue = new HeraldQueueSide(herald.db(), herald.config(), consumers, batch);
+                HeraldQueueSide heraldQueue = new HeraldQueueSide(herald.db(), herald.settings().pipeline(), consumers, batch);
                 heraldBatch = heraldQueue.batchSize();
                 heraldBatchMax = heraldQueue.batchMax();
                 DbSchedulerSide peerQueue = new DbSchedulerSide(dbsPool, new DbSchedulerSide.Config(consumers, Duration.ofMillis(pollMs), lower, upper));

@@ -29,7 +29,7 @@ public final class QueueDriver {
      * after a full claim up to {@code batchMax}). Not thread-safe: one per consumer thread.
      */
     public Claimer claimer(int batchSize, int batchMax, int maxAttempts, Duration lease, String consumer) {
-        return new Claimer(new ClaimSize(batchSize, Math.max(batchSize, batchMax)), maxAttempts, lease, consumer);
+        return new Claimer(new ClaimSize(batchSize, batchMax), maxAttempts, lease, consumer);
     }
 
     /** See {@link #claimer}. */

@@ -1,0 +1,28 @@
+package dev.herald.api;
+
+import dev.herald.config.HeraldConfig;
+import dev.herald.config.Settings;
+import java.time.Duration;
+
+/**
+ * The HTTP server's settings ({@code http.*}, {@code metrics.open-on-loopback}) and how long a verified API key is
+ * remembered ({@code cache.ttl.api-keys}). Immutable.
+ *
+ * @param host                  address the API binds to
+ * @param port                  port; 0 = a free one
+ * @param maxBodyBytes          largest request body accepted
+ * @param shutdownGrace         on stop, how long in-flight requests may take to finish
+ * @param metricsOpenOnLoopback {@code GET /metrics} needs no key from loopback
+ * @param logRequests           one access-log line per request
+ * @param apiKeysTtl            how long a verified key is remembered in process (0 = checked on every request)
+ */
+public record HttpSettings(String host, int port, int maxBodyBytes, Duration shutdownGrace, boolean metricsOpenOnLoopback,
+                           boolean logRequests, Duration apiKeysTtl) {
+
+    /** Reads the HTTP settings (none of them has to agree with another). */
+    public static HttpSettings from(HeraldConfig config) {
+        return new HttpSettings(config.get(Settings.HTTP_HOST), config.get(Settings.HTTP_PORT), config.get(Settings.HTTP_MAX_BODY_BYTES),
+                config.get(Settings.HTTP_SHUTDOWN_GRACE), config.get(Settings.METRICS_OPEN_ON_LOOPBACK),
+                config.get(Settings.HTTP_LOG_REQUESTS), config.get(Settings.CACHE_TTL_API_KEYS));
+    }
+}

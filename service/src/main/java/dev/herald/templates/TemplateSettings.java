@@ -1,0 +1,27 @@
+package dev.herald.templates;
+
+import dev.herald.config.HeraldConfig;
+import dev.herald.config.Settings;
+import java.time.Duration;
+
+/**
+ * The templates' settings ({@code delivery.template.*}, plus the cache and LISTEN settings their per-organization cache
+ * uses). Immutable.
+ *
+ * @param maxChars             largest template an organization may save
+ * @param maxRenderedChars     largest output one template may render
+ * @param cacheTtl             TTL of compiled templates per organization ({@code cache.ttl.reference})
+ * @param maxEntries           bound on organizations cached ({@code cache.max-entries})
+ * @param listenReconnectDelay wait before reconnecting the change LISTEN ({@code current.listen-reconnect-delay})
+ * @param listenProbeInterval  a LISTEN connection silent this long is probed ({@code db.listen-probe-interval})
+ */
+public record TemplateSettings(int maxChars, int maxRenderedChars, Duration cacheTtl, int maxEntries, Duration listenReconnectDelay,
+                               Duration listenProbeInterval) {
+
+    /** Reads the templates' settings (none of them has to agree with another). */
+    public static TemplateSettings from(HeraldConfig config) {
+        return new TemplateSettings(config.get(Settings.TEMPLATE_MAX_CHARS), config.get(Settings.TEMPLATE_MAX_RENDERED_CHARS),
+                config.get(Settings.CACHE_TTL_REFERENCE), config.get(Settings.CACHE_MAX_ENTRIES),
+                config.get(Settings.CURRENT_LISTEN_RECONNECT_DELAY), config.get(Settings.DB_LISTEN_PROBE_INTERVAL));
+    }
+}
