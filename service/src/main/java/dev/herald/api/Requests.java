@@ -18,7 +18,7 @@ public final class Requests {
             throw ApiException.badRequest("request body must be a JSON object");
         }
         try {
-            T value = Json.mapper().readValue(raw, type);
+            T value = Json.requestReader().forType(type).readValue(raw);
             if (value == null) throw ApiException.badRequest("request body must be a JSON object");
             return value;
         } catch (JsonMappingException e) {

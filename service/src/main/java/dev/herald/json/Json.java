@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
@@ -21,7 +22,7 @@ import java.util.stream.Collectors;
 
 /**
  * The one JSON mapping of the API: snake_case names, ISO-8601 times, and strict input: unknown fields, trailing
- * content after the value, duplicate keys, a string where a number is expected and a fraction where a whole number is
+ * content after the value, duplicate keys (request bodies, {@link #requestReader}), a string where a number is expected and a fraction where a whole number is
  * expected are refused rather than guessed at; every string is checked for NUL and unpaired surrogates and every
  * timestamp for its range ({@link StrictText}). {@link #describe} turns a refusal into words that name the field and
  * never a Java type. Thread-safe.
@@ -39,13 +40,22 @@ public final class Json {
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
             .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
+    private static final ObjectReader REQUESTS = MAPPER.reader().with(StreamReadFeature.STRICT_DUPLICATE_DETECTION.mappedFeature());
 
     private Json() {}
 
     public static ObjectMapper mapper() {
         return MAPPER;
+    }
+
+    /**
+     * The reader for request bodies: the mapper plus duplicate-key detection. Kept off the mapper itself because
+     * duplicate detection costs a set of field names per object, and JSON Herald stored itself (cached contexts,
+     * view entries) is read on the delivery path and cannot hold duplicates.
+     */
+    public static ObjectReader requestReader() {
+        return REQUESTS;
     }
 
     /**

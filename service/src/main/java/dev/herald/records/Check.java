@@ -60,7 +60,7 @@ public final class Check {
     /** The top-level field names present in the JSON body (to tell "absent" from an explicit null in a PATCH). */
     public static Set<String> presentFields(Context ctx) {
         try {
-            JsonNode tree = Json.mapper().readTree(ctx.body());
+            JsonNode tree = Json.requestReader().readTree(ctx.body());
             Set<String> names = new HashSet<>();
             for (Iterator<String> it = tree.fieldNames(); it.hasNext(); ) names.add(it.next());
             return names;
