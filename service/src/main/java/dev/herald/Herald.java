@@ -114,7 +114,7 @@ public final class Herald implements AutoCloseable {
         List<Routes> r = new ArrayList<>();
         ApiSettings api = settings.api();
         r.add(currentIncidents.routes(api)); // first: /incidents/current must not be taken for /incidents/{id}
-        r.add(organizations.routes(keys));
+        r.add(organizations.routes(keys, settings.pipeline().delivery().maxRetryHorizon()));
         r.add(graph.routes(api));
         r.add(Pipeline.routes(db, api));
         // record routes last: GET /incidents/{id} must not shadow fixed paths such as /incidents/current (first match wins)

@@ -2,9 +2,15 @@ package dev.herald.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.herald.config.Durations;
+import dev.herald.config.RetrySchedule;
 import dev.herald.errors.DomainException;
 import dev.herald.json.Json;
 import io.javalin.http.Context;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 
 /** Reading request parts with clear 400s: JSON bodies, UUID path and query parameters. */
@@ -52,6 +58,32 @@ public final class Requests {
             return UUID.fromString(raw);
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest(name + " must be a UUID, got '" + abbreviate(raw) + "'");
+        }
+    }
+
+    /**
+     * A retry schedule field ({@code ["0s", "5s", "5m"]}); null when absent or JSON null; 422 naming {@code field} when it
+     * is not a list of durations or breaks a rule of {@link RetrySchedule} (empty, negative, decreasing, past the horizon).
+     */
+    public static RetrySchedule retrySchedule(JsonNode node, String field, Duration maxHorizon) {
+        if (node == null || node.isNull()) return null;
+        if (!node.isArray()) {
+            throw ApiException.unprocessable(field + " must be a list of delays such as [\"0s\", \"5s\", \"5m\", \"2h\"]");
+        }
+        List<Duration> delays = new ArrayList<>();
+        for (int i = 0; i < node.size(); i++) {
+            JsonNode d = node.get(i);
+            if (!d.isTextual()) throw ApiException.unprocessable(field + "[" + i + "] must be a duration such as \"5m\"");
+            try {
+                delays.add(Durations.parse(d.asText()));
+            } catch (IllegalArgumentException | ArithmeticException e) {
+                throw ApiException.unprocessable(field + "[" + i + "]: '" + abbreviate(d.asText()) + "' is not a duration (write e.g. 500ms, 5s, 10m, 6h, 1d)");
+            }
+        }
+        try {
+            return RetrySchedule.of(delays, maxHorizon);
+        } catch (IllegalArgumentException | ArithmeticException e) {
+            throw ApiException.unprocessable(field + " " + e.getMessage());
         }
     }
 

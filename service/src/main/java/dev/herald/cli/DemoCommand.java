@@ -58,7 +58,7 @@ final class DemoCommand implements Callable<Integer> {
         flags.put(Settings.DELIVERY_ALLOW_PRIVATE_TARGETS.key(), "true"); // the demo's receiver is on loopback
         flags.put(Settings.HTTP_LOG_REQUESTS.key(), "false");
         flags.put(Settings.WORK_POLL_INTERVAL.key(), "200ms");
-        flags.put(Settings.WORK_RETRY_BASE_DELAY.key(), "200ms");
+        flags.put(Settings.DELIVERY_RETRY_SCHEDULE.key(), "0s,200ms,400ms,800ms,2s,5s,10s,30s"); // the demo retries within seconds
         try (Herald herald = Herald.open(db.load(flags))) {
             System.out.println("Herald demo on " + (herald.db().embedded() ? "the embedded PostgreSQL in "
                     + herald.config().get(Settings.DATA_DIR) : "an external PostgreSQL"));

@@ -134,6 +134,11 @@ public final class Setting<T> {
         });
     }
 
+    /** A value of a feature's own type; {@code parser} throws {@link IllegalArgumentException} saying what is wrong. */
+    public static <T> Setting<T> custom(String key, String def, String description, Function<String, T> parser) {
+        return new Setting<>(key, def, description, parser);
+    }
+
     @Override
     public String toString() { return key; }
 }

@@ -166,14 +166,6 @@ public final class Settings {
             "Contexts the read-ahead assembles at once per process.");
     public static final Setting<Duration> WORK_READ_AHEAD_PAUSE = Setting.duration("work.read-ahead-pause", "20ms", ms(1), Duration.ofMinutes(1),
             "How long the read-ahead waits before looking again when every context in its window is prepared (an empty queue waits for work like a consumer).");
-    public static final Setting<Integer> WORK_MAX_ATTEMPTS = Setting.integer("work.max-attempts", 8, 1, 1000,
-            "Send attempts of one work unit before it is dead (gate delays are not attempts).");
-    public static final Setting<Duration> WORK_RETRY_BASE_DELAY = Setting.duration("work.retry-base-delay", "1s", ms(1), Duration.ofHours(1),
-            "Backoff before the second attempt; doubles per attempt, with jitter.");
-    public static final Setting<Duration> WORK_RETRY_MAX_DELAY = Setting.duration("work.retry-max-delay", "5m", ms(1), Duration.ofDays(1),
-            "Largest backoff between attempts (a receiver's Retry-After may ask for longer, up to this).");
-    public static final Setting<Double> WORK_RETRY_JITTER = Setting.decimal("work.retry-jitter", 0.5, 0.0, 1.0,
-            "Fraction of each backoff that is random (0.5: between 50% and 100% of the computed delay).");
     public static final Setting<Duration> WORK_PRUNE_AFTER = Setting.duration("work.prune-after", "5m", s(0), Duration.ofDays(30),
             "How long finished work stays in the hot work_units table before it moves to work_units_done.");
     public static final Setting<Duration> WORK_PRUNE_INTERVAL = Setting.duration("work.prune-interval", "30s", ms(100), h(24),
@@ -188,8 +180,8 @@ public final class Settings {
             "Accept webhook and token URLs on loopback, private (RFC 1918 / ULA) and link-local addresses; tests and the demo set it true.");
     public static final Setting<Duration> DELIVERY_WEBHOOK_CONNECT_TIMEOUT = Setting.duration("delivery.webhook.connect-timeout", "2s", ms(50), s(60),
             "How long a webhook send (or an OAuth2 token request) waits to connect.");
-    public static final Setting<Duration> DELIVERY_WEBHOOK_REQUEST_TIMEOUT = Setting.duration("delivery.webhook.request-timeout", "5s", ms(50), Duration.ofMinutes(5),
-            "How long a webhook send waits for the receiver's answer after sending; a receiver that hangs is cut off and retried.");
+    public static final Setting<Duration> DELIVERY_WEBHOOK_REQUEST_TIMEOUT = Setting.duration("delivery.webhook.request-timeout", "15s", ms(50), Duration.ofMinutes(5),
+            "How long a webhook send waits for the receiver's answer after sending; a receiver that hangs is cut off and retried. The Standard Webhooks spec recommends 15-30 s.");
     public static final Setting<Integer> DELIVERY_WEBHOOK_MAX_BODY_BYTES = Setting.integer("delivery.webhook.max-body-bytes", 262_144, 256, 10_000_000,
             "Largest rendered webhook body; a larger one fails without being sent.");
     public static final Setting<Duration> DELIVERY_RETRY_AFTER_MAX = Setting.duration("delivery.retry-after-max", "1h", s(1), Duration.ofDays(1),
@@ -237,6 +229,36 @@ public final class Settings {
     // ---- coordination across processes (Redis) ---------------------------------------------------------------------
     public static final Setting<Duration> REDIS_TIMEOUT = Setting.duration("redis.timeout", "500ms", ms(10), s(60),
             "Timeout of one Redis command; past it the call falls back to in-process limits and caches.");
+    // ---- delivery: retries, per-contact isolation, endpoint health, retention ------------------------------------
+    public static final Setting<Duration> DELIVERY_MAX_RETRY_HORIZON = Setting.duration("delivery.max-retry-horizon", "7d", s(0), Duration.ofDays(30),
+            "Longest total a retry schedule may add up to (the default's, an organization's or a contact's).");
+    public static final Setting<RetrySchedule> DELIVERY_RETRY_SCHEDULE = Setting.custom("delivery.retry-schedule", "0s,5s,5m,30m,2h,5h,10h,10h,14h,20h,24h",
+            "Delays between the attempts of a delivery, comma-separated: entry 1 before the first attempt, entry k+1 after attempt k failed; as many attempts as entries (the default: 11 attempts over 85h35m). Each delay is spread by delivery.retry-jitter; a receiver's Retry-After (429/503) can lengthen it up to delivery.retry-after-max. Organizations and contacts can have their own (API field retry_schedule).",
+            raw -> RetrySchedule.parse(raw, Duration.ofDays(36_500)));
+    public static final Setting<Double> DELIVERY_RETRY_JITTER = Setting.decimal("delivery.retry-jitter", 0.2, 0.0, 1.0,
+            "Random spread of each retry delay either way (0.2: between 80% and 120% of the schedule's delay), so receivers that come back are not hit by every retry at once.");
+    public static final Setting<Integer> DELIVERY_CONTACT_CONCURRENCY = Setting.integer("delivery.contact-concurrency", 8, 1, 10_000,
+            "Sends to one contact in flight at once in one process; a unit claimed for a contact at its limit goes back to the queue without counting as an attempt.");
+    public static final Setting<Duration> DELIVERY_SLOW_SEND = Setting.duration("delivery.slow-send", "1s", ms(10), Duration.ofMinutes(5),
+            "A send still waiting for its receiver after this stops counting against work.max-in-flight (it keeps its lease and its per-contact slot), so a receiver that hangs never takes the process's slots from healthy ones.");
+    public static final Setting<Duration> DELIVERY_CONTACT_BUSY_DELAY = Setting.duration("delivery.contact-busy-delay", "2s", ms(1), Duration.ofMinutes(10),
+            "When a contact is at delivery.contact-concurrency with sends slower than delivery.slow-send, its ready units are put back by this long (one statement for all of them); a contact that is merely busy gets a few milliseconds.");
+    public static final Setting<Integer> DELIVERY_CIRCUIT_FAILURES = Setting.integer("delivery.circuit-failures", 3, 1, 1000,
+            "Consecutive failed sends to a contact that open its circuit: its queued units wait until the circuit half-opens instead of being claimed.");
+    public static final Setting<Duration> DELIVERY_CIRCUIT_OPEN = Setting.duration("delivery.circuit-open", "30s", ms(10), h(24),
+            "How long a contact's circuit stays open the first time; each time it opens again without a success in between, twice as long, up to delivery.circuit-open-max.");
+    public static final Setting<Duration> DELIVERY_CIRCUIT_OPEN_MAX = Setting.duration("delivery.circuit-open-max", "10m", ms(10), h(24),
+            "Longest a contact's circuit stays open before one send probes the receiver again.");
+    public static final Setting<Integer> DELIVERY_FAILING_AFTER = Setting.integer("delivery.failing-after", 4, 1, 1000,
+            "Consecutive failed sends after which the organization's operational contacts hear contact.failing (once per failing streak).");
+    public static final Setting<Duration> DELIVERY_DISABLE_AFTER = Setting.duration("delivery.disable-after", "5d", ms(100), Duration.ofDays(365),
+            "A contact failing continuously (no success) for this long is disabled, and the operational contacts hear contact.disabled.");
+    public static final Setting<Duration> DELIVERY_SUCCESS_RECORD_INTERVAL = Setting.duration("delivery.success-record-interval", "1m", ms(0), h(24),
+            "A healthy contact's last_success_at is written at most this often (a success after failures is always written).");
+    public static final Setting<Duration> RETENTION_DELIVERIES = Setting.duration("retention.deliveries", "30d", h(1), Duration.ofDays(3650),
+            "How long the delivery log and its attempts are kept; attempts go a whole day partition at a time, deliveries in batches of work.prune-batch.");
+    public static final Setting<Integer> RETENTION_PARTITIONS_AHEAD = Setting.integer("retention.partitions-ahead", 7, 2, 365,
+            "Day partitions of delivery_attempts kept created ahead of today.");
     public static final Setting<Duration> REDIS_CONNECT_TIMEOUT = Setting.duration("redis.connect-timeout", "10s", ms(50), s(60),
             "How long the first connection to redis.url may take at start before Herald refuses to start.");
     public static final Setting<Duration> REDIS_RETRY_AFTER = Setting.duration("redis.retry-after", "1s", ms(10), Duration.ofMinutes(10),
@@ -259,12 +281,15 @@ public final class Settings {
             CURRENT_LISTEN_RECONNECT_DELAY, CURRENT_CONSISTENCY, CURRENT_FEED_MAX_SILENCE, CURRENT_REBUILD_TIMEOUT,
             DELIVERY_ALLOW_PRIVATE_TARGETS, DELIVERY_WEBHOOK_CONNECT_TIMEOUT, DELIVERY_WEBHOOK_REQUEST_TIMEOUT,
             DELIVERY_WEBHOOK_MAX_BODY_BYTES, DELIVERY_RETRY_AFTER_MAX, DELIVERY_OAUTH_REFRESH_MARGIN, DELIVERY_OAUTH_DEFAULT_LIFETIME,
+            DELIVERY_MAX_RETRY_HORIZON, DELIVERY_RETRY_SCHEDULE, DELIVERY_RETRY_JITTER, DELIVERY_CONTACT_CONCURRENCY, DELIVERY_SLOW_SEND,
+            DELIVERY_CONTACT_BUSY_DELAY, DELIVERY_CIRCUIT_FAILURES, DELIVERY_CIRCUIT_OPEN, DELIVERY_CIRCUIT_OPEN_MAX, DELIVERY_FAILING_AFTER,
+            DELIVERY_DISABLE_AFTER, DELIVERY_SUCCESS_RECORD_INTERVAL, RETENTION_DELIVERIES, RETENTION_PARTITIONS_AHEAD,
             SMTP_HOST, SMTP_PORT, SMTP_USER, SMTP_PASSWORD, SMTP_FROM, SMTP_STARTTLS, SMTP_STARTTLS_REQUIRED, SMTP_SSL,
             SMTP_CONNECT_TIMEOUT, SMTP_TIMEOUT, TEMPLATE_MAX_CHARS, TEMPLATE_MAX_RENDERED_CHARS,
             LIMITS_RATE, LIMITS_PERIOD, LIMITS_BURST, LIMITS_SCOPE, LIMITS_MAX_KEYS,
             REDIS_TIMEOUT, REDIS_CONNECT_TIMEOUT, REDIS_RETRY_AFTER, CACHE_LEASE, CACHE_WAIT,
             WORK_CONSUMERS, WORK_BATCH_SIZE, WORK_BATCH_MAX, WORK_MAX_IN_FLIGHT, WORK_LEASE, WORK_HEARTBEAT, WORK_RECLAIM_INTERVAL, WORK_POLL_INTERVAL,
-            WORK_READ_AHEAD, WORK_READ_AHEAD_CONCURRENCY, WORK_READ_AHEAD_PAUSE, WORK_MAX_ATTEMPTS, WORK_RETRY_BASE_DELAY, WORK_RETRY_MAX_DELAY, WORK_RETRY_JITTER,
+            WORK_READ_AHEAD, WORK_READ_AHEAD_CONCURRENCY, WORK_READ_AHEAD_PAUSE,
             WORK_PRUNE_AFTER, WORK_PRUNE_INTERVAL, WORK_PRUNE_BATCH, WORK_HISTORY_RETENTION);
 
     /** Settings whose values are secrets: printed as {@code ***}. */

@@ -31,6 +31,7 @@ final class ContactRoutes implements Routes {
     private final TargetValidator validator;
     private final int defaultLimit;
     private final int maxLimit;
+    private final java.time.Duration maxRetryHorizon;
 
     ContactRoutes(Contacts contacts, Organizations organizations, ContactSettings settings, ApiSettings api) {
         this.contacts = contacts;
@@ -38,10 +39,12 @@ final class ContactRoutes implements Routes {
         this.validator = new TargetValidator(settings.allowPrivateTargets());
         this.defaultLimit = api.listDefaultLimit();
         this.maxLimit = api.listMaxLimit();
+        this.maxRetryHorizon = settings.maxRetryHorizon();
     }
 
     /** Body of {@code POST /organizations/{id}/contacts}. */
-    record CreateContact(String channel, String target, String secret, JsonNode throttle, JsonNode subscription, JsonNode outboundAuth) {
+    record CreateContact(String channel, String target, String secret, JsonNode throttle, JsonNode subscription, JsonNode outboundAuth,
+                         Boolean operational, JsonNode retrySchedule) {
         @Override
         public String toString() { return "CreateContact[" + channel + " " + target + "]"; }
     }
@@ -60,7 +63,8 @@ final class ContactRoutes implements Routes {
         String generated = null;
         if (c.channel() == Channel.WEBHOOK && c.secret() == null) {
             generated = WebhookSecrets.generate();
-            c = new Contacts.NewContact(org, c.channel(), c.target(), generated, c.auth(), c.throttle(), c.subscription());
+            c = new Contacts.NewContact(org, c.channel(), c.target(), generated, c.auth(), c.throttle(), c.subscription(),
+                    c.operational(), c.retrySchedule());
         }
         ObjectNode out = Json.mapper().valueToTree(contacts.create(c));
         if (generated != null) {
@@ -127,7 +131,8 @@ final class ContactRoutes implements Routes {
                 throw ApiException.unprocessable("outbound_auth applies to webhook contacts only");
             }
         }
-        return new Contacts.NewContact(org, channel, target, secret, auth, throttle(b.throttle()), subscription(b.subscription()));
+        return new Contacts.NewContact(org, channel, target, secret, auth, throttle(b.throttle()), subscription(b.subscription()),
+                Boolean.TRUE.equals(b.operational()), Requests.retrySchedule(b.retrySchedule(), "retry_schedule", maxRetryHorizon));
     }
 
     private static JsonNode throttle(JsonNode t) {

@@ -6,6 +6,7 @@ import dev.herald.api.ApiSettings;
 import dev.herald.api.Page;
 import dev.herald.api.PageRequest;
 import dev.herald.api.Routes;
+import dev.herald.config.RetrySchedule;
 import dev.herald.infra.Database;
 import dev.herald.json.Json;
 import dev.herald.records.ListSql;
@@ -16,6 +17,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -26,11 +28,13 @@ import java.util.UUID;
  */
 public final class Contacts {
     static final String INSERT = """
-            INSERT INTO contacts (id, organization_id, channel, target, secret, outbound_auth, throttle, subscription)
-            VALUES (?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?::jsonb)
+            INSERT INTO contacts (id, organization_id, channel, target, secret, outbound_auth, throttle, subscription,
+                                  operational, retry_schedule_ms)
+            VALUES (?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?::jsonb, ?, ?)
             RETURNING created_at""";
     private static final String COLUMNS = """
-            id, organization_id, channel, target, outbound_auth::text, throttle::text, subscription::text, disabled_at, disabled_reason, created_at""";
+            id, organization_id, channel, target, outbound_auth::text, throttle::text, subscription::text, disabled_at, disabled_reason, created_at,
+            operational, retry_schedule_ms, consecutive_failures, failing_since, last_failure_at, last_success_at, last_error, paused_until""";
     static final String FIND = "SELECT " + COLUMNS + " FROM contacts WHERE id = ? AND organization_id = ?";
     /** Every contact of an organization, disabled ones too, oldest first. */
     static final ListSql LIST_BY_ORG = new ListSql("Contacts.LIST_BY_ORG", COLUMNS, "contacts WHERE organization_id = ?",
@@ -43,11 +47,20 @@ public final class Contacts {
     /** A contact as the API shows it: never a secret. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Contact(UUID id, UUID organizationId, String channel, String target, JsonNode throttle, JsonNode subscription,
-                          JsonNode outboundAuth, boolean disabled, OffsetDateTime disabledAt, String disabledReason, OffsetDateTime createdAt) {}
+                          JsonNode outboundAuth, boolean disabled, OffsetDateTime disabledAt, String disabledReason, OffsetDateTime createdAt,
+                          boolean operational, List<String> retrySchedule, Health health) {}
+
+    /**
+     * A contact's endpoint health as the API shows it: consecutive failed sends, since when it has been failing (null
+     * when healthy), its last failure, success and error, and until when its circuit holds its deliveries back.
+     */
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    public record Health(String status, int consecutiveFailures, OffsetDateTime failingSince, OffsetDateTime lastFailureAt,
+                         OffsetDateTime lastSuccessAt, String lastError, OffsetDateTime pausedUntil) {}
 
     /** A validated new contact; {@code secret} and {@code auth} are secrets. */
     record NewContact(UUID organizationId, Channel channel, String target, String secret, OutboundAuth auth, JsonNode throttle,
-                      JsonNode subscription) {
+                      JsonNode subscription, boolean operational, RetrySchedule retrySchedule) {
         @Override
         public String toString() { return "NewContact[" + channel.wire() + " " + target + "]"; }
     }
@@ -70,6 +83,8 @@ public final class Contacts {
                 ps.setString(6, c.auth() == null ? null : c.auth().toStored().toString());
                 ps.setString(7, c.throttle() == null ? "{}" : c.throttle().toString());
                 ps.setString(8, c.subscription() == null ? "{}" : c.subscription().toString());
+                ps.setBoolean(9, c.operational());
+                ps.setArray(10, c.retrySchedule() == null ? null : conn.createArrayOf("int8", box(c.retrySchedule().delaysMs())));
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
                     return null;
@@ -127,9 +142,32 @@ public final class Contacts {
         JsonNode storedAuth = Json.readStored(rs.getString(5), "contact outbound_auth");
         JsonNode authView = storedAuth == null ? null : OutboundAuth.parse(storedAuth).publicView();
         OffsetDateTime disabledAt = rs.getObject(8, OffsetDateTime.class);
+        long[] schedule = longs(rs.getArray(12));
+        int failures = rs.getInt(13);
+        OffsetDateTime failingSince = rs.getObject(14, OffsetDateTime.class);
+        OffsetDateTime pausedUntil = rs.getObject(18, OffsetDateTime.class);
+        String status = disabledAt != null ? "disabled" : failingSince != null ? "failing" : "healthy";
+        Health health = new Health(status, failures, failingSince, rs.getObject(15, OffsetDateTime.class),
+                rs.getObject(16, OffsetDateTime.class), rs.getString(17), pausedUntil);
         return new Contact(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getString(3), rs.getString(4),
                 Json.readStored(rs.getString(6), "contact throttle"), Json.readStored(rs.getString(7), "contact subscription"), authView, disabledAt != null, disabledAt, rs.getString(9),
-                rs.getObject(10, OffsetDateTime.class));
+                rs.getObject(10, OffsetDateTime.class), rs.getBoolean(11),
+                schedule == null ? null : RetrySchedule.stored(schedule).describe(), health);
+    }
+
+    /** A stored {@code bigint[]} as longs (null stays null). */
+    public static long[] longs(java.sql.Array a) throws SQLException {
+        if (a == null) return null;
+        Object[] values = (Object[]) a.getArray();
+        long[] out = new long[values.length];
+        for (int i = 0; i < values.length; i++) out[i] = ((Number) values[i]).longValue();
+        return out;
+    }
+
+    static Long[] box(long[] values) {
+        Long[] out = new Long[values.length];
+        for (int i = 0; i < values.length; i++) out[i] = values[i];
+        return out;
     }
 
     /** The HTTP routes of contacts. */

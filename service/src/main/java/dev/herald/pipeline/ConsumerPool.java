@@ -8,7 +8,10 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
@@ -28,7 +31,10 @@ import org.slf4j.LoggerFactory;
  * <p><b>Admission.</b> A process works at most {@code maxInFlight} units at once: a consumer takes permits before it
  * claims (at most half of them, so two batches always overlap one's database round trips with the other's work) and
  * gives them back at the ack. Under a backlog the units wait in the queue, not claimed in memory, so a unit's
- * claim-to-ack time is its own work, its lease is not spent waiting, and another process can take it.
+ * claim-to-ack time is its own work, its lease is not spent waiting, and another process can take it. A unit still
+ * unfinished after {@code delivery.slow-send} gives its permit back early (it keeps its lease, its heartbeat and its
+ * place in its contact's lane, see {@link ContactGuard}): a receiver that hangs holds its own lane, never the
+ * process's slots. A consumer does not wait for its batch before it claims again; permits alone pace it.
  *
  * <p><b>Claim size.</b> A consumer whose claim came back full doubles its next claim (up to {@code batchMax}, within
  * its permits); a partial claim resets it to {@code batchSize}. A backlog drains in fewer, larger statements; a
@@ -48,6 +54,10 @@ public final class ConsumerPool implements AutoCloseable {
     private final List<Thread> threads = new ArrayList<>();
     private final AtomicLong processed = new AtomicLong();
     private final ExecutorService units = Executors.newVirtualThreadPerTaskExecutor();
+    /** Releases the permits of units slower than {@code delivery.slow-send}. */
+    private final ScheduledThreadPoolExecutor slowTimer;
+    /** Units claimed and not yet acked (or failed to ack), for {@link #close}. */
+    private final Set<CompletableFuture<Void>> outstanding = ConcurrentHashMap.newKeySet();
     /** Ack statements at once per process: one can run while the next group gathers behind another. */
     private static final int ACKERS = 2;
 
@@ -55,7 +65,11 @@ public final class ConsumerPool implements AutoCloseable {
     private final GroupAcker acker;
     private volatile boolean running = true;
 
-    ConsumerPool(WorkQueue queue, Processor processor, PipelineSettings tuning, Waker waker, LongSupplier nanos) {
+    /** The delivery policy's periodic work, run with the prune. */
+    private final Runnable upkeep;
+
+    ConsumerPool(WorkQueue queue, Processor processor, PipelineSettings tuning, Waker waker, LongSupplier nanos, Runnable upkeep) {
+        this.upkeep = upkeep;
         this.queue = queue;
         this.processor = processor;
         this.tuning = tuning;
@@ -64,6 +78,12 @@ public final class ConsumerPool implements AutoCloseable {
         this.permits = new Semaphore(tuning.maxInFlight());
         this.name = hostName() + ":" + ProcessHandle.current().pid() + ":" + UUID.randomUUID().toString().substring(0, 8);
         this.acker = new GroupAcker(queue, name, ACKERS, Math.max(64, tuning.maxInFlight()));
+        this.slowTimer = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "herald-slow-sends");
+            t.setDaemon(true);
+            return t;
+        });
+        this.slowTimer.setRemoveOnCancelPolicy(true);
     }
 
     void start() {
@@ -123,26 +143,31 @@ public final class ConsumerPool implements AutoCloseable {
         permits.release(want - batch.size());
         if (batch.isEmpty()) return 0;
         long claimNanos = (nanos.getAsLong() - start) / batch.size();
-        List<CompletableFuture<Void>> acks = new ArrayList<>(batch.size());
+        long slowMs = tuning.delivery().slowSend().toMillis();
         for (WorkQueue.Claimed c : batch) {
             UUID id = c.unit().id();
             inFlight.add(id);
+            AtomicBoolean holdsPermit = new AtomicBoolean(true);
+            Runnable givePermitBack = () -> {
+                if (holdsPermit.compareAndSet(true, false)) permits.release();
+            };
+            ScheduledFuture<?> slow = slowTimer.schedule(givePermitBack, slowMs, TimeUnit.MILLISECONDS);
             // The units of a batch are worked side by side, so one slow receiver costs its own unit its timeout, not the batch.
             CompletableFuture<Void> acked = CompletableFuture.supplyAsync(() -> processor.process(c, claimNanos, consumer), units)
                     .thenCompose(acker::ack);
-            acks.add(acked.whenComplete((v, e) -> {
+            CompletableFuture<Void> done = acked.whenComplete((v, e) -> {
+                slow.cancel(false);
                 inFlight.remove(id);
-                permits.release();
-                if (e == null) processed.incrementAndGet();
-            }));
-        }
-        for (CompletableFuture<Void> a : acks) {
-            try {
-                a.join();
-            } catch (CompletionException e) {
-                // not acked: the unit stays leased and is reclaimed after its lease
-                log.error("work unit was not acked: {}", e.getCause() == null ? e.toString() : e.getCause().toString());
-            }
+                givePermitBack.run();
+                if (e == null) {
+                    processed.incrementAndGet();
+                } else {
+                    // not acked: the unit stays leased and is reclaimed after its lease
+                    log.error("work unit {} was not acked: {}", id, e.getCause() == null ? e.toString() : e.getCause().toString());
+                }
+            });
+            outstanding.add(done);
+            done.whenComplete((v, e) -> outstanding.remove(done));
         }
         return batch.size();
     }
@@ -171,6 +196,7 @@ public final class ConsumerPool implements AutoCloseable {
                 if (nanos.getAsLong() >= nextPrune) {
                     nextPrune = nanos.getAsLong() + tuning.pruneInterval().toNanos();
                     queue.moveFinished(tuning.pruneAfter(), tuning.historyRetention(), tuning.pruneBatch());
+                    upkeep.run();
                 }
             } catch (InterruptedException e) {
                 return;
@@ -195,9 +221,23 @@ public final class ConsumerPool implements AutoCloseable {
                 }
             }
         }
+        // Consumers claim no more; the units they claimed finish (or are cut off at the deadline and reclaimed after
+        // their lease) before the acker and the database go.
+        List<CompletableFuture<Void>> left = List.copyOf(outstanding);
+        if (!left.isEmpty()) {
+            try {
+                long wait = Math.max(0, deadline - System.nanoTime());
+                CompletableFuture.allOf(left.toArray(CompletableFuture[]::new)).get(wait, TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                log.warn("{} work units still in flight at shutdown; they are reclaimed after their lease", outstanding.size());
+            }
+        }
         threads.forEach(Thread::interrupt);
         acker.close();
         units.shutdownNow();
+        slowTimer.shutdownNow();
     }
 
     private static String hostName() {

@@ -108,6 +108,26 @@ public final class ContextAssembler {
         return assemble(subject, p.org(), p.maxDistance());
     }
 
+    /**
+     * The context of an operational event: the organization, the subject, and the contact (with its health) or the
+     * delivery it is about, with that delivery's contact.
+     */
+    private JsonNode operational(ContextSubject about, JsonNode org) {
+        UUID orgId = about.organizationId();
+        ObjectNode ctx = Json.mapper().createObjectNode();
+        ctx.set("organization", org);
+        ctx.putObject("subject").put("type", about.subjectType()).put("id", about.subjectId().toString());
+        UUID contactId = about.subjectId();
+        if ("delivery".equals(about.subjectType())) {
+            JsonNode delivery = reads.operationalDelivery(orgId, about.subjectId()).orElse(Json.mapper().nullNode());
+            ctx.set("delivery", delivery);
+            contactId = delivery.hasNonNull("contact_id") ? UUID.fromString(delivery.get("contact_id").asText()) : null;
+        }
+        ctx.set("contact", contactId == null ? Json.mapper().nullNode()
+                : reads.operationalContact(orgId, contactId).orElse(Json.mapper().nullNode()));
+        return ctx;
+    }
+
     private static JsonNode wrap(String field, JsonNode value) {
         ObjectNode o = Json.mapper().createObjectNode();
         o.set(field, value);
@@ -133,6 +153,9 @@ public final class ContextAssembler {
 
     private JsonNode assemble(ContextSubject about, JsonNode org, int maxDistance) {
         UUID orgId = about.organizationId();
+        if ("contact".equals(about.subjectType()) || "delivery".equals(about.subjectType())) {
+            return operational(about, org);
+        }
         boolean incident = "incident".equals(about.subjectType());
         NodeRef root = new NodeRef(incident ? RecordType.INCIDENT : RecordType.INTEL_REQUEST, about.subjectId());
         // An open incident comes from the current-incidents view ({"incident", "outages", "internet_outages",

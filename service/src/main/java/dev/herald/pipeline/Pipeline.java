@@ -3,6 +3,7 @@ package dev.herald.pipeline;
 import dev.herald.api.ApiSettings;
 import dev.herald.api.Routes;
 import dev.herald.cache.SingleFlight;
+import dev.herald.contacts.ContactHealth;
 import dev.herald.contacts.Contacts;
 import dev.herald.current.CurrentIncidentLookup;
 import dev.herald.graph.DependencyResolver;
@@ -11,10 +12,10 @@ import dev.herald.infra.Metrics;
 import dev.herald.limits.DeliveryGate;
 import dev.herald.senders.Sender;
 import dev.herald.templates.MessageRenderer;
+import java.time.Clock;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The notification pipeline of one process: the queue, the delivery log, context assembly and, once started, the
@@ -43,6 +44,7 @@ public final class Pipeline implements AutoCloseable {
     private final Processor processor;
     private final ExecutorService fetchers = Executors.newVirtualThreadPerTaskExecutor();
     private final Metrics metrics;
+    private final DeliveryUpkeep upkeep;
     private ConsumerPool pool;
     private ContextReadAhead readAhead;
 
@@ -55,9 +57,12 @@ public final class Pipeline implements AutoCloseable {
         PipelineMetrics pm = new PipelineMetrics(metrics, queue, settings.metricsTtl());
         this.contexts = new ContextAssembler(new PipelineReads(db), parts.incidents(), parts.graph(), parts.singleFlight(),
                 fetchers, settings.defaultMaxDistance(), settings.referenceTtl(), settings.maxCacheEntries(), metrics.registry());
-        Backoff backoff = new Backoff(settings.retryBaseDelay(), settings.retryMaxDelay(), settings.retryJitter(),
-                () -> ThreadLocalRandom.current().nextDouble());
-        this.processor = new Processor(contexts, parts.renderer(), parts.gate(), parts.sender(), new Contacts(db), backoff, pm, System::nanoTime);
+        Operational operational = new Operational(db, metrics);
+        ContactHealth health = new ContactHealth(db);
+        ContactGuard guard = new ContactGuard(settings.delivery(), health, queue, operational, System::nanoTime);
+        this.upkeep = new DeliveryUpkeep(settings.delivery(), health, operational, new Retention(db), settings.pruneBatch());
+        this.processor = new Processor(contexts, parts.renderer(), parts.gate(), parts.sender(), new Contacts(db),
+                settings.delivery(), guard, operational, pm, System::nanoTime, Clock.systemUTC());
     }
 
     /** Starts {@code work.consumers} consumers (none when it is 0). Idempotent. */
@@ -65,8 +70,9 @@ public final class Pipeline implements AutoCloseable {
         if (pool == null) {
             PipelineSettings t = settings;
             Waker waker = new Waker(db, t.pollInterval(), t.listenProbeInterval());
-            pool = new ConsumerPool(queue, processor, t, waker, System::nanoTime);
+            pool = new ConsumerPool(queue, processor, t, waker, System::nanoTime, upkeep);
             if (t.consumers() > 0) {
+                upkeep.prepare();
                 pool.start();
                 int window = t.readAhead();
                 if (window > 0) {

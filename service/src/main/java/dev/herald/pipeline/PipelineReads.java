@@ -43,6 +43,20 @@ final class PipelineReads {
             WHERE a.organization_id = ? AND a.id = ANY(?) AND a.deleted_at IS NULL
             ORDER BY a.id""";
 
+    /** The contact an operational event is about, with its health; never a secret. */
+    static final String OPERATIONAL_CONTACT = """
+            SELECT jsonb_build_object('id', id, 'channel', channel, 'target', target, 'disabled', disabled_at IS NOT NULL,
+                   'disabled_at', disabled_at, 'disabled_reason', disabled_reason, 'consecutive_failures', consecutive_failures,
+                   'failing_since', failing_since, 'last_failure_at', last_failure_at, 'last_success_at', last_success_at,
+                   'last_error', last_error, 'paused_until', paused_until)
+            FROM contacts WHERE id = ? AND organization_id = ?""";
+    /** The delivery a {@code delivery.exhausted} event is about. */
+    static final String OPERATIONAL_DELIVERY = """
+            SELECT jsonb_build_object('id', id, 'work_unit_id', work_unit_id, 'contact_id', contact_id, 'event', event,
+                   'subject', jsonb_build_object('type', subject_type, 'id', subject_id), 'status', status,
+                   'attempts', attempts, 'response_code', response_code, 'error', error, 'created_at', created_at)
+            FROM deliveries WHERE id = ? AND organization_id = ?""";
+
     private final Database db;
 
     PipelineReads(Database db) {
@@ -59,6 +73,14 @@ final class PipelineReads {
 
     Optional<JsonNode> intelRequest(UUID org, UUID id) {
         return one("Pipeline.INTEL_REQUEST", INTEL_REQUEST, id, org);
+    }
+
+    Optional<JsonNode> operationalContact(UUID org, UUID id) {
+        return one("Pipeline.OPERATIONAL_CONTACT", OPERATIONAL_CONTACT, id, org);
+    }
+
+    Optional<JsonNode> operationalDelivery(UUID org, UUID id) {
+        return one("Pipeline.OPERATIONAL_DELIVERY", OPERATIONAL_DELIVERY, id, org);
     }
 
     JsonNode assets(UUID org, List<UUID> ids) {

@@ -16,14 +16,12 @@ import java.time.Duration;
  *       another process would take (and send) work still in progress;</li>
  *   <li>a {@code work.batch-size} above {@code work.batch-max}: the claim could never grow, and the larger value would
  *       win without a word;</li>
- *   <li>a {@code work.retry-base-delay} longer than {@code work.retry-max-delay}: every retry would wait the maximum.</li>
  * </ul>
  *
  * @param consumers            consumers per process (0 = none)
  * @param batchSize            units one claim asks for when the queue is not backed up
  * @param batchMax             largest claim, reached by doubling after full claims
  * @param maxInFlight          units one process works at once
- * @param maxAttempts          send attempts of a unit before it is dead
  * @param lease                how long a claim is held without a heartbeat
  * @param heartbeat            how often leases in flight are extended
  * @param reclaimInterval      how often expired leases are looked for
@@ -33,9 +31,6 @@ import java.time.Duration;
  * @param pruneBatch           most rows per maintenance statement
  * @param historyRetention     how long finished work is kept
  * @param shutdownGrace        how long in-flight work may take to finish on stop ({@code http.shutdown-grace})
- * @param retryBaseDelay       backoff before the second attempt, doubling per attempt
- * @param retryMaxDelay        largest backoff, and the cap on a receiver's Retry-After
- * @param retryJitter          fraction of each backoff that is random
  * @param readAhead            ready units whose contexts are assembled ahead of their claim (0 = off)
  * @param readAheadConcurrency contexts the read-ahead assembles at once
  * @param readAheadPause       how long the read-ahead waits when its window is prepared
@@ -44,13 +39,16 @@ import java.time.Duration;
  * @param metricsTtl           TTL of the queue gauges ({@code cache.ttl.metrics})
  * @param maxCacheEntries      bound on context assembly's in-process caches ({@code cache.max-entries})
  * @param defaultMaxDistance   dependency distance of an organization without its own ({@code graph.default-max-distance})
+ * @param listenProbeInterval  how often an idle LISTEN connection is probed ({@code db.listen-probe-interval})
+ * @param delivery             retries, per-contact isolation, endpoint health and retention ({@code delivery.*})
  */
-public record PipelineSettings(int consumers, int batchSize, int batchMax, int maxInFlight, int maxAttempts, Duration lease,
+public record PipelineSettings(int consumers, int batchSize, int batchMax, int maxInFlight, Duration lease,
                                Duration heartbeat, Duration reclaimInterval, Duration pollInterval, Duration pruneAfter,
                                Duration pruneInterval, int pruneBatch, Duration historyRetention, Duration shutdownGrace,
-                               Duration retryBaseDelay, Duration retryMaxDelay, double retryJitter, int readAhead,
+                               int readAhead,
                                int readAheadConcurrency, Duration readAheadPause, Duration contextTtl, Duration referenceTtl,
-                               Duration metricsTtl, int maxCacheEntries, int defaultMaxDistance, Duration listenProbeInterval) {
+                               Duration metricsTtl, int maxCacheEntries, int defaultMaxDistance, Duration listenProbeInterval,
+                               DeliveryPolicy delivery) {
 
     /**
      * Reads and cross-checks the pipeline's settings.
@@ -63,18 +61,18 @@ public record PipelineSettings(int consumers, int batchSize, int batchMax, int m
                         "a lease would run out between two heartbeats and another process would take work still in progress")
                 .atMost(Settings.WORK_BATCH_SIZE, Settings.WORK_BATCH_MAX,
                         "a consumer's claim starts at work.batch-size and grows up to work.batch-max")
-                .atMost(Settings.WORK_RETRY_BASE_DELAY, Settings.WORK_RETRY_MAX_DELAY,
-                        "the first backoff would already be above the largest one")
                 .orThrow();
         return new PipelineSettings(config.get(Settings.WORK_CONSUMERS), config.get(Settings.WORK_BATCH_SIZE),
-                config.get(Settings.WORK_BATCH_MAX), config.get(Settings.WORK_MAX_IN_FLIGHT), config.get(Settings.WORK_MAX_ATTEMPTS),
+                config.get(Settings.WORK_BATCH_MAX), config.get(Settings.WORK_MAX_IN_FLIGHT),
                 config.get(Settings.WORK_LEASE), config.get(Settings.WORK_HEARTBEAT), config.get(Settings.WORK_RECLAIM_INTERVAL),
                 config.get(Settings.WORK_POLL_INTERVAL), config.get(Settings.WORK_PRUNE_AFTER), config.get(Settings.WORK_PRUNE_INTERVAL),
                 config.get(Settings.WORK_PRUNE_BATCH), config.get(Settings.WORK_HISTORY_RETENTION), config.get(Settings.HTTP_SHUTDOWN_GRACE),
-                config.get(Settings.WORK_RETRY_BASE_DELAY), config.get(Settings.WORK_RETRY_MAX_DELAY), config.get(Settings.WORK_RETRY_JITTER),
                 config.get(Settings.WORK_READ_AHEAD), config.get(Settings.WORK_READ_AHEAD_CONCURRENCY),
                 config.get(Settings.WORK_READ_AHEAD_PAUSE), config.get(Settings.CACHE_TTL_CONTEXT), config.get(Settings.CACHE_TTL_REFERENCE),
                 config.get(Settings.CACHE_TTL_METRICS), config.get(Settings.CACHE_MAX_ENTRIES), config.get(Settings.GRAPH_DEFAULT_MAX_DISTANCE),
-                config.get(Settings.DB_LISTEN_PROBE_INTERVAL));
+                config.get(Settings.DB_LISTEN_PROBE_INTERVAL), DeliveryPolicy.from(config));
     }
+
+    /** Attempts a unit gets under the default retry schedule (the claim's initial {@code max_attempts}). */
+    public int maxAttempts() { return delivery.retrySchedule().attempts(); }
 }

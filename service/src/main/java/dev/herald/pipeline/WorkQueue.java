@@ -1,5 +1,6 @@
 package dev.herald.pipeline;
 
+import dev.herald.contacts.ContactHealth;
 import dev.herald.contacts.ContactTarget;
 import dev.herald.contacts.Contacts;
 import dev.herald.infra.Database;
@@ -69,11 +70,14 @@ public final class WorkQueue {
             SELECT w.*, d.id AS delivery_id, d.status AS delivery_status, d.attempts AS delivery_attempts,
                    ct.id AS c_id, ct.organization_id AS c_organization_id, ct.channel AS c_channel, ct.target AS c_target,
                    ct.secret AS c_secret, ct.outbound_auth AS c_outbound_auth, ct.throttle AS c_throttle,
-                   ct.disabled_at AS c_disabled_at
+                   ct.disabled_at AS c_disabled_at, ct.consecutive_failures AS c_consecutive_failures,
+                   ct.last_success_at AS c_last_success_at, ct.paused_until AS c_paused_until,
+                   coalesce(ct.retry_schedule_ms, o.retry_schedule_ms) AS c_retry_schedule_ms
             FROM w CROSS JOIN s
                    LEFT JOIN LATERAL (SELECT * FROM deliveries d
                                       WHERE d.idempotency_key = w.id::text || ':' || w.contact_id::text LIMIT 1) d ON true
-                   LEFT JOIN LATERAL (SELECT * FROM contacts ct WHERE ct.id = w.contact_id LIMIT 1) ct ON true""";
+                   LEFT JOIN LATERAL (SELECT * FROM contacts ct WHERE ct.id = w.contact_id LIMIT 1) ct ON true
+                   LEFT JOIN LATERAL (SELECT retry_schedule_ms FROM organizations o WHERE o.id = w.organization_id LIMIT 1) o ON true""";
     /**
      * The context subjects of the ready units next in line, in claim order, without claiming them (for
      * {@link ContextReadAhead}): one row per subject (its units for the other contacts share it), only the columns
@@ -105,16 +109,24 @@ public final class WorkQueue {
     static final String COMPLETE = """
             WITH u AS (
                 SELECT * FROM unnest(?::uuid[], ?::text[], ?::int[], ?::bigint[], ?::text[], ?::text[],
-                                     ?::uuid[], ?::uuid[], ?::uuid[], ?::text[], ?::text[], ?::int[], ?::int[])
+                                     ?::uuid[], ?::uuid[], ?::uuid[], ?::text[], ?::text[], ?::int[], ?::int[],
+                                     ?::int[], ?::text[], ?::text[], ?::uuid[])
                     AS u(id, state, attempts_delta, delay_ms, error, timings,
-                         delivery_id, organization_id, contact_id, channel, delivery_status, response_code, send_attempts)),
+                         delivery_id, organization_id, contact_id, channel, delivery_status, response_code, send_attempts,
+                         max_attempts, event, subject_type, subject_id)),
+            a AS (
+                INSERT INTO delivery_attempts (delivery_id, attempt, organization_id, contact_id, started_at, duration_ms,
+                                               outcome, response_code, error_class, error, response_excerpt, process)
+                SELECT * FROM unnest(?::uuid[], ?::int[], ?::uuid[], ?::uuid[], ?::timestamptz[], ?::int[], ?::text[],
+                                     ?::int[], ?::text[], ?::text[], ?::text[], ?::text[])),
             d AS (
                 INSERT INTO deliveries AS d (id, organization_id, work_unit_id, contact_id, idempotency_key, channel, status,
-                                             response_code, error, attempts, sent_at)
+                                             response_code, error, attempts, sent_at, event, subject_type, subject_id)
                 SELECT u.delivery_id, u.organization_id, u.id, u.contact_id, u.id::text || ':' || u.contact_id::text,
                        u.channel, u.delivery_status, u.response_code,
                        CASE WHEN u.delivery_status = 'sent' THEN NULL ELSE u.error END,
-                       u.send_attempts, CASE WHEN u.delivery_status = 'sent' THEN now() END
+                       u.send_attempts, CASE WHEN u.delivery_status = 'sent' THEN now() END,
+                       u.event, u.subject_type, u.subject_id
                 FROM u WHERE u.delivery_status IS NOT NULL
                 ON CONFLICT (idempotency_key) DO UPDATE
                 SET status = CASE WHEN d.status = 'sent' THEN 'sent' ELSE excluded.status END,
@@ -126,6 +138,7 @@ public final class WorkQueue {
             UPDATE work_units w
             SET state = u.state,
                 attempts = w.attempts + u.attempts_delta,
+                max_attempts = coalesce(u.max_attempts, w.max_attempts),
                 run_at = CASE WHEN u.state = 'queued' THEN now() + u.delay_ms * interval '1 millisecond' ELSE w.run_at END,
                 lease_until = NULL, leased_by = NULL,
                 last_error = u.error,
@@ -167,14 +180,26 @@ public final class WorkQueue {
                    last_error = 'redriven after: ' || coalesce(last_error, 'no error recorded')
             WHERE id = ? AND organization_id = ? AND state = 'dead'""";
     static final String WAKE = "SELECT pg_notify('herald_work', '')";
+    /**
+     * Puts a contact's queued units that would be ready before {@code now + delay} back to then (a slow contact, see
+     * {@link ContactGuard}); served by work_units_supersede_idx (its leading column is the contact, partial on queued).
+     */
+    static final String DEFER_CONTACT = """
+            UPDATE work_units SET run_at = now() + ? * interval '1 millisecond', updated_at = now()
+            WHERE contact_id = ? AND state = 'queued' AND run_at < now() + ? * interval '1 millisecond'""";
+    /** Puts a contact's queued units that would be ready before {@code until} back to then (its circuit opened). */
+    static final String DEFER_CONTACT_UNTIL = """
+            UPDATE work_units SET run_at = ?, updated_at = now()
+            WHERE contact_id = ? AND state = 'queued' AND run_at < ?""";
 
     /**
      * A claimed work unit, how long it had waited since it became ready (ms), and, when claimed for delivery, its
      * delivery row and contact (null from the queue-only claim; the contact also when it is gone).
      */
-    record Claimed(WorkUnit unit, double waitedMs, Deliveries.Key key, ContactTarget contact) {
+    record Claimed(WorkUnit unit, double waitedMs, Deliveries.Key key, ContactTarget contact, ContactHealth.Snapshot health,
+                   long[] scheduleMs) {
         Claimed(WorkUnit unit, double waitedMs) {
-            this(unit, waitedMs, null, null);
+            this(unit, waitedMs, null, null, null, null);
         }
     }
 
@@ -183,19 +208,26 @@ public final class WorkQueue {
      * when {@code delivery} is not null, its delivery row.
      */
     record Completion(UUID id, String state, int attemptsDelta, long delayMs, String error, String timingsJson,
-                      DeliveryOutcome delivery) {
+                      DeliveryOutcome delivery, Integer maxAttempts, AttemptRecord attempt) {
         /** A queue-only outcome (no delivery row). */
         Completion(UUID id, String state, int attemptsDelta, long delayMs, String error, String timingsJson) {
-            this(id, state, attemptsDelta, delayMs, error, timingsJson, null);
+            this(id, state, attemptsDelta, delayMs, error, timingsJson, null, null, null);
         }
     }
+
+    /**
+     * One send attempt for the attempt log ({@code delivery_attempts}): which attempt of the delivery, when it started,
+     * how long it took (ms), what came of it, and what the receiver answered.
+     */
+    record AttemptRecord(int attempt, java.time.OffsetDateTime startedAt, int durationMs, String outcome, Integer responseCode,
+                         String errorClass, String error, String excerpt) {}
 
     /**
      * What the ack writes to a unit's delivery row: the row's identity (its id, the webhook-id, and the organization,
      * contact and channel of the unit) and this attempt's result ({@code sendAttempts} sends made in it).
      */
     record DeliveryOutcome(UUID id, UUID organizationId, UUID contactId, String channel, String status,
-                           Integer responseCode, int sendAttempts) {}
+                           Integer responseCode, int sendAttempts, String event, String subjectType, UUID subjectId) {}
 
     /** Queue gauges, read in one statement. */
     record Gauges(long queued, long running, long dead, double oldestSeconds) {}
@@ -235,8 +267,11 @@ public final class WorkQueue {
             Deliveries.Key key = recorded != null
                     ? new Deliveries.Key(recorded, rs.getString("delivery_status"), rs.getInt("delivery_attempts"))
                     : new Deliveries.Key(Deliveries.deliveryId(unit.id(), unit.contactId()), null, 0);
-            ContactTarget contact = rs.getObject("c_id") == null ? null : Contacts.fromRow(rs, "c_");
-            return new Claimed(unit, Math.max(0, rs.getDouble("waited_ms")), key, contact);
+            boolean hasContact = rs.getObject("c_id") != null;
+            ContactTarget contact = hasContact ? Contacts.fromRow(rs, "c_") : null;
+            ContactHealth.Snapshot health = hasContact ? ContactHealth.Snapshot.fromRow(rs, "c_") : null;
+            return new Claimed(unit, Math.max(0, rs.getDouble("waited_ms")), key, contact, health,
+                    Contacts.longs(rs.getArray("c_retry_schedule_ms")));
         });
     }
 
@@ -310,6 +345,11 @@ public final class WorkQueue {
         String[] deliveryStates = new String[n];
         Integer[] codes = new Integer[n];
         Integer[] sends = new Integer[n];
+        Integer[] maxAttempts = new Integer[n];
+        String[] events = new String[n];
+        String[] subjectTypes = new String[n];
+        UUID[] subjectIds = new UUID[n];
+        List<Object[]> attempts = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             Completion d = done.get(i);
             ids[i] = d.id();
@@ -318,7 +358,13 @@ public final class WorkQueue {
             delays[i] = d.delayMs();
             errors[i] = d.error();
             timings[i] = d.timingsJson();
+            maxAttempts[i] = d.maxAttempts();
             DeliveryOutcome o = d.delivery();
+            AttemptRecord a = d.attempt();
+            if (a != null && o != null) {
+                attempts.add(new Object[] {o.id(), a.attempt(), o.organizationId(), o.contactId(), a.startedAt(), a.durationMs(),
+                        a.outcome(), a.responseCode(), a.errorClass(), a.error(), a.excerpt()});
+            }
             sends[i] = 0;
             if (o == null) continue;
             deliveryIds[i] = o.id();
@@ -328,7 +374,17 @@ public final class WorkQueue {
             deliveryStates[i] = o.status();
             codes[i] = o.responseCode();
             sends[i] = o.sendAttempts();
+            events[i] = o.event();
+            subjectTypes[i] = o.subjectType();
+            subjectIds[i] = o.subjectId();
         }
+        int m = attempts.size();
+        Object[][] attemptColumns = new Object[11][m];
+        for (int j = 0; j < m; j++) {
+            for (int k = 0; k < 11; k++) attemptColumns[k][j] = attempts.get(j)[k];
+        }
+        String[] processes = new String[m];
+        Arrays.fill(processes, consumer);
         // One statement in autocommit (one round trip: every unit of the batch waits for it); the wake-up, when some
         // unit went back to the queue, follows it as a statement of its own, after the units are visible.
         return db.writeStatementIdempotent("Queue.COMPLETE", c -> {
@@ -346,7 +402,14 @@ public final class WorkQueue {
                 ps.setArray(11, c.createArrayOf("text", deliveryStates));
                 ps.setArray(12, c.createArrayOf("int4", codes));
                 ps.setArray(13, c.createArrayOf("int4", sends));
-                ps.setString(14, consumer);
+                ps.setArray(14, c.createArrayOf("int4", maxAttempts));
+                ps.setArray(15, c.createArrayOf("text", events));
+                ps.setArray(16, c.createArrayOf("text", subjectTypes));
+                ps.setArray(17, c.createArrayOf("uuid", subjectIds));
+                String[] types = {"uuid", "int4", "uuid", "uuid", "timestamptz", "int4", "text", "int4", "text", "text", "text"};
+                for (int k = 0; k < 11; k++) ps.setArray(18 + k, c.createArrayOf(types[k], attemptColumns[k]));
+                ps.setArray(29, c.createArrayOf("text", processes));
+                ps.setString(30, consumer);
                 int changed = ps.executeUpdate();
                 if (Arrays.stream(states).anyMatch("queued"::equals)) wake(c);
                 return changed;
@@ -420,6 +483,30 @@ public final class WorkQueue {
         });
         if (n > 0) return Redrive.REDRIVEN;
         return find(id).filter(w -> w.organizationId().equals(organizationId)).isPresent() ? Redrive.NOT_DEAD : Redrive.NOT_FOUND;
+    }
+
+    /** {@link #DEFER_CONTACT}: answers how many units moved. */
+    int deferContact(UUID contactId, Duration delay) {
+        return db.writeIdempotent("Queue.DEFER_CONTACT", c -> {
+            try (PreparedStatement ps = c.prepareStatement(DEFER_CONTACT)) {
+                ps.setLong(1, delay.toMillis());
+                ps.setObject(2, contactId);
+                ps.setLong(3, delay.toMillis());
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    /** {@link #DEFER_CONTACT_UNTIL}: answers how many units moved. */
+    int deferContactUntil(UUID contactId, java.time.OffsetDateTime until) {
+        return db.writeIdempotent("Queue.DEFER_CONTACT_UNTIL", c -> {
+            try (PreparedStatement ps = c.prepareStatement(DEFER_CONTACT_UNTIL)) {
+                ps.setObject(1, until);
+                ps.setObject(2, contactId);
+                ps.setObject(3, until);
+                return ps.executeUpdate();
+            }
+        });
     }
 
     private static void wake(Connection c) throws SQLException {

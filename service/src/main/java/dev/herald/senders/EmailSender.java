@@ -134,11 +134,12 @@ final class EmailSender implements Sender {
     static SendOutcome classify(MessagingException e) {
         Integer code = replyCode(e);
         String reason = describe(e, code);
-        if (code != null && code >= 500 && code < 600) return new SendOutcome.Failed(reason);
+        String excerpt = SendOutcome.excerptOf(reason);
+        if (code != null && code >= 500 && code < 600) return new SendOutcome.Failed(reason, "smtp", code, excerpt);
         if (code == null && e instanceof AuthenticationFailedException) {
-            return new SendOutcome.Retry("SMTP authentication failed (check delivery.smtp.user / password)", null);
+            return new SendOutcome.Retry("SMTP authentication failed (check delivery.smtp.user / password)", null, "smtp_auth", null, null);
         }
-        return new SendOutcome.Retry(reason, null);
+        return new SendOutcome.Retry(reason, null, code == null ? "connect" : "smtp", code, excerpt);
     }
 
     private static Integer replyCode(Throwable e) {

@@ -79,7 +79,7 @@ public final class WebhookSender implements Sender, AutoCloseable {
         if (body == null) return new SendOutcome.Failed("no webhook body was rendered");
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         if (bytes.length > maxBodyBytes) {
-            return new SendOutcome.Failed("webhook body of " + bytes.length + " bytes is above delivery.webhook.max-body-bytes " + maxBodyBytes);
+            return new SendOutcome.Failed("webhook body of " + bytes.length + " bytes is above delivery.webhook.max-body-bytes " + maxBodyBytes, "too_large", null, null);
         }
         OutboundAuth auth;
         byte[] key;
@@ -89,7 +89,7 @@ public final class WebhookSender implements Sender, AutoCloseable {
             key = WebhookSecrets.key(contact.secret());
             uri = URI.create(contact.target());
         } catch (IllegalArgumentException e) {
-            return new SendOutcome.Failed("contact " + contact.id() + " is misconfigured: " + e.getMessage());
+            return new SendOutcome.Failed("contact " + contact.id() + " is misconfigured: " + e.getMessage(), "misconfigured", null, null);
         }
         SendOutcome refused = checkPublic(uri.getHost(), "target");
         if (refused == null && auth instanceof OutboundAuth.OAuth2 o) refused = checkPublic(URI.create(o.tokenUrl()).getHost(), "token_url");
@@ -110,7 +110,8 @@ public final class WebhookSender implements Sender, AutoCloseable {
                 try {
                     req.header("Authorization", "Bearer " + tokens.token(contact.id(), o));
                 } catch (OAuthTokens.TokenException e) {
-                    return e.retryable ? new SendOutcome.Retry(e.getMessage(), null) : new SendOutcome.Failed(e.getMessage());
+                    return e.retryable ? new SendOutcome.Retry(e.getMessage(), null, "oauth", null, null)
+                            : new SendOutcome.Failed(e.getMessage(), "oauth", null, null);
                 }
             }
             case null -> { }
@@ -130,12 +131,12 @@ public final class WebhookSender implements Sender, AutoCloseable {
         try {
             all = java.net.InetAddress.getAllByName(host);
         } catch (java.net.UnknownHostException e) {
-            return new SendOutcome.Retry(what + " host " + host + " does not resolve", null);
+            return new SendOutcome.Retry(what + " host " + host + " does not resolve", null, "dns", null, null);
         }
         for (java.net.InetAddress a : all) {
             if (TargetValidator.isPrivate(a)) {
                 return new SendOutcome.Failed(what + " host " + host + " resolves to the non-public address " + a.getHostAddress()
-                        + "; refused unless delivery.allow-private-targets");
+                        + "; refused unless delivery.allow-private-targets", "refused_target", null, null);
             }
         }
         return null;
@@ -149,11 +150,11 @@ public final class WebhookSender implements Sender, AutoCloseable {
             resp = future.get(connectTimeout.plus(requestTimeout).toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             future.cancel(true);
-            return new SendOutcome.Retry("timed out after " + requestTimeout.toMillis() + " ms", null);
+            return new SendOutcome.Retry("timed out after " + requestTimeout.toMillis() + " ms", null, "timeout", null, null);
         } catch (InterruptedException e) {
             future.cancel(true);
             Thread.currentThread().interrupt();
-            return new SendOutcome.Retry("interrupted", null);
+            return new SendOutcome.Retry("interrupted", null, "interrupted", null, null);
         } catch (ExecutionException e) {
             return transportFailure(e.getCause());
         }
@@ -168,31 +169,33 @@ public final class WebhookSender implements Sender, AutoCloseable {
 
     private SendOutcome transportFailure(Throwable cause) {
         if (cause instanceof HttpTimeoutException) {
-            return new SendOutcome.Retry("timed out after " + requestTimeout.toMillis() + " ms", null);
+            return new SendOutcome.Retry("timed out after " + requestTimeout.toMillis() + " ms", null, "timeout", null, null);
         }
         if (cause instanceof ConnectException) {
-            return new SendOutcome.Retry("connection failed: " + cause.getClass().getSimpleName(), null);
+            return new SendOutcome.Retry("connection failed", null, "connect", null, null);
         }
         if (cause instanceof IOException) {
-            return new SendOutcome.Retry("I/O error: " + cause.getClass().getSimpleName()
-                    + (cause.getMessage() == null ? "" : " " + cause.getMessage()), null);
+            return new SendOutcome.Retry("I/O error" + (cause.getMessage() == null ? "" : ": " + cause.getMessage()), null,
+                    "io", null, null);
         }
-        return new SendOutcome.Retry("send failed: " + cause, null);
+        return new SendOutcome.Retry("send failed", null, "send_error", null, null);
     }
 
     SendOutcome classify(HttpResponse<String> resp, ContactTarget contact, OutboundAuth auth) {
         int status = resp.statusCode();
-        if (status >= 200 && status < 300) return new SendOutcome.Delivered(status);
+        String excerpt = SendOutcome.excerptOf(resp.body());
+        if (status >= 200 && status < 300) return new SendOutcome.Delivered(status, excerpt);
         String reason = "receiver answered " + status + snippet(resp.body());
-        if (status == 410) return new SendOutcome.Disable(reason);
+        if (status == 410) return new SendOutcome.Disable(reason, status, excerpt);
         if (status == 429 || status >= 500) {
-            return new SendOutcome.Retry(reason, RetryAfter.parse(resp.headers().firstValue("Retry-After").orElse(null), clock, retryAfterMax));
+            return new SendOutcome.Retry(reason, RetryAfter.parse(resp.headers().firstValue("Retry-After").orElse(null), clock, retryAfterMax),
+                    "http_status", status, excerpt);
         }
         if (status == 401 && auth instanceof OutboundAuth.OAuth2 o) {
             tokens.invalidate(contact.id(), o);
-            return new SendOutcome.Retry(reason + " (OAuth2 token dropped; a new one is fetched on retry)", null);
+            return new SendOutcome.Retry(reason + " (OAuth2 token dropped; a new one is fetched on retry)", null, "http_status", status, excerpt);
         }
-        return new SendOutcome.Failed(reason);
+        return new SendOutcome.Failed(reason, "http_status", status, excerpt);
     }
 
     private static String snippet(String body) {

@@ -44,7 +44,7 @@ class CrossChecksTest {
         HeraldSettings.from(config());
         // the demo (DemoCommand's flags)
         HeraldSettings.from(config("http.port", "0", "delivery.allow-private-targets", "true", "http.log-requests", "false",
-                "work.poll-interval", "200ms", "work.retry-base-delay", "200ms"));
+                "work.poll-interval", "200ms", "delivery.retry-schedule", "0s,200ms,400ms,800ms,2s,5s,10s,30s"));
         // the benchmarks (burst, graph, pipeline, queue)
         HeraldSettings.from(config("delivery.allow-private-targets", "true", "limits.rate", "1000000", "limits.burst", "1000000",
                 "work.consumers", "32"));
@@ -52,7 +52,8 @@ class CrossChecksTest {
         HeraldSettings.from(config("work.consumers", "16", "db.pool-size", "48", "work.poll-interval", "100ms"));
         // the tightest test configurations
         HeraldSettings.from(config("work.lease", "2s", "work.heartbeat", "300ms", "work.reclaim-interval", "500ms",
-                "work.batch-size", "5", "work.retry-base-delay", "50ms", "work.retry-max-delay", "200ms"));
+                "work.batch-size", "5", "delivery.retry-schedule", "0s,50ms,200ms", "delivery.circuit-open", "200ms",
+                "delivery.circuit-open-max", "1s", "delivery.slow-send", "100ms"));
         HeraldSettings.from(config("db.statement-timeout", "300ms", "db.lock-timeout", "150ms", "db.retry-deadline", "8s",
                 "db.retry-max-attempts", "8", "db.retry-base-delay", "10ms", "db.retry-max-delay", "50ms"));
         HeraldSettings.from(config("current.feed-max-silence", "1h", "current.consistency", "strict"));
@@ -79,8 +80,12 @@ class CrossChecksTest {
 
     @Test
     void retryDelaysAreOrdered() {
-        assertThat(refusal(PipelineSettings::from, config("work.retry-base-delay", "10m")))
-                .contains("work.retry-base-delay (10m, from override) must not be longer than work.retry-max-delay (5m, default)");
+        // the default schedule (85h35m) against a horizon of one day
+        assertThat(refusal(PipelineSettings::from, config("delivery.max-retry-horizon", "1d")))
+                .contains("delivery.retry-schedule (0s,5s,5m,30m,2h,5h,10h,10h,14h,20h,24h, default) adds up to " + "85h35m5s")
+                .contains("delivery.max-retry-horizon (1d, from override)");
+        assertThat(refusal(PipelineSettings::from, config("delivery.circuit-open", "1h")))
+                .contains("delivery.circuit-open (1h, from override) must not be longer than delivery.circuit-open-max (10m, default)");
         assertThat(refusal(DbSettings::from, config("db.retry-base-delay", "2s")))
                 .contains("db.retry-base-delay (2s, from override) must not be longer than db.retry-max-delay (1s, default)");
     }

@@ -108,6 +108,7 @@ class IndexCommentsTest {
                     SELECT i.relname, obj_description(i.oid, 'pg_class')
                     FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_namespace n ON n.oid = i.relnamespace
                     WHERE n.nspname = 'public' AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.oid)
+                      AND NOT i.relispartition -- a partition's index is the partitioned index's, commented there
                       AND i.relname <> 'flyway_schema_history_s_idx'
                     ORDER BY 1""")) {
                 while (rs.next()) out.put(rs.getString(1), rs.getString(2));

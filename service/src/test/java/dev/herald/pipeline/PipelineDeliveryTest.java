@@ -33,7 +33,8 @@ class PipelineDeliveryTest {
                 // Well above what a loaded 2-core machine needs for 256 concurrent loopback POSTs: a timed-out send is
                 // retried under the same webhook-id (the receiver may have taken it), which this test would count twice.
                 Map.entry("delivery.webhook.request-timeout", "4s"), Map.entry("work.consumers", "32"), Map.entry("db.pool-size", "48"), Map.entry("work.batch-size", "8"),
-                Map.entry("work.retry-base-delay", "50ms"), Map.entry("work.retry-max-delay", "200ms"), Map.entry("work.max-attempts", "3"),
+                // Three attempts close together; the circuit stays shut (its own tests are in ReceiverOutageTest).
+                Map.entry("delivery.retry-schedule", "0s,50ms,200ms"), Map.entry("delivery.circuit-failures", "1000"),
                 Map.entry("work.poll-interval", "200ms"), Map.entry("work.prune-after", "0s"), Map.entry("work.prune-interval", "1s"),
                 Map.entry("work.reclaim-interval", "500ms")));
         pipeline = app.herald.pipeline(TestParts.parts(app.herald, gate));

@@ -60,7 +60,7 @@ class QueuePlanTest {
 
     @Test
     void theAckLooksUpItsUnitsByPrimaryKeyWhateverTheStatisticsSay() {
-        String plan = genericPlan(WorkQueue.COMPLETE, 14);
+        String plan = genericPlan(WorkQueue.COMPLETE, 30);
         assertThat(plan).contains("work_units_pkey").doesNotContain("work_units_open_created_idx").doesNotContain("work_units_lease_idx");
     }
 

@@ -94,7 +94,7 @@ class OAuthTokenTest {
         List<Future<SendOutcome>> outs = new ArrayList<>();
         try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int i = 0; i < 40; i++) outs.add(pool.submit(() -> sender.send(c, UUID.randomUUID(), 1, MESSAGE)));
-            for (Future<SendOutcome> f : outs) assertThat(f.get()).isEqualTo(new SendOutcome.Delivered(200));
+            for (Future<SendOutcome> f : outs) assertThat(Outcomes.plain(f.get())).isEqualTo(new SendOutcome.Delivered(200));
         }
         assertThat(tokenRequests.get()).isEqualTo(1);
         assertThat(forms.get(0)).contains("scope=hooks%3Awrite");
@@ -102,11 +102,11 @@ class OAuthTokenTest {
         assertThat(receiver.distinctAccepted()).isEqualTo(40);
 
         clock.advance(Duration.ofSeconds(3600 - 61)); // still before the refresh margin
-        assertThat(sender.send(c, UUID.randomUUID(), 1, MESSAGE)).isEqualTo(new SendOutcome.Delivered(200));
+        assertThat(Outcomes.plain(sender.send(c, UUID.randomUUID(), 1, MESSAGE))).isEqualTo(new SendOutcome.Delivered(200));
         assertThat(tokenRequests.get()).isEqualTo(1);
 
         clock.advance(Duration.ofSeconds(2)); // inside the margin: fetched anew
-        assertThat(sender.send(c, UUID.randomUUID(), 1, MESSAGE)).isEqualTo(new SendOutcome.Delivered(200));
+        assertThat(Outcomes.plain(sender.send(c, UUID.randomUUID(), 1, MESSAGE))).isEqualTo(new SendOutcome.Delivered(200));
         assertThat(tokenRequests.get()).isEqualTo(2);
         assertThat(receiver.lastValid().headers()).containsEntry("authorization", "Bearer tok-2");
     }
@@ -150,7 +150,7 @@ class OAuthTokenTest {
         receiver.script(WebhookReceiver.Reply.status(401));
         assertThat(sender.send(c, UUID.randomUUID(), 1, MESSAGE)).isInstanceOfSatisfying(SendOutcome.Retry.class,
                 r -> assertThat(r.reason()).contains("401").contains("token"));
-        assertThat(sender.send(c, UUID.randomUUID(), 2, MESSAGE)).isEqualTo(new SendOutcome.Delivered(200));
+        assertThat(Outcomes.plain(sender.send(c, UUID.randomUUID(), 2, MESSAGE))).isEqualTo(new SendOutcome.Delivered(200));
         assertThat(tokenRequests.get()).isEqualTo(2);
         assertThat(receiver.lastValid().headers()).containsEntry("authorization", "Bearer tok-2");
     }
