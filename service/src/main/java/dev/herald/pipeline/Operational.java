@@ -32,6 +32,14 @@ final class Operational {
     Operational(Database db, Metrics metrics) {
         this.db = db;
         this.metrics = metrics;
+        // Registered at zero, so the alert rules' series exist before the first event.
+        for (String e : new String[] {CONTACT_FAILING, CONTACT_DISABLED, DELIVERY_EXHAUSTED}) counter(e);
+    }
+
+    private Counter counter(String event) {
+        return counters.computeIfAbsent(event, e -> Counter.builder("herald_operational_events_total")
+                .description("Operational events raised (contact.failing, contact.disabled, delivery.exhausted)")
+                .tag("event", e).register(metrics.registry()));
     }
 
     /** {@code contact.failing} or {@code contact.disabled} about {@code contactId}. */
@@ -45,9 +53,7 @@ final class Operational {
     }
 
     private int enqueue(UUID org, String subjectType, UUID subjectId, UUID aboutContact, String event) {
-        counters.computeIfAbsent(event, e -> Counter.builder("herald_operational_events_total")
-                .description("Operational events raised (contact.failing, contact.disabled, delivery.exhausted)")
-                .tag("event", e).register(metrics.registry())).increment();
+        counter(event).increment();
         return db.write("Operational.ENQUEUE", c -> {
             try (PreparedStatement ps = c.prepareStatement(ENQUEUE)) {
                 ps.setObject(1, org);

@@ -3,6 +3,7 @@ package dev.herald.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.herald.testing.FaultyReceiver;
 import dev.herald.testing.TestApp;
 import java.time.Duration;
 import java.time.OffsetDateTime;
@@ -24,7 +25,7 @@ import org.junit.jupiter.api.Test;
 class ReceiverOutageTest {
     TestApp app;
     Fixtures f;
-    final List<OutageReceiver> receivers = new java.util.ArrayList<>();
+    final List<FaultyReceiver> receivers = new java.util.ArrayList<>();
 
     static Map<String, String> settings(String... kv) {
         Map<String, String> m = new HashMap<>(Map.of("delivery.allow-private-targets", "true", "work.poll-interval", "100ms",
@@ -45,13 +46,13 @@ class ReceiverOutageTest {
         f = new Fixtures(app.herald.db(), org);
     }
 
-    OutageReceiver receiver() throws Exception {
-        OutageReceiver r = new OutageReceiver();
+    FaultyReceiver receiver() throws Exception {
+        FaultyReceiver r = new FaultyReceiver(Fixtures.SECRET);
         receivers.add(r);
         return r;
     }
 
-    UUID operationalContact(OutageReceiver r) {
+    UUID operationalContact(FaultyReceiver r) {
         UUID id = f.contact(r.url(), "{}");
         f.exec("UPDATE contacts SET operational = true WHERE id = ?", id);
         return id;
@@ -60,7 +61,7 @@ class ReceiverOutageTest {
     @AfterEach
     void stop() {
         receivers.forEach(r -> assertThat(r.invalidSignatures.get()).as("every webhook was signed").isZero());
-        receivers.forEach(OutageReceiver::close);
+        receivers.forEach(FaultyReceiver::close);
         if (app != null) app.close();
     }
 
@@ -75,8 +76,8 @@ class ReceiverOutageTest {
     @Test
     void aReceiverThatIsDownGetsEverythingOnceWhenItIsBackAndItsOperatorsHearOfIt() throws Exception {
         start(settings());
-        OutageReceiver down = receiver();
-        OutageReceiver ops = receiver();
+        FaultyReceiver down = receiver();
+        FaultyReceiver ops = receiver();
         UUID contact = f.contact(down.url(), "{}");
         operationalContact(ops);
         down.down();
@@ -124,8 +125,8 @@ class ReceiverOutageTest {
     void aHangingReceiverHoldsOnlyItsOwnLaneWhileTheOthersAreDelivered() throws Exception {
         start(settings("work.max-in-flight", "4", "delivery.contact-concurrency", "2", "delivery.webhook.request-timeout", "30s",
                 "work.lease", "60s"));
-        OutageReceiver hanging = receiver();
-        OutageReceiver healthy = receiver();
+        FaultyReceiver hanging = receiver();
+        FaultyReceiver healthy = receiver();
         UUID hung = f.contact(hanging.url(), "{}");
         for (int i = 0; i < 5; i++) f.contact(healthy.url(), "{}");
         hanging.hang();
@@ -144,8 +145,8 @@ class ReceiverOutageTest {
     @Test
     void exhaustedDeliveriesAreReportedRecoveredUnderTheirIdsAndRedrivenInBulk() throws Exception {
         start(settings("delivery.retry-schedule", "0s,100ms", "delivery.circuit-failures", "1000"));
-        OutageReceiver failing = receiver();
-        OutageReceiver ops = receiver();
+        FaultyReceiver failing = receiver();
+        FaultyReceiver ops = receiver();
         UUID contact = f.contact(failing.url(), "{}");
         operationalContact(ops);
         failing.status = 500;
@@ -188,8 +189,8 @@ class ReceiverOutageTest {
     @Test
     void aContactFailingPastTheLimitIsDisabledAndEnablingItRequeuesWhatFailedMeanwhile() throws Exception {
         start(settings("delivery.disable-after", "2s", "delivery.circuit-open", "500ms", "delivery.circuit-open-max", "500ms"));
-        OutageReceiver down = receiver();
-        OutageReceiver ops = receiver();
+        FaultyReceiver down = receiver();
+        FaultyReceiver ops = receiver();
         UUID contact = f.contact(down.url(), "{}");
         operationalContact(ops);
         down.down();
@@ -214,10 +215,10 @@ class ReceiverOutageTest {
     @Test
     void retryAfterIsHonouredUpToItsCapNotTheOldFiveMinutes() throws Exception {
         start(settings("delivery.retry-after-max", "2h"));
-        OutageReceiver busy = receiver();
+        FaultyReceiver busy = receiver();
         UUID contact = f.contact(busy.url(), "{}");
         busy.status = 503;
-        // OutageReceiver answers no Retry-After; the sender's cap is what is checked here, through WebhookReceiver.
+        // FaultyReceiver answers no Retry-After; the sender's cap is what is checked here, through WebhookReceiver.
         busy.close();
         dev.herald.testing.WebhookReceiver r = dev.herald.testing.WebhookReceiver.start(Fixtures.SECRET);
         try (r) {
@@ -278,7 +279,7 @@ class ReceiverOutageTest {
     @Test
     void anOrganizationsScheduleAppliesToItsContactsAndAContactsOwnWins() throws Exception {
         start(settings("delivery.circuit-failures", "1000"));
-        OutageReceiver failing = receiver();
+        FaultyReceiver failing = receiver();
         failing.status = 500;
         String admin = app.adminKey;
         var bad = app.patch("/organizations/" + f.org, admin, Map.of("retry_schedule", List.of("0s", "1h", "1m")));

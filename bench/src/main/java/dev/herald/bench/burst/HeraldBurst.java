@@ -16,7 +16,7 @@ import org.HdrHistogram.Histogram;
  * once, like the production queue at its peak. Measures from the work units' own records: processing (claim to ack),
  * the recorded step timings, end to end (burst committed to delivery sent) and the drain time.
  */
-final class HeraldBurst {
+public final class HeraldBurst {
     /** What Herald did; histograms in microseconds. */
     record Result(int messages, long units, long done, double drainSeconds, Histogram processing, Histogram work, Histogram e2e,
                   Histogram throttle, StepTable steps, int fingerprints, long builtAtClaim) {}
@@ -44,6 +44,14 @@ final class HeraldBurst {
 
     /** Enqueues changes of {@code incidents} in one transaction; answers the change number at or below which nothing belongs to it. */
     static long enqueue(Herald herald, BurstFixture f, java.util.List<java.util.UUID> incidents) {
+        return enqueue(herald, f.organizationId, incidents);
+    }
+
+    /**
+     * Enqueues a change of each of {@code incidents} of {@code organizationId} in one transaction (the fan-out of
+     * {@code herald_enqueue}, as the triggers run it); answers the change number at or below which nothing belongs to it.
+     */
+    public static long enqueue(Herald herald, java.util.UUID organizationId, java.util.List<java.util.UUID> incidents) {
         return herald.db().transaction("BurstBench.ENQUEUE", Duration.ofMinutes(5), c -> {
             long base;
             try (var st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM herald_change_seq")) {
@@ -52,7 +60,7 @@ final class HeraldBurst {
             }
             try (PreparedStatement ps = c.prepareStatement(ENQUEUE)) {
                 ps.setArray(1, c.createArrayOf("uuid", incidents.toArray()));
-                ps.setObject(2, f.organizationId);
+                ps.setObject(2, organizationId);
                 ps.executeQuery().close();
             }
             return base;

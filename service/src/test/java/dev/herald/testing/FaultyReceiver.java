@@ -1,4 +1,4 @@
-package dev.herald.pipeline;
+package dev.herald.testing;
 
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -14,27 +14,34 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A webhook receiver that can be down: {@link #down} closes its port (connection refused), {@link #up} opens the same
- * port again. While {@link #hang} is set it holds every request open until {@link #release} (or 60 s). It verifies every
- * Standard Webhooks signature ({@link Fixtures#SECRET}), counts requests and accepted deliveries per webhook-id, and
- * records the most requests it ever held open at once.
+ * A webhook receiver on loopback that can be down, hang or fail, for outage tests and the outage benchmark:
+ * {@link #down} closes its port (connection refused), {@link #up} opens the same port again; while {@link #hang} is set
+ * it holds every request open until {@link #release} (then answers it) or {@link #dropHeld} (then answers 503 and does
+ * not take it, as a stuck receiver that is restarted loses what it held); {@link #status} is its answer otherwise. It
+ * verifies every Standard Webhooks signature, counts requests and accepted deliveries per webhook-id (with the time of
+ * the first acceptance), and records the most requests it ever held open at once. Thread-safe.
  */
-final class OutageReceiver implements AutoCloseable {
-    record Seen(String webhookId, String type, String body) {}
+public final class FaultyReceiver implements AutoCloseable {
+    /** One accepted delivery: its webhook-id, its event type and its body. */
+    public record Seen(String webhookId, String type, String body) {}
 
-    final Map<String, AtomicInteger> acceptedById = new ConcurrentHashMap<>();
-    final List<Seen> accepted = new CopyOnWriteArrayList<>();
-    final AtomicInteger requests = new AtomicInteger();
-    final AtomicInteger invalidSignatures = new AtomicInteger();
-    final AtomicInteger open = new AtomicInteger();
-    final AtomicInteger mostOpen = new AtomicInteger();
-    volatile int status = 200;
+    public final Map<String, AtomicInteger> acceptedById = new ConcurrentHashMap<>();
+    /** Epoch microseconds of each webhook-id's first acceptance. */
+    public final Map<String, Long> firstAcceptedMicros = new ConcurrentHashMap<>();
+    public final List<Seen> accepted = new CopyOnWriteArrayList<>();
+    public final AtomicInteger requests = new AtomicInteger();
+    public final AtomicInteger invalidSignatures = new AtomicInteger();
+    public final AtomicInteger open = new AtomicInteger();
+    public final AtomicInteger mostOpen = new AtomicInteger();
+    public volatile int status = 200;
     private volatile CountDownLatch hang;
-    private final dev.herald.senders.WebhookVerifier verifier = new dev.herald.senders.WebhookVerifier(Fixtures.SECRET);
+    private volatile boolean dropping;
+    private final dev.herald.senders.WebhookVerifier verifier;
     private final int port;
     private HttpServer server;
 
-    OutageReceiver() throws IOException {
+    public FaultyReceiver(String secret) throws IOException {
+        verifier = new dev.herald.senders.WebhookVerifier(secret);
         server = create(0);
         port = server.getAddress().getPort();
         server.start();
@@ -55,15 +62,19 @@ final class OutageReceiver implements AutoCloseable {
                     invalidSignatures.incrementAndGet();
                 }
                 CountDownLatch h = hang;
+                boolean dropped = false;
                 if (h != null) {
                     try {
                         h.await(60, TimeUnit.SECONDS);
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                     }
+                    dropped = dropping;
                 }
-                int answer = status;
+                int answer = dropped ? 503 : status;
                 if (answer / 100 == 2) {
+                    java.time.Instant at = java.time.Instant.now();
+                    firstAcceptedMicros.putIfAbsent(String.valueOf(id), at.getEpochSecond() * 1_000_000 + at.getNano() / 1000);
                     acceptedById.computeIfAbsent(String.valueOf(id), k -> new AtomicInteger()).incrementAndGet();
                     accepted.add(new Seen(id, type(body), body));
                 }
@@ -86,40 +97,52 @@ final class OutageReceiver implements AutoCloseable {
         }
     }
 
-    String url() {
+    public String url() {
         return "http://127.0.0.1:" + port + "/hook";
     }
 
     /** Closes the port: sends are refused. */
-    synchronized void down() {
+    public synchronized void down() {
         server.stop(0);
     }
 
     /** Opens the same port again. */
-    synchronized void up() throws IOException {
+    public synchronized void up() throws IOException {
         server = create(port);
         server.start();
     }
 
-    void hang() {
+    /** From now on, holds every request open. */
+    public void hang() {
+        dropping = false;
         hang = new CountDownLatch(1);
     }
 
-    void release() {
+    /** Stops holding requests and answers the held ones as usual. */
+    public void release() {
         CountDownLatch h = hang;
         hang = null;
         if (h != null) h.countDown();
     }
 
-    int distinct() {
+    /** Stops holding requests and drops the held ones (503, not taken). */
+    public void dropHeld() {
+        dropping = true;
+        release();
+    }
+
+    /** Distinct webhook-ids accepted. */
+    public int distinct() {
         return acceptedById.size();
     }
 
-    long duplicates() {
+    /** Acceptances beyond the first of each webhook-id. */
+    public long duplicates() {
         return acceptedById.values().stream().mapToInt(AtomicInteger::get).sum() - acceptedById.size();
     }
 
-    long ofType(String type) {
+    /** Accepted deliveries whose body's {@code type} is {@code type}. */
+    public long ofType(String type) {
         return accepted.stream().filter(s -> s.type().equals(type)).count();
     }
 
