@@ -262,6 +262,7 @@ public final class Database implements AutoCloseable {
                 return work.run(c);
             }
             c.setAutoCommit(false);
+            int backend = statementTimeout != null ? longStatements(c, statementTimeout) : 0;
             try {
                 if (statementTimeout != null) {
                     try (var st = c.createStatement()) {
@@ -272,6 +273,7 @@ public final class Database implements AutoCloseable {
                 c.commit();
                 return result;
             } catch (SQLException | RuntimeException e) {
+                if (backend != 0 && SqlFailures.connectionLost(e)) cancelAbandoned(backend, e);
                 try {
                     c.rollback();
                 } catch (SQLException re) {
@@ -287,6 +289,40 @@ public final class Database implements AutoCloseable {
             }
         }
     }
+
+    /**
+     * Prepares {@code c} for statements that may run up to {@code statementTimeout}: the client waits for an answer
+     * that long plus {@code db.socket-timeout} (so the server's statement timeout always fires first and the client
+     * reads its error; the socket timeout stays the backstop for a dead network, on top). Hikari restores the pool's
+     * socket timeout when the connection returns. Answers the connection's server process id, for
+     * {@link #cancelAbandoned}.
+     */
+    private int longStatements(Connection c, Duration statementTimeout) throws SQLException {
+        c.setNetworkTimeout(Runnable::run, (int) Math.min(Integer.MAX_VALUE, statementTimeout.plus(settings.socketTimeout()).toMillis()));
+        return c.unwrap(org.postgresql.PGConnection.class).getBackendPID();
+    }
+
+    /**
+     * The client gave up on a long statement (its connection broke or timed out): ends that statement's server
+     * process from a fresh connection, so the server stops running work nobody will read and releases its locks at
+     * once (PostgreSQL would otherwise notice the dead client only when it next writes to it, minutes later). Best
+     * effort: a failure is added to {@code failure} as suppressed.
+     */
+    private void cancelAbandoned(int backend, Throwable failure) {
+        try (Connection fresh = openDedicated(); var ps = fresh.prepareStatement(CANCEL_ABANDONED)) {
+            ps.setInt(1, backend);
+            ps.execute();
+            log.warn("the client gave up on a long statement; ended its server process {} so it stops and releases its locks", backend);
+        } catch (SQLException e) {
+            failure.addSuppressed(e);
+        }
+    }
+
+    /**
+     * Ends an abandoned long statement's server process: terminating cancels the statement and also ends the session,
+     * whose client connection is gone anyway, so its transaction rolls back and its locks go at once.
+     */
+    static final String CANCEL_ABANDONED = "SELECT pg_terminate_backend(?)";
 
     private static DatabaseException translate(String operation, int attempts, Throwable t) {
         if (t instanceof DatabaseException d) return d;
