@@ -44,6 +44,9 @@ import java.util.Optional;
  * opened). Commands open it, use what they need, and close it. Thread-safe after {@link #open}.
  */
 public final class Herald implements AutoCloseable {
+    /** This build's version (printed by {@code --version}, recorded in every backup's manifest). */
+    public static final String VERSION = "0.1.0";
+
     private final HeraldConfig config;
     private final HeraldSettings settings;
     private final Metrics metrics;

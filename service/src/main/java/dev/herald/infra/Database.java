@@ -153,14 +153,51 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /**
+     * Opens the configured database like {@link #open} but changes nothing in it: no migration, no extension. For a
+     * restore, which must look at the target before it writes, then migrate it to the backup's version
+     * ({@link #migrateTo}) and, after loading, forward ({@link #migrateToLatest}).
+     */
+    public static Database openWithoutMigrating(DbSettings settings, Metrics metrics) {
+        var url = settings.url();
+        if (url.isPresent()) {
+            ExternalUrl ext = ExternalUrl.parse(url.get(), settings.user().orElse(null), settings.password().orElse(null));
+            return new Database(settings, metrics, null, ext.jdbcUrl(), ext.user(), ext.password());
+        }
+        EmbeddedPostgresServer pg = EmbeddedPostgresServer.startOrAttach(settings.dataDir(), settings.embeddedPort(),
+                settings.embeddedStartTimeout(), settings.embeddedStopWait());
+        pg.retain();
+        try {
+            return new Database(settings, metrics, pg, pg.jdbcUrl(), pg.user(), null);
+        } catch (RuntimeException e) {
+            pg.close();
+            throw e;
+        }
+    }
+
+    /** The schema version Flyway last applied here, empty when this database has no Herald schema. */
+    public java.util.Optional<String> schemaVersion() {
+        return Migrations.current(pool);
+    }
+
+    /** Migrates up to {@code version} and no further (a restore recreates the backup's schema before loading it). */
+    public void migrateTo(String version) {
+        try {
+            Migrations.migrate(pool, version);
+        } catch (RuntimeException e) {
+            throw new DatabaseException(DatabaseException.Kind.OTHER, "migrate", 1, SqlFailures.state(e),
+                    "database migration to version " + version + " failed: " + rootMessage(e), e);
+        }
+    }
+
+    /** Migrates to this code's newest version, as {@link #open} does. */
+    public void migrateToLatest() {
+        migrate();
+    }
+
     private Database migrate() {
         try {
-            Flyway.configure()
-                    .dataSource(pool)
-                    .locations("classpath:db/migration")
-                    .connectRetries(0)
-                    .load()
-                    .migrate();
+            Migrations.migrate(pool, null);
         } catch (RuntimeException e) {
             close();
             throw new DatabaseException(DatabaseException.Kind.OTHER, "migrate", 1, SqlFailures.state(e),
