@@ -201,6 +201,8 @@ class BackupRestoreTest {
     void missingOptionsAreOneLine() {
         assertRefused(run("backup", "--database-url", url(source)), "backup needs --to DIR");
         assertRefused(run("restore", "--database-url", url(source)), "restore needs --from DIR");
+        assertRefused(runBare("backup", "drill", "--profile", "huge"), "huge");
+        assertRefused(runBare("backup", "drill", "--duration", "0s"), "--duration");
     }
 
     // ---- helpers ---------------------------------------------------------------------------------------------------
@@ -268,15 +270,19 @@ class BackupRestoreTest {
 
     record Run(int exit, String out, String err) {}
 
-    static synchronized Run run(String... args) {
+    static Run run(String... args) {
         List<String> all = new ArrayList<>(List.of(args));
         all.addAll(List.of("--data-dir", tmp.resolve("data").toString()));
+        return runBare(all.toArray(String[]::new));
+    }
+
+    static synchronized Run runBare(String... all) {
         PrintStream oldOut = System.out, oldErr = System.err;
         ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
         try {
             System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
             System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int exit = Main.run(all.toArray(String[]::new));
+            int exit = Main.run(all);
             return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
         } finally {
             System.setOut(oldOut);
