@@ -4,6 +4,7 @@ import dev.herald.api.ApiKeys;
 import dev.herald.api.ApiSettings;
 import dev.herald.api.HttpServer;
 import dev.herald.api.Routes;
+import dev.herald.backup.BackupSchedule;
 import dev.herald.assets.AssetTypes;
 import dev.herald.assets.Assets;
 import dev.herald.cache.SingleFlight;
@@ -52,6 +53,7 @@ public final class Herald implements AutoCloseable {
     private final Metrics metrics;
     private final Database db;
     private final ApiKeys keys;
+    private final BackupSchedule backups;
     private final Organizations organizations;
     private final Coordination coordination;
     private final Graph graph;
@@ -76,6 +78,7 @@ public final class Herald implements AutoCloseable {
         this.db = db;
         this.coordination = coordination;
         this.keys = new ApiKeys(db, settings.http());
+        this.backups = new BackupSchedule(db, settings.backup(), metrics.registry(), java.time.Clock.systemUTC());
         this.organizations = new Organizations(db);
         this.graph = new Graph(db, settings.graph());
         this.locations = new Locations(db);
@@ -201,6 +204,9 @@ public final class Herald implements AutoCloseable {
 
     public ApiKeys keys() { return keys; }
 
+    /** Scheduled backups ({@code backup.schedule}); serve starts them. */
+    public BackupSchedule backups() { return backups; }
+
     public Organizations organizations() { return organizations; }
 
     /** Rate limits and throttle windows, shared across processes on Redis when redis.url is set. */
@@ -239,6 +245,7 @@ public final class Herald implements AutoCloseable {
         synchronized (this) {
             if (pipeline != null) pipeline.close(); // consumers stop before the parts they use
         }
+        backups.close();
         sender.close();
         templates.close();
         currentIncidents.close();
