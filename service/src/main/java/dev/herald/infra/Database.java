@@ -137,20 +137,7 @@ public final class Database implements AutoCloseable {
      * {@code data.dir}), migrates it with Flyway and enables {@code pg_stat_statements} where possible.
      */
     public static Database open(DbSettings settings, Metrics metrics) {
-        var url = settings.url();
-        if (url.isPresent()) {
-            ExternalUrl ext = ExternalUrl.parse(url.get(), settings.user().orElse(null), settings.password().orElse(null));
-            return new Database(settings, metrics, null, ext.jdbcUrl(), ext.user(), ext.password()).migrate();
-        }
-        EmbeddedPostgresServer pg = EmbeddedPostgresServer.startOrAttach(settings.dataDir(), settings.embeddedPort(),
-                settings.embeddedStartTimeout(), settings.embeddedStopWait());
-        pg.retain();
-        try {
-            return new Database(settings, metrics, pg, pg.jdbcUrl(), pg.user(), null).migrate();
-        } catch (RuntimeException e) {
-            pg.close();
-            throw e;
-        }
+        return openWithoutMigrating(settings, metrics).migrate();
     }
 
     /**
@@ -190,16 +177,11 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    /** Migrates to this code's newest version, as {@link #open} does. */
+    /** Migrates to this code's newest version, as {@link #open} does; the caller still owns (and closes) this instance. */
     public void migrateToLatest() {
-        migrate();
-    }
-
-    private Database migrate() {
         try {
             Migrations.migrate(pool, null);
         } catch (RuntimeException e) {
-            close();
             throw new DatabaseException(DatabaseException.Kind.OTHER, "migrate", 1, SqlFailures.state(e),
                     "database migration failed: " + rootMessage(e), e);
         }
@@ -209,6 +191,15 @@ public final class Database implements AutoCloseable {
         } catch (SQLException e) {
             log.warn("pg_stat_statements is not available on this server ({}); per-statement statistics are off. "
                     + "Add it to shared_preload_libraries to enable them.", e.getMessage());
+        }
+    }
+
+    private Database migrate() {
+        try {
+            migrateToLatest();
+        } catch (RuntimeException e) {
+            close();
+            throw e;
         }
         return this;
     }
