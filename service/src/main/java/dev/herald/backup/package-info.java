@@ -7,7 +7,7 @@
  * database at the backup's schema version in one transaction, verifies every table's rows and checksum, puts back
  * what triggers would have maintained (sequences, running work units as queued, the current-incidents view, graph
  * versions), then migrates forward. {@link dev.herald.backup.BackupSchedule} takes scheduled backups into a directory
- * and keeps the newest {@code backup.keep}; its gauges are {@code herald_backup_last_success_seconds},
- * {@code herald_backup_last_duration_seconds} and {@code herald_backup_last_bytes}.
+ * and keeps the newest {@code backup.keep}; its gauges are {@code herald_backup_last_success_time_seconds},
+ * {@code herald_backup_last_duration_seconds} and {@code herald_backup_last_size_bytes}.
  */
 package dev.herald.backup;
