@@ -4,6 +4,7 @@ import dev.herald.api.ApiKeys;
 import dev.herald.api.ApiSettings;
 import dev.herald.api.HttpServer;
 import dev.herald.api.Routes;
+import dev.herald.backup.BackupSchedule;
 import dev.herald.assets.AssetTypes;
 import dev.herald.assets.Assets;
 import dev.herald.cache.SingleFlight;
@@ -44,11 +45,15 @@ import java.util.Optional;
  * opened). Commands open it, use what they need, and close it. Thread-safe after {@link #open}.
  */
 public final class Herald implements AutoCloseable {
+    /** This build's version (printed by {@code --version}, recorded in every backup's manifest). */
+    public static final String VERSION = "0.1.0";
+
     private final HeraldConfig config;
     private final HeraldSettings settings;
     private final Metrics metrics;
     private final Database db;
     private final ApiKeys keys;
+    private final BackupSchedule backups;
     private final Organizations organizations;
     private final Coordination coordination;
     private final Graph graph;
@@ -73,6 +78,7 @@ public final class Herald implements AutoCloseable {
         this.db = db;
         this.coordination = coordination;
         this.keys = new ApiKeys(db, settings.http());
+        this.backups = new BackupSchedule(db, settings.backup(), metrics.registry(), java.time.Clock.systemUTC());
         this.organizations = new Organizations(db);
         this.graph = new Graph(db, settings.graph());
         this.locations = new Locations(db);
@@ -198,6 +204,9 @@ public final class Herald implements AutoCloseable {
 
     public ApiKeys keys() { return keys; }
 
+    /** Scheduled backups ({@code backup.schedule}); serve starts them. */
+    public BackupSchedule backups() { return backups; }
+
     public Organizations organizations() { return organizations; }
 
     /** Rate limits and throttle windows, shared across processes on Redis when redis.url is set. */
@@ -236,6 +245,7 @@ public final class Herald implements AutoCloseable {
         synchronized (this) {
             if (pipeline != null) pipeline.close(); // consumers stop before the parts they use
         }
+        backups.close();
         sender.close();
         templates.close();
         currentIncidents.close();

@@ -2,6 +2,7 @@ package dev.herald;
 
 import dev.herald.api.ApiSettings;
 import dev.herald.api.HttpSettings;
+import dev.herald.backup.BackupSettings;
 import dev.herald.cache.CacheSettings;
 import dev.herald.config.ConfigException;
 import dev.herald.config.HeraldConfig;
@@ -34,7 +35,7 @@ import java.util.function.Function;
 public record HeraldSettings(DbSettings db, RedisSettings redis, CacheSettings cache, LimitSettings limits, HttpSettings http,
                              ApiSettings api, GraphSettings graph, CurrentSettings current, ContactSettings contacts,
                              TemplateSettings templates, WebhookSettings webhook, SmtpSettings smtp, PipelineSettings pipeline,
-                             SeedSettings seed, ImportSettings imports) {
+                             SeedSettings seed, ImportSettings imports, BackupSettings backup) {
 
     /**
      * Builds every feature's settings from {@code config}.
@@ -50,7 +51,7 @@ public record HeraldSettings(DbSettings db, RedisSettings redis, CacheSettings c
                 read(config, ContactSettings::from, problems), read(config, TemplateSettings::from, problems),
                 read(config, WebhookSettings::from, problems), read(config, SmtpSettings::from, problems),
                 read(config, PipelineSettings::from, problems), read(config, SeedSettings::from, problems),
-                read(config, ImportSettings::from, problems));
+                read(config, ImportSettings::from, problems), read(config, BackupSettings::from, problems));
         if (!problems.isEmpty()) throw ConfigException.disagreeing(problems);
         return s;
     }

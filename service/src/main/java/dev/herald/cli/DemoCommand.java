@@ -124,7 +124,7 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     /** Registers the receiver as a webhook contact through the public API, as a customer would. */
-    private static UUID registerContact(Herald herald, HttpServer http, UUID org, String url, String secret) throws Exception {
+    static UUID registerContact(Herald herald, HttpServer http, UUID org, String url, String secret) throws Exception {
         herald.db().write("Demo.RETIRE_OLD_CONTACTS", c -> {
             try (var ps = c.prepareStatement("UPDATE contacts SET disabled_at = now(), disabled_reason = 'replaced by a newer demo run' "
                     + "WHERE organization_id = ? AND disabled_at IS NULL")) {

@@ -28,6 +28,7 @@ final class DemoReceiver implements AutoCloseable {
     private final HttpServer server;
     private final AtomicInteger failuresLeft;
     private final Set<String> ids = ConcurrentHashMap.newKeySet();
+    private final java.util.Queue<String> arrivals = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final AtomicLong accepted = new AtomicLong();
     private final AtomicLong invalid = new AtomicLong();
     private volatile String lastValid;
@@ -52,6 +53,9 @@ final class DemoReceiver implements AutoCloseable {
     long duplicates() { return accepted.get() - ids.size(); }
 
     long invalidSignatures() { return invalid.get(); }
+
+    /** The webhook-id of every accepted request, in arrival order, repeats included (the backup drill compares phases). */
+    java.util.List<String> arrivals() { return java.util.List.copyOf(arrivals); }
 
     /** The last verified request as text (request line, webhook headers, pretty body), or null before any. */
     String lastValid() { return lastValid; }
@@ -79,6 +83,7 @@ final class DemoReceiver implements AutoCloseable {
             }
             accepted.incrementAndGet();
             ids.add(h.getFirst("webhook-id"));
+            arrivals.add(h.getFirst("webhook-id"));
             ex.sendResponseHeaders(200, -1);
         }
     }

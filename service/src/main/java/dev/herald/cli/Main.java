@@ -7,9 +7,10 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code ./herald <command>}: the entry point. Errors end in one clear line on stderr and a non-zero exit. */
-@Command(name = "herald", mixinStandardHelpOptions = true, version = "Herald 0.1.0",
+@Command(name = "herald", mixinStandardHelpOptions = true, version = "Herald " + dev.herald.Herald.VERSION,
         description = "Herald notifies organizations about incidents that touch their assets and intel requests, fast and exactly once.",
-        subcommands = {ServeCommand.class, WorkerCommand.class, DemoCommand.class, SeedCommand.class, KeysCommand.class, ConfigCommand.class, ImportCommand.class, RebuildViewCommand.class},
+        subcommands = {ServeCommand.class, WorkerCommand.class, DemoCommand.class, SeedCommand.class, KeysCommand.class, ConfigCommand.class, ImportCommand.class, RebuildViewCommand.class,
+                BackupCommand.class, RestoreCommand.class},
         footerHeading = "%nAlso, run by the ./herald script itself:%n",
         footer = {"  test          Run the whole test suite (./mvnw verify).",
                 "  bench NAME    Run a benchmark from the bench module (./herald bench --help)."})
@@ -32,6 +33,7 @@ public final class Main implements Runnable {
 
     static String message(Throwable ex) {
         if (ex instanceof ConfigException || ex instanceof DatabaseException || ex instanceof CommandFailure
+                || ex instanceof dev.herald.errors.DomainException
                 || ex instanceof IllegalArgumentException || ex instanceof IllegalStateException || ex instanceof UncheckedIOException) {
             return ex.getMessage();
         }

@@ -45,6 +45,10 @@ final class ServeCommand implements Callable<Integer> {
                 var pool = herald.pipeline().startConsumers();
                 System.out.println("  with " + herald.config().get(Settings.WORK_CONSUMERS) + " notification consumers as " + pool.name());
             }
+            if (herald.settings().backup().scheduled()) {
+                herald.backups().start();
+                System.out.println("  with scheduled backups " + herald.backups().describe());
+            }
         } catch (RuntimeException e) {
             herald.close(); // e.g. the port is taken: stop the embedded database now, not at embedded.stop-wait
             throw e;

@@ -268,6 +268,36 @@ public final class Settings {
     public static final Setting<Duration> CACHE_WAIT = Setting.duration("cache.wait", "60s", ms(50), Duration.ofHours(1),
             "Single-flight on Redis: longest a caller waits for another process's build before building itself.");
 
+    // ---- backups (dev.herald.backup) -------------------------------------------------------------------------------
+    public static final Setting<Optional<String>> BACKUP_SCHEDULE = Setting.optional("backup.schedule",
+            "When serve takes a backup into backup.dir: HH:MM = daily at that time UTC (e.g. 02:00), or an interval (e.g. 6h); absent = never.",
+            Settings::validBackupSchedule);
+    public static final Setting<Optional<String>> BACKUP_DIR = Setting.optional("backup.dir",
+            "Directory under which scheduled backups are written, one subdirectory each (required with backup.schedule); sync it where you like.", v -> v);
+    public static final Setting<Integer> BACKUP_KEEP = Setting.integer("backup.keep", 7, 1, 10_000,
+            "Scheduled backups kept in backup.dir: after a successful one, older ones beyond the newest N are deleted.");
+    public static final Setting<Duration> BACKUP_STATEMENT_TIMEOUT = Setting.duration("backup.statement-timeout", "1h", s(1), Duration.ofHours(24),
+            "statement_timeout of each table's COPY in a backup, and of a restore's one loading transaction.");
+
+    /** A schedule is HH:MM (daily, UTC) or an interval of at least a minute. */
+    static String validBackupSchedule(String raw) {
+        if (raw.matches("\\d{1,2}:\\d{2}")) {
+            String[] hm = raw.split(":");
+            if (Integer.parseInt(hm[0]) > 23 || Integer.parseInt(hm[1]) > 59) {
+                throw new IllegalArgumentException("'" + raw + "' is not a time of day (00:00..23:59)");
+            }
+            return raw;
+        }
+        Duration d;
+        try {
+            d = Durations.parse(raw);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("'" + raw + "' is neither HH:MM (daily, UTC) nor an interval such as 6h");
+        }
+        if (d.compareTo(Duration.ofMinutes(1)) < 0) throw new IllegalArgumentException(raw + " is shorter than 1m");
+        return raw;
+    }
+
     /** Every setting, in the order {@code ./herald config} prints them. */
     public static final List<Setting<?>> ALL = List.of(
             DATA_DIR, DATABASE_URL, DATABASE_USER, DATABASE_PASSWORD, REDIS_URL, EMBEDDED_PORT, EMBEDDED_START_TIMEOUT, EMBEDDED_STOP_WAIT,
@@ -290,7 +320,8 @@ public final class Settings {
             REDIS_TIMEOUT, REDIS_CONNECT_TIMEOUT, REDIS_RETRY_AFTER, CACHE_LEASE, CACHE_WAIT,
             WORK_CONSUMERS, WORK_BATCH_SIZE, WORK_BATCH_MAX, WORK_MAX_IN_FLIGHT, WORK_LEASE, WORK_HEARTBEAT, WORK_RECLAIM_INTERVAL, WORK_POLL_INTERVAL,
             WORK_READ_AHEAD, WORK_READ_AHEAD_CONCURRENCY, WORK_READ_AHEAD_PAUSE,
-            WORK_PRUNE_AFTER, WORK_PRUNE_INTERVAL, WORK_PRUNE_BATCH, WORK_HISTORY_RETENTION);
+            WORK_PRUNE_AFTER, WORK_PRUNE_INTERVAL, WORK_PRUNE_BATCH, WORK_HISTORY_RETENTION,
+            BACKUP_SCHEDULE, BACKUP_DIR, BACKUP_KEEP, BACKUP_STATEMENT_TIMEOUT);
 
     /** Settings whose values are secrets: printed as {@code ***}. */
     public static final List<Setting<?>> SECRET = List.of(DATABASE_PASSWORD, SMTP_PASSWORD);

@@ -13,7 +13,8 @@ import java.util.UUID;
 /**
  * Bulk import of one file of one type, all or nothing: every row is validated first (form, types, references to
  * records in the database or earlier in the file), and only a file without a bad row is loaded, through COPY, in one
- * transaction with the long statement timeout {@code seed.statement-timeout}. Thread-safe (no shared state).
+ * transaction with the long statement timeout {@code seed.statement-timeout}, and analyzed in that transaction before
+ * the view is rebuilt and before any reader plans against it. Thread-safe (no shared state).
  */
 public final class Importer {
     /** How many bad rows a rejection names. */
@@ -54,6 +55,9 @@ public final class Importer {
             }
             boolean suspended = ViewMaintenance.suspend(c, type.table());
             long n = CopyLoad.load(c, type, p.parsed);
+            // Statistics before anything plans against the new rows: the view rebuild below, and the first reads after
+            // the commit (autovacuum analyzes only later). Without them the rebuild scanned every intel request per incident.
+            ViewMaintenance.analyze(c, type.table());
             if (suspended) {
                 ViewMaintenance.resume(c, type.table(), p.parsed.stream().map(RowParser.Parsed::organizationId)
                         .collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new)));

@@ -42,6 +42,16 @@ final class ViewMaintenance {
         return true;
     }
 
+    /**
+     * Refreshes the planner statistics of {@code table} inside the load's transaction (ANALYZE counts the transaction's
+     * own new rows), so the rebuild plans with them, and readers do from the commit on.
+     */
+    static void analyze(Connection c, String table) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            st.execute("ANALYZE " + table); // table: from ImportType, never from input
+        }
+    }
+
     /** Re-enables the trigger and rebuilds the view of each organization the load touched. */
     static void resume(Connection c, String table, Collection<UUID> organizations) throws SQLException {
         try (Statement st = c.createStatement()) {

@@ -137,32 +137,51 @@ public final class Database implements AutoCloseable {
      * {@code data.dir}), migrates it with Flyway and enables {@code pg_stat_statements} where possible.
      */
     public static Database open(DbSettings settings, Metrics metrics) {
+        return openWithoutMigrating(settings, metrics).migrate();
+    }
+
+    /**
+     * Opens the configured database like {@link #open} but changes nothing in it: no migration, no extension. For a
+     * restore, which must look at the target before it writes, then migrate it to the backup's version
+     * ({@link #migrateTo}) and, after loading, forward ({@link #migrateToLatest}).
+     */
+    public static Database openWithoutMigrating(DbSettings settings, Metrics metrics) {
         var url = settings.url();
         if (url.isPresent()) {
             ExternalUrl ext = ExternalUrl.parse(url.get(), settings.user().orElse(null), settings.password().orElse(null));
-            return new Database(settings, metrics, null, ext.jdbcUrl(), ext.user(), ext.password()).migrate();
+            return new Database(settings, metrics, null, ext.jdbcUrl(), ext.user(), ext.password());
         }
         EmbeddedPostgresServer pg = EmbeddedPostgresServer.startOrAttach(settings.dataDir(), settings.embeddedPort(),
                 settings.embeddedStartTimeout(), settings.embeddedStopWait());
         pg.retain();
         try {
-            return new Database(settings, metrics, pg, pg.jdbcUrl(), pg.user(), null).migrate();
+            return new Database(settings, metrics, pg, pg.jdbcUrl(), pg.user(), null);
         } catch (RuntimeException e) {
             pg.close();
             throw e;
         }
     }
 
-    private Database migrate() {
+    /** The schema version Flyway last applied here, empty when this database has no Herald schema. */
+    public java.util.Optional<String> schemaVersion() {
+        return Migrations.current(pool);
+    }
+
+    /** Migrates up to {@code version} and no further (a restore recreates the backup's schema before loading it). */
+    public void migrateTo(String version) {
         try {
-            Flyway.configure()
-                    .dataSource(pool)
-                    .locations("classpath:db/migration")
-                    .connectRetries(0)
-                    .load()
-                    .migrate();
+            Migrations.migrate(pool, version);
         } catch (RuntimeException e) {
-            close();
+            throw new DatabaseException(DatabaseException.Kind.OTHER, "migrate", 1, SqlFailures.state(e),
+                    "database migration to version " + version + " failed: " + rootMessage(e), e);
+        }
+    }
+
+    /** Migrates to this code's newest version, as {@link #open} does; the caller still owns (and closes) this instance. */
+    public void migrateToLatest() {
+        try {
+            Migrations.migrate(pool, null);
+        } catch (RuntimeException e) {
             throw new DatabaseException(DatabaseException.Kind.OTHER, "migrate", 1, SqlFailures.state(e),
                     "database migration failed: " + rootMessage(e), e);
         }
@@ -172,6 +191,15 @@ public final class Database implements AutoCloseable {
         } catch (SQLException e) {
             log.warn("pg_stat_statements is not available on this server ({}); per-statement statistics are off. "
                     + "Add it to shared_preload_libraries to enable them.", e.getMessage());
+        }
+    }
+
+    private Database migrate() {
+        try {
+            migrateToLatest();
+        } catch (RuntimeException e) {
+            close();
+            throw e;
         }
         return this;
     }
@@ -262,6 +290,7 @@ public final class Database implements AutoCloseable {
                 return work.run(c);
             }
             c.setAutoCommit(false);
+            int backend = statementTimeout != null ? longStatements(c, statementTimeout) : 0;
             try {
                 if (statementTimeout != null) {
                     try (var st = c.createStatement()) {
@@ -272,6 +301,7 @@ public final class Database implements AutoCloseable {
                 c.commit();
                 return result;
             } catch (SQLException | RuntimeException e) {
+                if (backend != 0 && SqlFailures.connectionLost(e)) cancelAbandoned(backend, e);
                 try {
                     c.rollback();
                 } catch (SQLException re) {
@@ -287,6 +317,40 @@ public final class Database implements AutoCloseable {
             }
         }
     }
+
+    /**
+     * Prepares {@code c} for statements that may run up to {@code statementTimeout}: the client waits for an answer
+     * that long plus {@code db.socket-timeout} (so the server's statement timeout always fires first and the client
+     * reads its error; the socket timeout stays the backstop for a dead network, on top). Hikari restores the pool's
+     * socket timeout when the connection returns. Answers the connection's server process id, for
+     * {@link #cancelAbandoned}.
+     */
+    private int longStatements(Connection c, Duration statementTimeout) throws SQLException {
+        c.setNetworkTimeout(Runnable::run, (int) Math.min(Integer.MAX_VALUE, statementTimeout.plus(settings.socketTimeout()).toMillis()));
+        return c.unwrap(org.postgresql.PGConnection.class).getBackendPID();
+    }
+
+    /**
+     * The client gave up on a long statement (its connection broke or timed out): ends that statement's server
+     * process from a fresh connection, so the server stops running work nobody will read and releases its locks at
+     * once (PostgreSQL would otherwise notice the dead client only when it next writes to it, minutes later). Best
+     * effort: a failure is added to {@code failure} as suppressed.
+     */
+    private void cancelAbandoned(int backend, Throwable failure) {
+        try (Connection fresh = openDedicated(); var ps = fresh.prepareStatement(CANCEL_ABANDONED)) {
+            ps.setInt(1, backend);
+            ps.execute();
+            log.warn("the client gave up on a long statement; ended its server process {} so it stops and releases its locks", backend);
+        } catch (SQLException e) {
+            failure.addSuppressed(e);
+        }
+    }
+
+    /**
+     * Ends an abandoned long statement's server process: terminating cancels the statement and also ends the session,
+     * whose client connection is gone anyway, so its transaction rolls back and its locks go at once.
+     */
+    static final String CANCEL_ABANDONED = "SELECT pg_terminate_backend(?)";
 
     private static DatabaseException translate(String operation, int attempts, Throwable t) {
         if (t instanceof DatabaseException d) return d;

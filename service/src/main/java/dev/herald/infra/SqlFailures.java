@@ -70,6 +70,12 @@ final class SqlFailures {
                 || st.equals("57P01") || st.equals("57P02") || st.equals("57P03") || st.equals("53300");
     }
 
+    /** The client lost its connection or stopped waiting for the answer (class 08: I/O error, socket timeout). */
+    static boolean connectionLost(Throwable t) {
+        String st = state(t);
+        return st != null && st.startsWith("08");
+    }
+
     static boolean isTimeout(String st) {
         return "57014".equals(st) || "55P03".equals(st);
     }
