@@ -93,6 +93,27 @@ public final class Restore {
         }
     }
 
+    /** The attempt log: partitioned by day, and a new database has partitions only around the day it was created. */
+    static final String DAY_PARTITIONED = "delivery_attempts";
+
+    /**
+     * Loads the attempt log through a staging table, first creating the day partitions its rows need (SQL
+     * {@code herald_attempt_partitions}): a backup holds days older than the partitions a new database starts with.
+     */
+    private static long loadDayPartitioned(Connection c, CopyManager copy, Manifest.Table mt, java.nio.file.Path file)
+            throws SQLException, java.io.IOException {
+        try (Statement st = c.createStatement()) {
+            st.execute("CREATE TEMP TABLE herald_restore_stage (LIKE " + DAY_PARTITIONED + ") ON COMMIT DROP");
+        }
+        long n = CopyStreams.load(copy, TableSet.copyIn("herald_restore_stage", mt.columns()), file);
+        try (Statement st = c.createStatement()) {
+            st.execute("SELECT herald_attempt_partitions(min(started_at AT TIME ZONE 'UTC')::date, max(started_at AT TIME ZONE 'UTC')::date)"
+                    + " FROM herald_restore_stage");
+            st.execute("INSERT INTO " + DAY_PARTITIONED + " SELECT * FROM herald_restore_stage");
+        }
+        return n;
+    }
+
     private static long load(Connection c, BackupCheck.Checked backup, Consumer<String> progress) throws SQLException {
         Manifest m = backup.manifest();
         TableSet.fixOutputFormat(c);
@@ -113,7 +134,8 @@ public final class Restore {
             for (String t : tables.keySet()) {
                 Manifest.Table mt = byName.get(t);
                 progress.accept(String.format("loading %-22s %,10d rows (%d/%d tables, %,d rows so far)", t, mt.rows(), ++i, tables.size(), rows));
-                rows += CopyStreams.load(copy, TableSet.copyIn(t, mt.columns()), backup.dir().resolve(mt.file()));
+                rows += DAY_PARTITIONED.equals(t) ? loadDayPartitioned(c, copy, mt, backup.dir().resolve(mt.file()))
+                        : CopyStreams.load(copy, TableSet.copyIn(t, mt.columns()), backup.dir().resolve(mt.file()));
             }
             progress.accept("verifying rows and checksums of " + tables.size() + " tables");
             List<String> mismatched = new ArrayList<>();

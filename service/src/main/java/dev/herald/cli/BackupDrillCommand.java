@@ -222,7 +222,7 @@ final class BackupDrillCommand implements Callable<Integer> {
         m.put(Settings.HTTP_LOG_REQUESTS.key(), "false");
         m.put(Settings.DELIVERY_ALLOW_PRIVATE_TARGETS.key(), "true");
         m.put(Settings.WORK_POLL_INTERVAL.key(), "200ms");
-        m.put(Settings.WORK_RETRY_BASE_DELAY.key(), "200ms");
+        m.put(Settings.DELIVERY_RETRY_SCHEDULE.key(), "0s,200ms,400ms,800ms,2s,5s,10s,30s");
         // Deliveries slower than the changes (30/s against 40 changes/s by default), so a backlog is queued when the
         // backup is taken and the copy has work of its own to deliver.
         m.put(Settings.LIMITS_RATE.key(), "30");

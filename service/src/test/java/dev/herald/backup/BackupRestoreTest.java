@@ -64,6 +64,11 @@ class BackupRestoreTest {
                 return ps.executeUpdate();
             }
         });
+        // The attempt log is partitioned by day: a backup holds days older than the partitions a new database starts with.
+        exec("SELECT herald_attempt_partitions((now() - interval '20 days')::date, (now() - interval '20 days')::date)");
+        exec("INSERT INTO delivery_attempts (delivery_id, attempt, organization_id, contact_id, started_at, duration_ms, outcome, process) "
+                + "SELECT gen_random_uuid(), 1, organization_id, id, now() - interval '20 days', 7, 'delivered', 'old' FROM contacts "
+                + "UNION ALL SELECT gen_random_uuid(), 1, organization_id, id, now(), 9, 'retry', 'new' FROM contacts");
         exec("UPDATE incidents SET severity = 1 + severity % 5, version = version + 1 WHERE id IN "
                 + "(SELECT id FROM incidents WHERE status = 'open' ORDER BY id LIMIT 20)");
         exec("UPDATE work_units SET state = 'running', lease_until = now() + interval '20 seconds', leased_by = 'old-process' "
@@ -108,6 +113,8 @@ class BackupRestoreTest {
                     assertThat(after.get(t)).as(t).isEqualTo(sourceSums.get(t));
                 }
             }
+            assertThat(count(db, "SELECT count(*) FROM delivery_attempts WHERE started_at < now() - interval '19 days'"))
+                    .as("attempts of a day older than the new database's partitions").isPositive();
             assertThat(count(db, "SELECT count(*) FROM work_units WHERE state = 'running'")).isZero();
             assertThat(count(db, "SELECT count(*) FROM work_units WHERE state = 'queued'")).isEqualTo(queued + running);
             // sequences continue after the restored rows, never reusing an id
@@ -252,7 +259,7 @@ class BackupRestoreTest {
     }
 
     static void exec(String sql) {
-        herald.db().write("test.exec", c -> c.createStatement().executeUpdate(sql));
+        herald.db().write("test.exec", c -> c.createStatement().execute(sql));
     }
 
     static long count(Database db, String sql) {
