@@ -122,7 +122,7 @@ public final class Herald implements AutoCloseable {
         r.add(currentIncidents.routes(api)); // first: /incidents/current must not be taken for /incidents/{id}
         r.add(organizations.routes(keys, settings.pipeline().delivery().maxRetryHorizon()));
         r.add(graph.routes(api));
-        r.add(Pipeline.routes(db, api));
+        r.add(Pipeline.routes(db, api, defaultParts()));
         // record routes last: GET /incidents/{id} must not shadow fixed paths such as /incidents/current (first match wins)
         r.add(locations.routes(api));
         r.add(assets.routes(assetTypes, api));

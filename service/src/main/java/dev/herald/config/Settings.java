@@ -255,6 +255,8 @@ public final class Settings {
             "A contact failing continuously (no success) for this long is disabled, and the operational contacts hear contact.disabled.");
     public static final Setting<Duration> DELIVERY_SUCCESS_RECORD_INTERVAL = Setting.duration("delivery.success-record-interval", "1m", ms(0), h(24),
             "A healthy contact's last_success_at is written at most this often (a success after failures is always written).");
+    public static final Setting<Duration> DELIVERY_SECRET_OVERLAP = Setting.duration("delivery.secret-overlap", "24h", s(0), Duration.ofDays(30),
+            "After POST /contacts/{id}/secret/rotate, how long the old secret stays valid: every webhook carries a signature with each secret meanwhile, so a receiver verifying with either accepts it.");
     public static final Setting<Duration> RETENTION_DELIVERIES = Setting.duration("retention.deliveries", "30d", h(1), Duration.ofDays(3650),
             "How long the delivery log and its attempts are kept; attempts go a whole day partition at a time, deliveries in batches of work.prune-batch.");
     public static final Setting<Integer> RETENTION_PARTITIONS_AHEAD = Setting.integer("retention.partitions-ahead", 7, 2, 365,
@@ -313,7 +315,7 @@ public final class Settings {
             DELIVERY_WEBHOOK_MAX_BODY_BYTES, DELIVERY_RETRY_AFTER_MAX, DELIVERY_OAUTH_REFRESH_MARGIN, DELIVERY_OAUTH_DEFAULT_LIFETIME,
             DELIVERY_MAX_RETRY_HORIZON, DELIVERY_RETRY_SCHEDULE, DELIVERY_RETRY_JITTER, DELIVERY_CONTACT_CONCURRENCY, DELIVERY_SLOW_SEND,
             DELIVERY_CONTACT_BUSY_DELAY, DELIVERY_CIRCUIT_FAILURES, DELIVERY_CIRCUIT_OPEN, DELIVERY_CIRCUIT_OPEN_MAX, DELIVERY_FAILING_AFTER,
-            DELIVERY_DISABLE_AFTER, DELIVERY_SUCCESS_RECORD_INTERVAL, RETENTION_DELIVERIES, RETENTION_PARTITIONS_AHEAD,
+            DELIVERY_DISABLE_AFTER, DELIVERY_SUCCESS_RECORD_INTERVAL, DELIVERY_SECRET_OVERLAP, RETENTION_DELIVERIES, RETENTION_PARTITIONS_AHEAD,
             SMTP_HOST, SMTP_PORT, SMTP_USER, SMTP_PASSWORD, SMTP_FROM, SMTP_STARTTLS, SMTP_STARTTLS_REQUIRED, SMTP_SSL,
             SMTP_CONNECT_TIMEOUT, SMTP_TIMEOUT, TEMPLATE_MAX_CHARS, TEMPLATE_MAX_RENDERED_CHARS,
             LIMITS_RATE, LIMITS_PERIOD, LIMITS_BURST, LIMITS_SCOPE, LIMITS_MAX_KEYS,

@@ -18,23 +18,29 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * {@code POST /organizations/{id}/contacts}, {@code GET /organizations/{id}/contacts} (paginated) and
- * {@code GET /organizations/{id}/contacts/{contactId}}. Secrets are write-only: a webhook created without a secret gets
- * a generated one, answered once in the create response and never again.
+ * {@code POST /organizations/{id}/contacts}, {@code GET /organizations/{id}/contacts} (paginated, deleted ones left
+ * out), {@code GET /organizations/{id}/contacts/{contactId}}, and by the contact's own id {@code GET}, {@code PATCH} and
+ * {@code DELETE /contacts/{id}} and {@code POST /contacts/{id}/secret/rotate}. Secrets are write-only: a webhook created
+ * (or rotated) without a secret gets a generated one, answered once and never again. Every change is validated like
+ * creation; another organization's contact answers exactly like a missing one (404), a deleted one 409 on changes.
  */
 final class ContactRoutes implements Routes {
     static final Set<String> KINDS = Set.of("power", "internet", "other");
     static final int MAX_JSON_CHARS = 4096;
 
     private final Contacts contacts;
+    private final ContactChanges changes;
     private final Organizations organizations;
-    private final TargetValidator validator;
+    private final java.time.Duration secretOverlap;
+    final TargetValidator validator;
     private final int defaultLimit;
     private final int maxLimit;
     private final java.time.Duration maxRetryHorizon;
 
-    ContactRoutes(Contacts contacts, Organizations organizations, ContactSettings settings, ApiSettings api) {
+    ContactRoutes(Contacts contacts, ContactChanges changes, Organizations organizations, ContactSettings settings, ApiSettings api) {
         this.contacts = contacts;
+        this.changes = changes;
+        this.secretOverlap = settings.secretOverlap();
         this.organizations = organizations;
         this.validator = new TargetValidator(settings.allowPrivateTargets());
         this.defaultLimit = api.listDefaultLimit();
@@ -44,7 +50,7 @@ final class ContactRoutes implements Routes {
 
     /** Body of {@code POST /organizations/{id}/contacts}. */
     record CreateContact(String channel, String target, String secret, JsonNode throttle, JsonNode subscription, JsonNode outboundAuth,
-                         Boolean operational, JsonNode retrySchedule) {
+                         Boolean operational, JsonNode retrySchedule, String name, String description, JsonNode rateLimit) {
         @Override
         public String toString() { return "CreateContact[" + channel + " " + target + "]"; }
     }
@@ -54,6 +60,47 @@ final class ContactRoutes implements Routes {
         r.post("/organizations/{id}/contacts", this::create);
         r.get("/organizations/{id}/contacts", this::list);
         r.get("/organizations/{id}/contacts/{contactId}", this::get);
+        r.get("/contacts/{id}", this::getById);
+        r.patch("/contacts/{id}", this::patch);
+        r.delete("/contacts/{id}", this::delete);
+        r.post("/contacts/{id}/secret/rotate", this::rotate);
+    }
+
+    /** The organization of the contact in the path, when the caller may see it; else 404 (missing and foreign alike). */
+    private UUID contactOrganization(Context ctx, UUID id) {
+        Caller caller = Caller.of(ctx);
+        return contacts.organizationOf(id).filter(caller::sees).orElseThrow(() -> ApiException.notFound("contact " + id));
+    }
+
+    void getById(Context ctx) {
+        UUID id = Requests.pathUuid(ctx, "id");
+        UUID org = contactOrganization(ctx, id);
+        ctx.json(contacts.find(org, id).orElseThrow(() -> ApiException.notFound("contact " + id)));
+    }
+
+    void patch(Context ctx) {
+        UUID id = Requests.pathUuid(ctx, "id");
+        UUID org = contactOrganization(ctx, id);
+        JsonNode body = Requests.body(ctx, JsonNode.class);
+        if (!body.isObject()) throw ApiException.badRequest("request body must be a JSON object");
+        Channel channel = changes.channelOfLive(org, id);
+        changes.apply(org, id, ContactPatches.parse((ObjectNode) body, channel, validator, maxRetryHorizon));
+        ctx.json(contacts.find(org, id).orElseThrow(() -> ApiException.notFound("contact " + id)));
+    }
+
+    void delete(Context ctx) {
+        UUID id = Requests.pathUuid(ctx, "id");
+        UUID org = contactOrganization(ctx, id);
+        int cancelled = changes.delete(org, id);
+        ctx.json(java.util.Map.of("id", id, "deleted", true, "cancelled_work_units", cancelled));
+    }
+
+    void rotate(Context ctx) {
+        UUID id = Requests.pathUuid(ctx, "id");
+        UUID org = contactOrganization(ctx, id);
+        String secret = WebhookSecrets.generate();
+        java.time.OffsetDateTime previousUntil = changes.rotate(org, id, secret, secretOverlap);
+        ctx.json(java.util.Map.of("id", id, "secret", secret, "previous_secret_valid_until", previousUntil)); // shown this once
     }
 
     void create(Context ctx) {
@@ -64,7 +111,7 @@ final class ContactRoutes implements Routes {
         if (c.channel() == Channel.WEBHOOK && c.secret() == null) {
             generated = WebhookSecrets.generate();
             c = new Contacts.NewContact(org, c.channel(), c.target(), generated, c.auth(), c.throttle(), c.subscription(),
-                    c.operational(), c.retrySchedule());
+                    c.operational(), c.retrySchedule(), c.name(), c.description(), c.rateLimit());
         }
         ObjectNode out = Json.mapper().valueToTree(contacts.create(c));
         if (generated != null) {
@@ -132,10 +179,12 @@ final class ContactRoutes implements Routes {
             }
         }
         return new Contacts.NewContact(org, channel, target, secret, auth, throttle(b.throttle()), subscription(b.subscription()),
-                Boolean.TRUE.equals(b.operational()), Requests.retrySchedule(b.retrySchedule(), "retry_schedule", maxRetryHorizon));
+                Boolean.TRUE.equals(b.operational()), Requests.retrySchedule(b.retrySchedule(), "retry_schedule", maxRetryHorizon),
+                ContactPatches.text(b.name(), "name", 200), ContactPatches.text(b.description(), "description", 2000),
+                ContactPatches.rateLimit(b.rateLimit()));
     }
 
-    private static JsonNode throttle(JsonNode t) {
+    static JsonNode throttle(JsonNode t) {
         if (t == null || t.isNull()) return null;
         if (!t.isObject()) throw ApiException.unprocessable("throttle must be an object");
         if (t.toString().length() > MAX_JSON_CHARS) throw ApiException.unprocessable("throttle is larger than " + MAX_JSON_CHARS + " characters");

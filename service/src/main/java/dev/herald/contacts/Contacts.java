@@ -29,16 +29,25 @@ import java.util.UUID;
 public final class Contacts {
     static final String INSERT = """
             INSERT INTO contacts (id, organization_id, channel, target, secret, outbound_auth, throttle, subscription,
-                                  operational, retry_schedule_ms)
-            VALUES (?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?::jsonb, ?, ?)
+                                  operational, retry_schedule_ms, name, description, rate_limit)
+            VALUES (?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?::jsonb, ?, ?, ?, ?, ?::jsonb)
             RETURNING created_at""";
     private static final String COLUMNS = """
             id, organization_id, channel, target, outbound_auth::text, throttle::text, subscription::text, disabled_at, disabled_reason, created_at,
-            operational, retry_schedule_ms, consecutive_failures, failing_since, last_failure_at, last_success_at, last_error, paused_until""";
+            operational, retry_schedule_ms, consecutive_failures, failing_since, last_failure_at, last_success_at, last_error, paused_until,
+            name, description, deleted_at, rate_limit::text, CASE WHEN previous_secret_until > now() THEN previous_secret_until END""";
     static final String FIND = "SELECT " + COLUMNS + " FROM contacts WHERE id = ? AND organization_id = ?";
-    /** Every contact of an organization, disabled ones too, oldest first. */
-    static final ListSql LIST_BY_ORG = new ListSql("Contacts.LIST_BY_ORG", COLUMNS, "contacts WHERE organization_id = ?",
-            ListSql.Order.OLDEST_FIRST);
+    /** Every contact of an organization that is not deleted, disabled ones too, oldest first. */
+    static final ListSql LIST_BY_ORG = new ListSql("Contacts.LIST_BY_ORG", COLUMNS,
+            "contacts WHERE organization_id = ? AND deleted_at IS NULL", ListSql.Order.OLDEST_FIRST);
+    /** The organization of a contact, whoever asks (the routes scope it to the caller). */
+    static final String ORGANIZATION_OF = "SELECT organization_id FROM contacts WHERE id = ?";
+    /** A live contact with its secrets, for a test send. */
+    static final String TARGET = """
+            SELECT id AS c_id, organization_id AS c_organization_id, channel AS c_channel, target AS c_target, secret AS c_secret,
+                   outbound_auth AS c_outbound_auth, throttle AS c_throttle, disabled_at AS c_disabled_at,
+                   CASE WHEN previous_secret_until > now() THEN previous_secret END AS c_previous_secret, rate_limit AS c_rate_limit
+            FROM contacts WHERE id = ? AND organization_id = ? AND deleted_at IS NULL""";
     /** Longest disabled_reason kept; a receiver's longer answer is cut. */
     static final int MAX_REASON_CHARS = 500;
     static final String DISABLE = """
@@ -48,7 +57,8 @@ public final class Contacts {
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Contact(UUID id, UUID organizationId, String channel, String target, JsonNode throttle, JsonNode subscription,
                           JsonNode outboundAuth, boolean disabled, OffsetDateTime disabledAt, String disabledReason, OffsetDateTime createdAt,
-                          boolean operational, List<String> retrySchedule, Health health) {}
+                          boolean operational, List<String> retrySchedule, Health health, String name, String description,
+                          OffsetDateTime deletedAt, JsonNode rateLimit, OffsetDateTime previousSecretValidUntil) {}
 
     /**
      * A contact's endpoint health as the API shows it: consecutive failed sends, since when it has been failing (null
@@ -60,7 +70,8 @@ public final class Contacts {
 
     /** A validated new contact; {@code secret} and {@code auth} are secrets. */
     record NewContact(UUID organizationId, Channel channel, String target, String secret, OutboundAuth auth, JsonNode throttle,
-                      JsonNode subscription, boolean operational, RetrySchedule retrySchedule) {
+                      JsonNode subscription, boolean operational, RetrySchedule retrySchedule, String name, String description,
+                      JsonNode rateLimit) {
         @Override
         public String toString() { return "NewContact[" + channel.wire() + " " + target + "]"; }
     }
@@ -85,6 +96,9 @@ public final class Contacts {
                 ps.setString(8, c.subscription() == null ? "{}" : c.subscription().toString());
                 ps.setBoolean(9, c.operational());
                 ps.setArray(10, c.retrySchedule() == null ? null : conn.createArrayOf("int8", box(c.retrySchedule().delaysMs())));
+                ps.setString(11, c.name());
+                ps.setString(12, c.description());
+                ps.setString(13, c.rateLimit() == null ? null : c.rateLimit().toString());
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
                     return null;
@@ -121,7 +135,33 @@ public final class Contacts {
         return new ContactTarget(rs.getObject(prefix + "id", UUID.class), rs.getObject(prefix + "organization_id", UUID.class),
                 Channel.parse(rs.getString(prefix + "channel")), rs.getString(prefix + "target"), rs.getString(prefix + "secret"),
                 Json.readStored(rs.getString(prefix + "outbound_auth"), "contact outbound_auth"),
-                Json.readStored(rs.getString(prefix + "throttle"), "contact throttle"), rs.getObject(prefix + "disabled_at") != null);
+                Json.readStored(rs.getString(prefix + "throttle"), "contact throttle"), rs.getObject(prefix + "disabled_at") != null,
+                rs.getString(prefix + "previous_secret"), Json.readStored(rs.getString(prefix + "rate_limit"), "contact rate_limit"));
+    }
+
+    /** A live (not deleted) contact of {@code organizationId} with its secrets, for a test send; never expose it. */
+    public Optional<ContactTarget> target(UUID organizationId, UUID id) {
+        return db.read("Contacts.TARGET", conn -> {
+            try (PreparedStatement ps = conn.prepareStatement(TARGET)) {
+                ps.setObject(1, id);
+                ps.setObject(2, organizationId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(fromRow(rs, "c_")) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    /** The organization of a contact, or empty when there is none (deleted ones included: they answer as deleted). */
+    public Optional<UUID> organizationOf(UUID id) {
+        return db.read("Contacts.ORGANIZATION_OF", conn -> {
+            try (PreparedStatement ps = conn.prepareStatement(ORGANIZATION_OF)) {
+                ps.setObject(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(rs.getObject(1, UUID.class)) : Optional.empty();
+                }
+            }
+        });
     }
 
     /**
@@ -152,7 +192,9 @@ public final class Contacts {
         return new Contact(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getString(3), rs.getString(4),
                 Json.readStored(rs.getString(6), "contact throttle"), Json.readStored(rs.getString(7), "contact subscription"), authView, disabledAt != null, disabledAt, rs.getString(9),
                 rs.getObject(10, OffsetDateTime.class), rs.getBoolean(11),
-                schedule == null ? null : RetrySchedule.stored(schedule).describe(), health);
+                schedule == null ? null : RetrySchedule.stored(schedule).describe(), health, rs.getString(19), rs.getString(20),
+                rs.getObject(21, OffsetDateTime.class), Json.readStored(rs.getString(22), "contact rate_limit"),
+                rs.getObject(23, OffsetDateTime.class));
     }
 
     /** A stored {@code bigint[]} as longs (null stays null). */
@@ -172,6 +214,6 @@ public final class Contacts {
 
     /** The HTTP routes of contacts. */
     public Routes routes(Organizations organizations, ContactSettings settings, ApiSettings api) {
-        return new ContactRoutes(this, organizations, settings, api);
+        return new ContactRoutes(this, new ContactChanges(db), organizations, settings, api);
     }
 }

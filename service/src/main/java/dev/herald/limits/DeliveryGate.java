@@ -16,15 +16,26 @@ public interface DeliveryGate {
      *
      * @param groupKey        what throttle windows group by (e.g. the incident id)
      * @param contactThrottle the contact's throttle settings (may be empty)
+     * @param contactLimit    the contact's own rate limit, counted on a key of the contact alone, instead of the global
+     *                        {@code limits.*} one; null for the global one
      */
     GateDecision check(UUID organizationId, UUID contactId, Channel channel, String groupKey, JsonNode contactThrottle,
-                       String occurrenceId);
+                       RateLimit contactLimit, String occurrenceId);
+
+    /**
+     * Like {@link #check(UUID, UUID, Channel, String, JsonNode, RateLimit, String)} under the global rate limit (the
+     * contact has no {@code rate_limit} of its own).
+     */
+    default GateDecision check(UUID organizationId, UUID contactId, Channel channel, String groupKey, JsonNode contactThrottle,
+                               String occurrenceId) {
+        return check(organizationId, contactId, channel, groupKey, contactThrottle, null, occurrenceId);
+    }
 
     /** Like {@link #check(UUID, UUID, Channel, String, JsonNode, String)} for a new occurrence (a fresh random id). */
     default GateDecision check(UUID organizationId, UUID contactId, Channel channel, String groupKey, JsonNode contactThrottle) {
-        return check(organizationId, contactId, channel, groupKey, contactThrottle, UUID.randomUUID().toString());
+        return check(organizationId, contactId, channel, groupKey, contactThrottle, null, UUID.randomUUID().toString());
     }
 
     /** Lets everything through (until rate limits are configured). */
-    DeliveryGate OPEN = (org, contact, channel, group, throttle, occurrence) -> GateDecision.ALLOW;
+    DeliveryGate OPEN = (org, contact, channel, group, throttle, limit, occurrence) -> GateDecision.ALLOW;
 }

@@ -35,10 +35,10 @@ public final class LocalDeliveryGate implements DeliveryGate {
 
     @Override
     public GateDecision check(UUID organizationId, UUID contactId, Channel channel, String groupKey, JsonNode contactThrottle,
-                              String occurrenceId) {
+                              RateLimit contactLimit, String occurrenceId) {
         long start = System.nanoTime();
         try {
-            return metrics.count(decide(organizationId, contactId, channel, groupKey, contactThrottle, occurrenceId));
+            return metrics.count(decide(organizationId, contactId, channel, groupKey, contactThrottle, contactLimit, occurrenceId));
         } finally {
             metrics.local.record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
         }
@@ -46,8 +46,9 @@ public final class LocalDeliveryGate implements DeliveryGate {
 
     /** The decision without metrics (also the Redis gate's fallback). */
     GateDecision decide(UUID organizationId, UUID contactId, Channel channel, String groupKey, JsonNode contactThrottle,
-                        String occurrenceId) {
-        RateDecision rate = limiter.check(scope.key(organizationId, contactId, channel), limit);
+                        RateLimit contactLimit, String occurrenceId) {
+        RateLimit effective = contactLimit != null ? contactLimit : limit;
+        RateDecision rate = limiter.check(RateScope.key(scope, organizationId, contactId, channel, contactLimit), effective);
         if (!rate.allowed()) {
             return new GateDecision.Delay(rate.retryAfter());
         }

@@ -53,4 +53,15 @@ public record RateLimit(long rate, Duration period, long burst) {
     public long toleranceMicros() {
         return Math.multiplyExact(burst, emissionIntervalMicros());
     }
+
+    /**
+     * A contact's own rate limit as stored ({@code {"rate": n, "period": "1s", "burst"?: n}}, validated when saved;
+     * burst defaults to rate), or null when it has none.
+     */
+    public static RateLimit ofContact(com.fasterxml.jackson.databind.JsonNode stored) {
+        if (stored == null || stored.isNull() || !stored.has("rate")) return null;
+        long rate = stored.get("rate").asLong();
+        return new RateLimit(rate, dev.herald.config.Durations.parse(stored.path("period").asText("1s")),
+                stored.has("burst") ? stored.get("burst").asLong() : rate);
+    }
 }

@@ -30,6 +30,14 @@ public enum RateScope {
         };
     }
 
+    /**
+     * The rate-limit key of a delivery: a contact with its own rate limit is counted on a key of its own ({@code co:}),
+     * whatever the scope, so its limit never shares a bucket with the global one.
+     */
+    static String key(RateScope scope, UUID organizationId, UUID contactId, Channel channel, RateLimit contactLimit) {
+        return contactLimit != null ? "co:" + contactId : scope.key(organizationId, contactId, channel);
+    }
+
     /** The throttle-window key of a delivery (always per contact). */
     static String throttleKey(UUID contactId, ThrottleWindow w, String groupKey) {
         return "t:" + contactId + ":" + (w.groupBy() == ThrottleWindow.GroupBy.INCIDENT ? (groupKey == null ? "-" : groupKey) : "*");

@@ -37,11 +37,11 @@ public final class RedisDeliveryGate implements DeliveryGate {
 
     @Override
     public GateDecision check(UUID organizationId, UUID contactId, Channel channel, String groupKey, JsonNode contactThrottle,
-                              String occurrenceId) {
+                              RateLimit contactLimit, String occurrenceId) {
         long start = System.nanoTime();
         if (link.available()) {
             try {
-                GateDecision d = viaRedis(organizationId, contactId, channel, groupKey, contactThrottle, occurrenceId);
+                GateDecision d = viaRedis(organizationId, contactId, channel, groupKey, contactThrottle, contactLimit, occurrenceId);
                 link.succeeded();
                 metrics.redis.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
                 return metrics.count(d);
@@ -49,27 +49,28 @@ public final class RedisDeliveryGate implements DeliveryGate {
                 link.failed("gate", e);
             }
         }
-        GateDecision d = fallback.decide(organizationId, contactId, channel, groupKey, contactThrottle, occurrenceId);
+        GateDecision d = fallback.decide(organizationId, contactId, channel, groupKey, contactThrottle, contactLimit, occurrenceId);
         metrics.local.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         return metrics.count(d);
     }
 
     private GateDecision viaRedis(UUID organizationId, UUID contactId, Channel channel, String groupKey, JsonNode contactThrottle,
-                                  String occurrenceId) {
-        String rateKey = PREFIX + "rl:" + scope.key(organizationId, contactId, channel);
-        RateDecision known = denials.check(rateKey, limit);
+                                  RateLimit contactLimit, String occurrenceId) {
+        RateLimit effective = contactLimit != null ? contactLimit : limit;
+        String rateKey = PREFIX + "rl:" + RateScope.key(scope, organizationId, contactId, channel, contactLimit);
+        RateDecision known = denials.check(rateKey, effective);
         if (known != null) {
             return new GateDecision.Delay(known.retryAfter());
         }
         long sentAt = denials.now();
         Optional<ThrottleWindow> w = Throttles.of(contactId, contactThrottle);
         String throttleKey = w.map(x -> PREFIX + RateScope.throttleKey(contactId, x, groupKey)).orElse(rateKey);
-        GateScript.Result r = GateScript.run(link.sync(), rateKey, throttleKey, limit, w.map(ThrottleWindow::max).orElse(0),
+        GateScript.Result r = GateScript.run(link.sync(), rateKey, throttleKey, effective, w.map(ThrottleWindow::max).orElse(0),
                 w.map(x -> x.window().toNanos() / 1000).orElse(0L), occurrenceId);
         if (r.decision() == GateScript.ALLOWED) return GateDecision.ALLOW;
         if (r.decision() == GateScript.DELAYED) {
             Duration retryAfter = Duration.ofNanos(r.retryAfterMicros() * 1000);
-            denials.denied(rateKey, limit, sentAt, retryAfter, Duration.ofNanos(r.resetAfterMicros() * 1000));
+            denials.denied(rateKey, effective, sentAt, retryAfter, Duration.ofNanos(r.resetAfterMicros() * 1000));
             return new GateDecision.Delay(retryAfter);
         }
         return new GateDecision.Skip(w.map(ThrottleWindow::reason).orElse("throttled"));

@@ -89,8 +89,8 @@ public final class Pipeline implements AutoCloseable {
      * {@code GET /work-units/{id}}, {@code POST /work-units/{id}/redrive}, {@code GET /deliveries}: they need no
      * consumers, so any process answers them from the database.
      */
-    public static Routes routes(Database db, ApiSettings api) {
-        return PipelineRoutes.create(db, api);
+    public static Routes routes(Database db, ApiSettings api, Parts parts) {
+        return PipelineRoutes.create(db, api, parts);
     }
 
     /** The pool started by {@link #startConsumers}, or null. */

@@ -29,9 +29,13 @@ final class PipelineRoutes implements Routes {
     private final ContactHealth health;
     private final ApiSettings api;
     private final Clock clock;
+    private final dev.herald.contacts.Contacts contacts;
+    private final TestSend testSend;
 
     PipelineRoutes(WorkQueue queue, Deliveries deliveries, Attempts attempts, Recovery recovery, ContactHealth health,
-                   ApiSettings api, Clock clock) {
+                   ApiSettings api, Clock clock, dev.herald.contacts.Contacts contacts, TestSend testSend) {
+        this.contacts = contacts;
+        this.testSend = testSend;
         this.queue = queue;
         this.deliveries = deliveries;
         this.attempts = attempts;
@@ -42,9 +46,10 @@ final class PipelineRoutes implements Routes {
     }
 
     /** The routes on their own (they need no consumers): any process answers from the database. */
-    static PipelineRoutes create(dev.herald.infra.Database db, ApiSettings api) {
+    static PipelineRoutes create(dev.herald.infra.Database db, ApiSettings api, Pipeline.Parts parts) {
         return new PipelineRoutes(new WorkQueue(db), new Deliveries(db), new Attempts(db), new Recovery(db),
-                new ContactHealth(db), api, Clock.systemUTC());
+                new ContactHealth(db), api, Clock.systemUTC(), new dev.herald.contacts.Contacts(db),
+                new TestSend(new PipelineReads(db), parts.renderer(), parts.gate(), parts.sender(), Clock.systemUTC()));
     }
 
     /** Body of {@code POST /contacts/{id}/enable}. */
@@ -66,6 +71,16 @@ final class PipelineRoutes implements Routes {
         r.get("/deliveries/{id}/attempts", this::attempts);
         r.post("/contacts/{id}/enable", this::enable);
         r.post("/contacts/{id}/recover", this::recover);
+        r.post("/contacts/{id}/test", this::test);
+    }
+
+    void test(Context ctx) {
+        Caller caller = Caller.of(ctx);
+        UUID id = Requests.pathUuid(ctx, "id");
+        UUID org = contactOrganization(caller, id);
+        var contact = contacts.target(org, id).orElseThrow(() -> ApiException.conflict("contact " + id + " is deleted"));
+        if (contact.disabled()) throw ApiException.conflict("contact " + id + " is disabled; enable it first (POST /contacts/" + id + "/enable)");
+        ctx.json(testSend.send(contact));
     }
 
     void get(Context ctx) {

@@ -8,6 +8,7 @@ import dev.herald.contacts.Contacts;
 import dev.herald.json.Json;
 import dev.herald.limits.DeliveryGate;
 import dev.herald.limits.GateDecision;
+import dev.herald.limits.RateLimit;
 import dev.herald.senders.SendOutcome;
 import dev.herald.senders.Sender;
 import dev.herald.templates.MessageRenderer;
@@ -110,7 +111,8 @@ final class Processor {
         RenderedMessage msg = t.time("render", () -> renderer.render(contact, u.event(), ctx));
         String group = u.incidentId() != null ? u.incidentId().toString() : u.subjectType() + ":" + u.subjectId();
         GateDecision decision = t.time("throttle", () -> gate.check(u.organizationId(), u.contactId(),
-                contact.channel(), group, contact.throttle(), u.id().toString())); // a retry is not counted twice
+                contact.channel(), group, contact.throttle(), RateLimit.ofContact(contact.rateLimit()),
+                u.id().toString())); // a retry is not counted twice
         if (decision instanceof GateDecision.Delay d) {
             // Over a rate limit: come back at retry-after; this was not an attempt (the delivery row is left as it was).
             return a.finish(null, "queued", null, 0, -1, Math.max(1, d.retryAfter().toMillis()), "rate limited", "delayed");

@@ -72,7 +72,9 @@ public final class WorkQueue {
                    ct.secret AS c_secret, ct.outbound_auth AS c_outbound_auth, ct.throttle AS c_throttle,
                    ct.disabled_at AS c_disabled_at, ct.consecutive_failures AS c_consecutive_failures,
                    ct.last_success_at AS c_last_success_at, ct.paused_until AS c_paused_until,
-                   coalesce(ct.retry_schedule_ms, o.retry_schedule_ms) AS c_retry_schedule_ms
+                   coalesce(ct.retry_schedule_ms, o.retry_schedule_ms) AS c_retry_schedule_ms,
+                   CASE WHEN ct.previous_secret_until > now() THEN ct.previous_secret END AS c_previous_secret,
+                   ct.rate_limit AS c_rate_limit
             FROM w CROSS JOIN s
                    LEFT JOIN LATERAL (SELECT * FROM deliveries d
                                       WHERE d.idempotency_key = w.id::text || ':' || w.contact_id::text LIMIT 1) d ON true
@@ -159,7 +161,7 @@ public final class WorkQueue {
             WITH moved AS (
                 DELETE FROM work_units WHERE id IN (
                     SELECT id FROM work_units
-                    WHERE state IN ('done', 'superseded', 'throttled', 'failed')
+                    WHERE state IN ('done', 'superseded', 'throttled', 'failed', 'cancelled')
                       AND finished_at < now() - ? * interval '1 millisecond'
                     ORDER BY finished_at LIMIT ? FOR UPDATE SKIP LOCKED)
                 RETURNING *)

@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Sends a rendered webhook body as a Standard Webhooks POST: {@code webhook-id} is the delivery id (stable across
  * retries), {@code webhook-timestamp} is fresh for each attempt and {@code webhook-signature} signs
- * {@code id.timestamp.body} with the contact's secret. Adds the contact's outbound auth (static headers or an OAuth2
+ * {@code id.timestamp.body} with the contact's secret (and, during a rotation's overlap, with the previous one too). Adds the contact's outbound auth (static headers or an OAuth2
  * bearer token, fetched once and cached until shortly before expiry).
  *
  * <p>Outcomes: 2xx Delivered; 410 Disable; 429 and 5xx Retry (honouring {@code Retry-After}); 401 with OAuth2 drops
@@ -83,10 +83,12 @@ public final class WebhookSender implements Sender, AutoCloseable {
         }
         OutboundAuth auth;
         byte[] key;
+        byte[] previousKey;
         URI uri;
         try {
             auth = OutboundAuth.parse(contact.outboundAuth());
             key = WebhookSecrets.key(contact.secret());
+            previousKey = contact.previousSecret() == null ? null : WebhookSecrets.key(contact.previousSecret());
             uri = URI.create(contact.target());
         } catch (IllegalArgumentException e) {
             return new SendOutcome.Failed("contact " + contact.id() + " is misconfigured: " + e.getMessage(), "misconfigured", null, null);
@@ -102,7 +104,7 @@ public final class WebhookSender implements Sender, AutoCloseable {
                 .header("User-Agent", "Herald-Webhooks/1")
                 .header("webhook-id", id)
                 .header("webhook-timestamp", Long.toString(ts))
-                .header("webhook-signature", WebhookVerifier.sign(key, id, ts, body))
+                .header("webhook-signature", signatures(key, previousKey, id, ts, body))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(bytes));
         switch (auth) {
             case OutboundAuth.Headers h -> h.headers().forEach(req::header);
@@ -119,6 +121,16 @@ public final class WebhookSender implements Sender, AutoCloseable {
         SendOutcome outcome = exchange(req.build(), contact, auth);
         log.debug("webhook {} attempt {} to contact {}: {}", id, attempt, contact.id(), outcome);
         return outcome;
+    }
+
+    /**
+     * The {@code webhook-signature} value: one {@code v1,} signature, or during a secret rotation's overlap two,
+     * space-separated (new secret first), as the Standard Webhooks spec allows; a receiver verifying with either
+     * secret accepts it.
+     */
+    static String signatures(byte[] key, byte[] previousKey, String id, long ts, String body) {
+        String current = WebhookVerifier.sign(key, id, ts, body);
+        return previousKey == null ? current : current + " " + WebhookVerifier.sign(previousKey, id, ts, body);
     }
 
     /**

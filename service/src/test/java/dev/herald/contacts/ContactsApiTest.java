@@ -223,19 +223,10 @@ class ContactsApiTest {
         });
     }
 
-    /** The contact as the pipeline's claim reads it (secrets included), through the same column mapping. */
+    /** The contact with its secrets, through the same column mapping the pipeline's claim uses. */
     static ContactTarget storedTarget(UUID contact) {
-        return app.herald.db().read("test", c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT id AS c_id, organization_id AS c_organization_id, channel AS c_channel,"
-                    + " target AS c_target, secret AS c_secret, outbound_auth AS c_outbound_auth, throttle AS c_throttle,"
-                    + " disabled_at AS c_disabled_at FROM contacts WHERE id = ?")) {
-                ps.setObject(1, contact);
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    return Contacts.fromRow(rs, "c_");
-                }
-            }
-        });
+        var contacts = app.herald.contacts();
+        return contacts.target(contacts.organizationOf(contact).orElseThrow(), contact).orElseThrow();
     }
 
     private static long count(String key, UUID org) {

@@ -39,7 +39,8 @@ final class TestParts {
         }
 
         @Override
-        public GateDecision check(UUID org, UUID contact, Channel channel, String group, JsonNode throttle, String occurrence) {
+        public GateDecision check(UUID org, UUID contact, Channel channel, String group, JsonNode throttle,
+                                  dev.herald.limits.RateLimit limit, String occurrence) {
             calls.computeIfAbsent(contact, k -> new AtomicInteger()).incrementAndGet();
             var q = script.get(contact);
             var next = q == null ? null : q.poll();

@@ -22,8 +22,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the first acceptance), and records the most requests it ever held open at once. Thread-safe.
  */
 public final class FaultyReceiver implements AutoCloseable {
-    /** One accepted delivery: its webhook-id, its event type and its body. */
-    public record Seen(String webhookId, String type, String body) {}
+    /** One accepted delivery: its webhook-id, its event type, its body, and its timestamp and signature headers. */
+    public record Seen(String webhookId, String type, String body, String timestamp, String signature) {}
 
     public final Map<String, AtomicInteger> acceptedById = new ConcurrentHashMap<>();
     /** Epoch microseconds of each webhook-id's first acceptance. */
@@ -76,7 +76,8 @@ public final class FaultyReceiver implements AutoCloseable {
                     java.time.Instant at = java.time.Instant.now();
                     firstAcceptedMicros.putIfAbsent(String.valueOf(id), at.getEpochSecond() * 1_000_000 + at.getNano() / 1000);
                     acceptedById.computeIfAbsent(String.valueOf(id), k -> new AtomicInteger()).incrementAndGet();
-                    accepted.add(new Seen(id, type(body), body));
+                    accepted.add(new Seen(id, type(body), body, ex.getRequestHeaders().getFirst("webhook-timestamp"),
+                            ex.getRequestHeaders().getFirst("webhook-signature")));
                 }
                 byte[] reply = ("{\"seen\":\"" + id + "\"}").getBytes(StandardCharsets.UTF_8);
                 ex.sendResponseHeaders(answer, reply.length);
