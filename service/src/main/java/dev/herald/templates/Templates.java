@@ -1,6 +1,5 @@
 package dev.herald.templates;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
@@ -18,7 +17,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.OffsetDateTime;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -52,7 +50,15 @@ public final class Templates implements AutoCloseable {
     private final int maxChars;
     private final Map<TemplateName, String> defaultSources = new EnumMap<>(TemplateName.class);
     private final Map<TemplateName, PebbleTemplate> defaults = new EnumMap<>(TemplateName.class);
+    /** The sample a preview shows (small, readable). Immutable. */
     private final Map<String, Object> sampleContext;
+    /** The sample a saved template must render in time: realistic sizes ({@code delivery.template.sample-dependents}). */
+    private final Map<String, Object> largeSample;
+    private final int sampleDependents;
+    private final RenderPool pool;
+    /** Organizations whose own templates ran past the render timeout, with the reason, until the suspension ends. */
+    private final com.github.benmanes.caffeine.cache.Cache<UUID, String> suspended;
+    private final java.time.Duration suspendFor;
     private final LoadingCache<UUID, Map<TemplateName, PebbleTemplate>> byOrg;
     private final TemplateChangeListener listener;
 
@@ -65,7 +71,13 @@ public final class Templates implements AutoCloseable {
             defaultSources.put(n, src);
             defaults.put(n, engines.compile(n, src));
         }
-        this.sampleContext = toMap(Json.mapper().valueToTree(Json.readStored(resource("defaults/sample-context.json"), "sample context")));
+        JsonNode sample = Json.readStored(resource("defaults/sample-context.json"), "sample context");
+        this.sampleContext = FrozenContext.of(sample);
+        this.sampleDependents = settings.sampleDependents();
+        this.largeSample = FrozenContext.of(SampleContexts.widen(sample, settings.sampleDependents()));
+        this.pool = new RenderPool(settings.renderThreads(), settings.renderQueue(), settings.renderTimeout(), settings.maxRenderedChars());
+        this.suspendFor = settings.suspendAfterTimeout();
+        this.suspended = Caffeine.newBuilder().expireAfterWrite(suspendFor).maximumSize(settings.maxEntries()).build();
         this.byOrg = Caffeine.newBuilder()
                 .expireAfterWrite(settings.cacheTtl())
                 .maximumSize(settings.maxEntries())
@@ -80,6 +92,7 @@ public final class Templates implements AutoCloseable {
     @Override
     public void close() {
         listener.close();
+        pool.close();
     }
 
     /** The compiled template {@code name} of an organization: its override, else the default. */
@@ -88,10 +101,38 @@ public final class Templates implements AutoCloseable {
         return t != null ? t : defaults.get(name);
     }
 
-    /** Renders {@code name} for an organization with the given variables. */
+    /**
+     * Renders {@code name} for an organization with the given variables, on a render thread under the render budget.
+     * When the organization's own template runs past the timeout, its own templates are suspended (they fail at once)
+     * for {@code delivery.template.suspend-after-timeout} or until it saves a template, so it cannot keep taking
+     * render time from other organizations.
+     *
+     * @throws TemplateException when it fails, runs out of budget or is suspended; the caller's unit fails, nothing else
+     */
     String render(UUID organizationId, TemplateName name, Map<String, Object> vars) {
         PebbleTemplate t = template(organizationId, name);
-        return TemplateEngines.render(name, t, vars, t != defaults.get(name));
+        boolean own = t != defaults.get(name);
+        if (own) {
+            String why = suspended.getIfPresent(organizationId);
+            if (why != null) throw new TemplateException(name.wire() + " was not rendered: " + why, null);
+        }
+        try {
+            return pool.render(name.wire(), budget -> TemplateEngines.render(name, t, vars, own, budget));
+        } catch (TemplateException e) {
+            if (own && e.getCause() instanceof RenderBudget.Exceeded x && x.time) {
+                suspended.put(organizationId, "this organization's templates are suspended until "
+                        + OffsetDateTime.now(java.time.ZoneOffset.UTC).plus(suspendFor).withNano(0) + " because " + name.wire()
+                        + " took longer than delivery.template.render-timeout (save a template to lift it)");
+                log.warn("organization {} template {} ran out of render time; its templates are suspended for {}", organizationId,
+                        name.wire(), suspendFor);
+            }
+            throw e;
+        }
+    }
+
+    /** True while an organization's own templates are suspended after one ran out of render time. */
+    boolean suspended(UUID organizationId) {
+        return suspended.getIfPresent(organizationId) != null;
     }
 
     /** The organization's template (override or default). */
@@ -131,6 +172,7 @@ public final class Templates implements AutoCloseable {
             }
         });
         byOrg.invalidate(organizationId);
+        suspended.invalidate(organizationId); // the new template rendered the large sample in time
         return new Saved(new Stored(name.wire(), source, false, at), preview);
     }
 
@@ -164,17 +206,23 @@ public final class Templates implements AutoCloseable {
         } catch (RuntimeException | StackOverflowError e) {
             throw new TemplateException(name.wire() + " does not compile: " + TemplateEngines.message(e), e);
         }
-        String out = TemplateEngines.render(name, t, sampleVars(name));
+        PebbleTemplate compiled = t;
+        String out = pool.render(name.wire(), budget -> TemplateEngines.render(name, compiled, sampleVars(name, sampleContext), true, budget));
+        try {
+            pool.render(name.wire(), budget -> TemplateEngines.render(name, compiled, sampleVars(name, largeSample), true, budget));
+        } catch (TemplateException e) {
+            throw new TemplateException(e.getMessage() + " (on a sample with " + sampleDependents + " dependents and assets)", e.getCause());
+        }
         if (name == TemplateName.EMAIL_SUBJECT && out.isBlank()) {
             throw new TemplateException("email_subject renders an empty subject for the sample context", null);
         }
         return out;
     }
 
-    /** The variables templates see for the sample context (as {@link PebbleMessageRenderer#variables} builds them). */
-    Map<String, Object> sampleVars(TemplateName name) {
+    /** The variables templates see for a sample context (as {@link PebbleMessageRenderer#variables} builds them). */
+    static Map<String, Object> sampleVars(TemplateName name, Map<String, Object> sample) {
         Channel channel = name == TemplateName.WEBHOOK_BODY ? Channel.WEBHOOK : Channel.EMAIL;
-        return PebbleMessageRenderer.variables(new HashMap<>(sampleContext), "incident.updated",
+        return PebbleMessageRenderer.variables(sample, "incident.updated",
                 UUID.fromString("00000000-0000-4000-8000-00000000000c"), channel);
     }
 
@@ -205,11 +253,6 @@ public final class Templates implements AutoCloseable {
             ps.setString(1, organizationId.toString());
             ps.execute();
         }
-    }
-
-    static Map<String, Object> toMap(JsonNode node) {
-        if (node == null || !node.isObject()) return new HashMap<>();
-        return Json.mapper().convertValue(node, new TypeReference<Map<String, Object>>() {});
     }
 
 
