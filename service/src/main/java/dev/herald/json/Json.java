@@ -126,6 +126,14 @@ public final class Json {
         }
     }
 
+    /**
+     * True when a timestamp is within the years Herald stores (1-9999, as request bodies are held to): outside them
+     * PostgreSQL stores infinity or refuses the value.
+     */
+    public static boolean storable(java.time.OffsetDateTime t) {
+        return t.getYear() >= StrictText.MIN_YEAR && t.getYear() <= StrictText.MAX_YEAR;
+    }
+
     /** Writes a value for storage; a value that cannot be written is a programming error ({@link IllegalArgumentException}). */
     public static String write(Object value) {
         try {
