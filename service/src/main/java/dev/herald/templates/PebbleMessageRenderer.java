@@ -7,6 +7,7 @@ import dev.herald.contacts.Channel;
 import dev.herald.contacts.ContactTarget;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -36,13 +37,16 @@ public final class PebbleMessageRenderer implements MessageRenderer {
         Map<String, Object> vars = variables(variablesOf.get(context, FrozenContext::of), event, contact.id(), contact.channel());
         UUID org = contact.organizationId();
         return switch (contact.channel()) {
-            case WEBHOOK -> new RenderedMessage(templates.render(org, TemplateName.WEBHOOK_BODY, vars), null, null, null);
-            case EMAIL -> new RenderedMessage(null,
-                    templates.render(org, TemplateName.EMAIL_SUBJECT, vars).strip(),
-                    templates.render(org, TemplateName.EMAIL_TEXT, vars),
-                    templates.render(org, TemplateName.EMAIL_HTML, vars));
+            case WEBHOOK -> new RenderedMessage(templates.render(org, WEBHOOK, vars).get(0), null, null, null);
+            case EMAIL -> {
+                List<String> parts = templates.render(org, EMAIL, vars);
+                yield new RenderedMessage(null, parts.get(0).strip(), parts.get(1), parts.get(2));
+            }
         };
     }
+
+    private static final List<TemplateName> WEBHOOK = List.of(TemplateName.WEBHOOK_BODY);
+    private static final List<TemplateName> EMAIL = List.of(TemplateName.EMAIL_SUBJECT, TemplateName.EMAIL_TEXT, TemplateName.EMAIL_HTML);
 
     /**
      * The variables of one render: the (immutable) context's fields, {@code context}, {@code event} and

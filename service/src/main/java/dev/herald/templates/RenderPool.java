@@ -37,13 +37,13 @@ final class RenderPool implements AutoCloseable {
     }
 
     /**
-     * Runs {@code render} on a render thread under a fresh budget and returns its output.
+     * Runs {@code render} on a render thread under a fresh budget and returns what it returns.
      *
      * @throws TemplateException what {@code render} threw, or why it did not run or finish in time (cause
      *                           {@link RenderBudget.Exceeded} when the budget ran out)
      */
-    String render(String what, Function<RenderBudget, String> render) {
-        Future<String> f;
+    <T> T render(String what, Function<RenderBudget, T> render) {
+        Future<T> f;
         try {
             f = pool.submit(() -> render.apply(new RenderBudget(timeout, maxChars)));
         } catch (RejectedExecutionException e) {

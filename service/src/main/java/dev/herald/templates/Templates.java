@@ -16,7 +16,9 @@ import java.nio.charset.StandardCharsets;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -102,29 +104,45 @@ public final class Templates implements AutoCloseable {
     }
 
     /**
-     * Renders {@code name} for an organization with the given variables, on a render thread under the render budget.
-     * When the organization's own template runs past the timeout, its own templates are suspended (they fail at once)
-     * for {@code delivery.template.suspend-after-timeout} or until it saves a template, so it cannot keep taking
-     * render time from other organizations.
+     * Renders {@code names} for an organization with the given variables, on one render thread under one render budget
+     * (one message, one budget; one hand-off however many parts). When one of the organization's own templates runs
+     * past the timeout, its own templates are suspended (they fail at once) for
+     * {@code delivery.template.suspend-after-timeout} or until it saves a template, so it cannot keep taking render time
+     * from other organizations.
      *
-     * @throws TemplateException when it fails, runs out of budget or is suspended; the caller's unit fails, nothing else
+     * @return the renderings, in the order of {@code names}
+     * @throws TemplateException when one fails, runs out of budget or is suspended; the caller's unit fails, nothing else
      */
-    String render(UUID organizationId, TemplateName name, Map<String, Object> vars) {
-        PebbleTemplate t = template(organizationId, name);
-        boolean own = t != defaults.get(name);
-        if (own) {
-            String why = suspended.getIfPresent(organizationId);
-            if (why != null) throw new TemplateException(name.wire() + " was not rendered: " + why, null);
+    List<String> render(UUID organizationId, List<TemplateName> names, Map<String, Object> vars) {
+        List<PebbleTemplate> compiled = new ArrayList<>(names.size());
+        for (TemplateName n : names) {
+            PebbleTemplate t = template(organizationId, n);
+            if (t != defaults.get(n)) {
+                String why = suspended.getIfPresent(organizationId);
+                if (why != null) throw new TemplateException(n.wire() + " was not rendered: " + why, null);
+            }
+            compiled.add(t);
         }
+        var failed = new java.util.concurrent.atomic.AtomicReference<TemplateName>(); // the part being rendered
         try {
-            return pool.render(name.wire(), budget -> TemplateEngines.render(name, t, vars, own, budget));
+            return pool.render(names.get(0).wire(), budget -> {
+                List<String> out = new ArrayList<>(names.size());
+                for (int i = 0; i < names.size(); i++) {
+                    TemplateName n = names.get(i);
+                    failed.set(n);
+                    out.add(TemplateEngines.render(n, compiled.get(i), vars, compiled.get(i) != defaults.get(n), budget));
+                }
+                failed.set(null);
+                return out;
+            });
         } catch (TemplateException e) {
-            if (own && e.getCause() instanceof RenderBudget.Exceeded x && x.time) {
+            TemplateName n = failed.get();
+            if (n != null && template(organizationId, n) != defaults.get(n) && e.getCause() instanceof RenderBudget.Exceeded x && x.time) {
                 suspended.put(organizationId, "this organization's templates are suspended until "
-                        + OffsetDateTime.now(java.time.ZoneOffset.UTC).plus(suspendFor).withNano(0) + " because " + name.wire()
+                        + OffsetDateTime.now(java.time.ZoneOffset.UTC).plus(suspendFor).withNano(0) + " because " + n.wire()
                         + " took longer than delivery.template.render-timeout (save a template to lift it)");
                 log.warn("organization {} template {} ran out of render time; its templates are suspended for {}", organizationId,
-                        name.wire(), suspendFor);
+                        n.wire(), suspendFor);
             }
             throw e;
         }
