@@ -132,4 +132,16 @@ class StrictInputTest {
         unprocessable(contact(Map.of("channel", "webhook", "target", "https://user:pw@example.com/hook")), "credentials");
         unprocessable(contact(Map.of("channel", "webhook", "target", "ftp://example.com/hook")), "http");
     }
+
+    /** Before: 1e400 in free-form JSON was stored as "Infinity"; an int overflow said only "invalid value". */
+    @Test
+    void numbersOutOfRangeAreRefusedNamingTheField() {
+        var settings = app.post("/organizations", app.adminKey, "{\"name\": \"n\", \"settings\": {\"a\": 1e400}}");
+        assertThat(settings.status()).as(settings.raw()).isEqualTo(400);
+        assertThat(settings.body().path("error").path("message").asText()).isEqualTo("field 'settings': number is too large");
+        refused(incident("{\"location_id\": \"" + location + "\", \"kind\": \"power\", \"severity\": 99999999999}"),
+                "field 'severity'", "out of range");
+        unprocessable(contact(Map.of("channel", "email", "target", "ops@example.com", "throttle", Map.of("max", 1, "window", "0s"))),
+                "throttle.window must be positive, got 0ms");
+    }
 }
