@@ -227,7 +227,7 @@ public final class Settings {
     public static final Setting<Integer> TEMPLATE_RENDER_THREADS = Setting.integer("delivery.template.render-threads", 2, 1, 256,
             "Threads that render templates; a delivery waits for its render (at most twice delivery.template.render-timeout: queued, then rendering), so a runaway template never holds the threads deliveries run on.");
     public static final Setting<Integer> TEMPLATE_RENDER_QUEUE = Setting.integer("delivery.template.render-queue", 256, 1, 100_000,
-            "Renders waiting for a render thread; past it a render fails at once (and its unit is retried).");
+            "Renders waiting for a render thread (at least work.max-in-flight); past it a render fails at once (and its unit is retried).");
     public static final Setting<Duration> TEMPLATE_SUSPEND = Setting.duration("delivery.template.suspend-after-timeout", "5m", s(1), h(24),
             "After one of an organization's own templates runs past delivery.template.render-timeout, that organization's own templates fail at once for this long (saving a template lifts it), so one organization cannot keep taking render time from the others.");
     public static final Setting<Integer> TEMPLATE_SAMPLE_DEPENDENTS = Setting.integer("delivery.template.sample-dependents", 300, 2, 100_000,

@@ -1,5 +1,6 @@
 package dev.herald.templates;
 
+import dev.herald.config.CrossCheck;
 import dev.herald.config.HeraldConfig;
 import dev.herald.config.Settings;
 import java.time.Duration;
@@ -24,8 +25,15 @@ public record TemplateSettings(int maxChars, int maxRenderedChars, Duration rend
                                Duration suspendAfterTimeout, int sampleDependents, Duration cacheTtl, int maxEntries,
                                Duration listenReconnectDelay, Duration listenProbeInterval) {
 
-    /** Reads the templates' settings (none of them has to agree with another). */
+    /**
+     * Reads the templates' settings. Refused at start: a {@code delivery.template.render-queue} smaller than
+     * {@code work.max-in-flight}, because every unit in flight may wait for a render and renders past the queue fail.
+     */
     public static TemplateSettings from(HeraldConfig config) {
+        CrossCheck.of(config)
+                .atMost(Settings.WORK_MAX_IN_FLIGHT, Settings.TEMPLATE_RENDER_QUEUE,
+                        "every unit in flight may wait for a render, and a render that finds the queue full fails its unit")
+                .orThrow();
         return new TemplateSettings(config.get(Settings.TEMPLATE_MAX_CHARS), config.get(Settings.TEMPLATE_MAX_RENDERED_CHARS),
                 config.get(Settings.TEMPLATE_RENDER_TIMEOUT), config.get(Settings.TEMPLATE_RENDER_THREADS),
                 config.get(Settings.TEMPLATE_RENDER_QUEUE), config.get(Settings.TEMPLATE_SUSPEND),

@@ -78,6 +78,14 @@ class CrossChecksTest {
     }
 
     @Test
+    void theRenderQueueHoldsEveryUnitInFlight() {
+        assertThat(refusal(dev.herald.templates.TemplateSettings::from, config("work.max-in-flight", "1000")))
+                .contains("work.max-in-flight (1000, from override) must not be larger than delivery.template.render-queue (256, default)");
+        assertThat(dev.herald.templates.TemplateSettings.from(config("work.max-in-flight", "1000", "delivery.template.render-queue", "1000"))
+                .renderQueue()).isEqualTo(1000);
+    }
+
+    @Test
     void retryDelaysAreOrdered() {
         assertThat(refusal(PipelineSettings::from, config("work.retry-base-delay", "10m")))
                 .contains("work.retry-base-delay (10m, from override) must not be longer than work.retry-max-delay (5m, default)");
