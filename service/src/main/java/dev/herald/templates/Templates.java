@@ -58,9 +58,7 @@ public final class Templates implements AutoCloseable {
     private final Map<String, Object> largeSample;
     private final int sampleDependents;
     private final RenderPool pool;
-    /** Organizations whose own templates ran past the render timeout, with the reason, until the suspension ends. */
-    private final com.github.benmanes.caffeine.cache.Cache<UUID, String> suspended;
-    private final java.time.Duration suspendFor;
+    private final OrganizationRenders orgRenders;
     private final LoadingCache<UUID, Map<TemplateName, PebbleTemplate>> byOrg;
     private final TemplateChangeListener listener;
 
@@ -78,8 +76,8 @@ public final class Templates implements AutoCloseable {
         this.sampleDependents = settings.sampleDependents();
         this.largeSample = FrozenContext.of(SampleContexts.widen(sample, settings.sampleDependents()));
         this.pool = new RenderPool(settings.renderThreads(), settings.renderQueue(), settings.renderTimeout(), settings.maxRenderedChars());
-        this.suspendFor = settings.suspendAfterTimeout();
-        this.suspended = Caffeine.newBuilder().expireAfterWrite(suspendFor).maximumSize(settings.maxEntries()).build();
+        this.orgRenders = new OrganizationRenders(settings.suspendAfterTimeout(), settings.renderTimeout().multipliedBy(2),
+                settings.maxEntries());
         this.byOrg = Caffeine.newBuilder()
                 .expireAfterWrite(settings.cacheTtl())
                 .maximumSize(settings.maxEntries())
@@ -105,52 +103,61 @@ public final class Templates implements AutoCloseable {
 
     /**
      * Renders {@code names} for an organization with the given variables, on one render thread under one render budget
-     * (one message, one budget; one hand-off however many parts). When one of the organization's own templates runs
-     * past the timeout, its own templates are suspended (they fail at once) for
-     * {@code delivery.template.suspend-after-timeout} or until it saves a template, so it cannot keep taking render time
-     * from other organizations.
+     * (one message, one budget; one hand-off however many parts). An organization's own templates render one at a time
+     * in this process, and when one runs past the timeout they are suspended (they fail at once) for
+     * {@code delivery.template.suspend-after-timeout} or until it saves a template ({@link OrganizationRenders}), so one
+     * organization cannot take the render threads, or keep taking render time, from the others.
      *
      * @return the renderings, in the order of {@code names}
      * @throws TemplateException when one fails, runs out of budget or is suspended; the caller's unit fails, nothing else
      */
     List<String> render(UUID organizationId, List<TemplateName> names, Map<String, Object> vars) {
         List<PebbleTemplate> compiled = new ArrayList<>(names.size());
+        boolean anyOwn = false;
         for (TemplateName n : names) {
             PebbleTemplate t = template(organizationId, n);
             if (t != defaults.get(n)) {
-                String why = suspended.getIfPresent(organizationId);
-                if (why != null) throw new TemplateException(n.wire() + " was not rendered: " + why, null);
+                orgRenders.requireNotSuspended(organizationId, n.wire());
+                anyOwn = true;
             }
             compiled.add(t);
         }
-        var failed = new java.util.concurrent.atomic.AtomicReference<TemplateName>(); // the part being rendered
-        try {
-            return pool.render(names.get(0).wire(), budget -> {
-                List<String> out = new ArrayList<>(names.size());
-                for (int i = 0; i < names.size(); i++) {
-                    TemplateName n = names.get(i);
-                    failed.set(n);
-                    out.add(TemplateEngines.render(n, compiled.get(i), vars, compiled.get(i) != defaults.get(n), budget));
+        if (!anyOwn) return renderOnPool(names, compiled, vars);
+        return orgRenders.oneAtATime(organizationId, names.get(0).wire(), () -> {
+            var failed = new java.util.concurrent.atomic.AtomicReference<TemplateName>(); // the part being rendered
+            try {
+                return renderOnPool(names, compiled, vars, failed);
+            } catch (TemplateException e) {
+                TemplateName n = failed.get();
+                if (n != null && compiled.get(names.indexOf(n)) != defaults.get(n) && e.getCause() instanceof RenderBudget.Exceeded x && x.time) {
+                    orgRenders.suspend(organizationId, n.wire());
                 }
-                failed.set(null);
-                return out;
-            });
-        } catch (TemplateException e) {
-            TemplateName n = failed.get();
-            if (n != null && template(organizationId, n) != defaults.get(n) && e.getCause() instanceof RenderBudget.Exceeded x && x.time) {
-                suspended.put(organizationId, "this organization's templates are suspended until "
-                        + OffsetDateTime.now(java.time.ZoneOffset.UTC).plus(suspendFor).withNano(0) + " because " + n.wire()
-                        + " took longer than delivery.template.render-timeout (save a template to lift it)");
-                log.warn("organization {} template {} ran out of render time; its templates are suspended for {}", organizationId,
-                        n.wire(), suspendFor);
+                throw e;
             }
-            throw e;
-        }
+        });
+    }
+
+    private List<String> renderOnPool(List<TemplateName> names, List<PebbleTemplate> compiled, Map<String, Object> vars) {
+        return renderOnPool(names, compiled, vars, new java.util.concurrent.atomic.AtomicReference<>());
+    }
+
+    private List<String> renderOnPool(List<TemplateName> names, List<PebbleTemplate> compiled, Map<String, Object> vars,
+                                      java.util.concurrent.atomic.AtomicReference<TemplateName> failed) {
+        return pool.render(names.get(0).wire(), budget -> {
+            List<String> out = new ArrayList<>(names.size());
+            for (int i = 0; i < names.size(); i++) {
+                TemplateName n = names.get(i);
+                failed.set(n);
+                out.add(TemplateEngines.render(n, compiled.get(i), vars, compiled.get(i) != defaults.get(n), budget));
+            }
+            failed.set(null);
+            return out;
+        });
     }
 
     /** True while an organization's own templates are suspended after one ran out of render time. */
     boolean suspended(UUID organizationId) {
-        return suspended.getIfPresent(organizationId) != null;
+        return orgRenders.suspended(organizationId);
     }
 
     /** The organization's template (override or default). */
@@ -190,7 +197,7 @@ public final class Templates implements AutoCloseable {
             }
         });
         byOrg.invalidate(organizationId);
-        suspended.invalidate(organizationId); // the new template rendered the large sample in time
+        orgRenders.lift(organizationId); // the new template rendered the large sample in time
         return new Saved(new Stored(name.wire(), source, false, at), preview);
     }
 

@@ -40,8 +40,8 @@ class PathologicalTemplateIsolationTest {
         app.close();
     }
 
-    /** Median milliseconds from writing an incident in {@code b} to its webhook arriving, over {@code n} incidents. */
-    static long medianLatencyMs(Fixtures b, int n, Runnable between) {
+    /** Milliseconds from writing an incident in {@code b} to its webhook arriving, over {@code n} incidents, sorted. */
+    static List<Long> latenciesMs(Fixtures b, int n, Runnable between) {
         List<Long> ms = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             between.run();
@@ -51,8 +51,9 @@ class PathologicalTemplateIsolationTest {
                     .until(() -> receiver.seen.stream().anyMatch(s -> s.body().contains(incident.toString())));
             ms.add((System.nanoTime() - t0) / 1_000_000);
         }
+        System.out.println("B's delivery latencies (ms), in order: " + ms);
         ms.sort(null);
-        return ms.get(ms.size() / 2);
+        return ms;
     }
 
     @Test
@@ -65,8 +66,8 @@ class PathologicalTemplateIsolationTest {
             a.incidents(2); // 32 units of A before each of B's incidents
             sleep(50);
         };
-        medianLatencyMs(b, 3, flood); // warm-up: caches, JIT, connections
-        long baseline = medianLatencyMs(b, 9, flood); // the same traffic, A with the default template
+        latenciesMs(b, 3, flood); // warm-up: caches, JIT, connections
+        List<Long> alone = latenciesMs(b, 9, flood); // the same traffic, A with the default template
 
         // A's template as saved before save-time checks existed: 2^40 macro calls, never finishes on its own.
         a.exec("INSERT INTO templates (organization_id, name, body) VALUES (?, 'webhook_body', ?)", a.org,
@@ -80,11 +81,18 @@ class PathologicalTemplateIsolationTest {
         Awaitility.await("A's deliveries so far").atMost(Duration.ofSeconds(60))
                 .until(() -> receiver.seen.stream().filter(s -> s.path().equals("/a")).count() == 12 * 32);
         sleep(300);
-        long withA = medianLatencyMs(b, 9, flood);
-        System.out.printf("B's median delivery latency: %d ms alone, %d ms with A's runaway template%n", baseline, withA);
+        List<Long> withA = latenciesMs(b, 9, flood);
+        long baseline = alone.get(alone.size() / 2);
+        long median = withA.get(withA.size() / 2);
+        System.out.printf("B's delivery latency: median %d ms, max %d ms alone; median %d ms, max %d ms with A's runaway template%n",
+                baseline, alone.get(alone.size() - 1), median, withA.get(withA.size() - 1));
 
-        assertThat(withA).as("B's median latency with A's runaway template (baseline %d ms)", baseline)
+        assertThat(median).as("B's median latency with A's runaway template (baseline %d ms)", baseline)
                 .isLessThanOrEqualTo(Math.max(2 * baseline, baseline + 20));
+        // The one delivery that meets A's first runaway render waits at most about one render budget (500 ms), once:
+        // A renders one at a time, on one of the two render threads, and is suspended after that render.
+        assertThat(withA.get(withA.size() - 1)).as("B's slowest delivery with A's runaway template")
+                .isLessThanOrEqualTo(alone.get(alone.size() - 1) + 1_000);
         // A's units failed on their render, with a message saying why, and none rendered with the runaway template was sent.
         assertThat(receiver.seen.stream().filter(s -> s.path().equals("/a")).count()).isEqualTo(12 * 32);
         assertThat(a.count("SELECT count(*) FROM (SELECT last_error FROM work_units WHERE organization_id = ? UNION ALL "
