@@ -159,6 +159,28 @@ class TemplateSandboxTest {
     }
 
     @Test
+    void aRunawayOrganizationHoldsOneRenderThreadNotAll() throws Exception {
+        UUID bad = newOrg();
+        UUID good = newOrg();
+        storeUnchecked(bad, "webhook_body", "{% macro m(n) %}{% if n > 0 %}{{ m(n - 1) }}{{ m(n - 1) }}{% endif %}{% endmacro %}{{ m(40) }}{}");
+        var runaway = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
+        try {
+            for (int i = 0; i < 3; i++) { // three units of the runaway organization at once, as consumers would claim them
+                runaway.submit(() -> app.herald.renderer().render(TemplatesTest.contact(bad, Channel.WEBHOOK), "e", sample));
+            }
+            Thread.sleep(100); // the runaway render is under way
+            long t0 = System.nanoTime();
+            assertThat(app.herald.renderer().render(TemplatesTest.contact(good, Channel.WEBHOOK), "e", sample).webhookBody()).contains("Tower 7");
+            assertThat((System.nanoTime() - t0) / 1_000_000).as("another organization's render did not wait for the runaway's budget")
+                    .isLessThan(300);
+        } finally {
+            runaway.shutdown();
+            assertThat(runaway.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        }
+        assertThat(app.herald.templates().suspended(bad)).isTrue();
+    }
+
+    @Test
     void aLargeButLegitimateContextStillRendersWithTheDefaults() {
         JsonNode wide = SampleContexts.widen(sample, 300);
         var m = app.herald.renderer().render(TemplatesTest.contact(app.orgId, Channel.EMAIL), "incident.updated", wide);
