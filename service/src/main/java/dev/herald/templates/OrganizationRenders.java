@@ -13,8 +13,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What one organization's own templates may take from the others in this process: one render at a time (so a runaway
- * template holds one render thread and one core, never all of them), and after one ran out of render time, nothing
+ * What one organization's own templates may take from the others in this process: one render at a time, deliveries
+ * and the checks of a template being saved alike (so a runaway template holds one render thread and one core, never
+ * all of them), and after one ran out of render time, nothing
  * for {@code delivery.template.suspend-after-timeout} (its own templates then fail at once; a save lifts it). Renders
  * of the shipped defaults are not limited: their cost is bounded by the context. Thread-safe.
  */
@@ -47,6 +48,14 @@ final class OrganizationRenders {
 
     /** Runs {@code render} of the organization's own templates once its previous one is done (and it is not suspended). */
     <T> T oneAtATime(UUID organizationId, String what, Supplier<T> render) {
+        return oneAtATime(organizationId, what, true, render);
+    }
+
+    /**
+     * Runs {@code render} of the organization's own templates once its previous one is done; {@code unlessSuspended}
+     * false for the checks of a template being saved, which a suspended organization must be able to do.
+     */
+    <T> T oneAtATime(UUID organizationId, String what, boolean unlessSuspended, Supplier<T> render) {
         Semaphore gate = gates.get(organizationId, k -> new Semaphore(1));
         try {
             if (!gate.tryAcquire(maxWait.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -57,7 +66,7 @@ final class OrganizationRenders {
             throw new TemplateException(what + " was not rendered: interrupted", e);
         }
         try {
-            requireNotSuspended(organizationId, what); // the render this one waited for may have been the runaway
+            if (unlessSuspended) requireNotSuspended(organizationId, what); // the render waited for may have been the runaway
             return render.get();
         } finally {
             gate.release();

@@ -181,7 +181,8 @@ public final class Templates implements AutoCloseable {
      *                           nothing is saved then
      */
     public Saved save(UUID organizationId, TemplateName name, String source) {
-        String preview = validate(name, source);
+        // one organization's saves take render threads one at a time, as its deliveries do
+        String preview = orgRenders.oneAtATime(organizationId, name.wire(), false, () -> validate(name, source));
         OffsetDateTime at = db.writeIdempotent("Templates.UPSERT", c -> {
             try (PreparedStatement ps = c.prepareStatement(UPSERT)) {
                 ps.setObject(1, organizationId);

@@ -159,7 +159,7 @@ class TemplateSandboxTest {
     }
 
     @Test
-    void aRunawayOrganizationHoldsOneRenderThreadNotAll() throws Exception {
+    void aRunawayOrganizationHoldsOneRenderThreadNotAllWhetherDeliveringOrSaving() throws Exception {
         UUID bad = newOrg();
         UUID good = newOrg();
         storeUnchecked(bad, "webhook_body", "{% macro m(n) %}{% if n > 0 %}{{ m(n - 1) }}{{ m(n - 1) }}{% endif %}{% endmacro %}{{ m(40) }}{}");
@@ -167,6 +167,9 @@ class TemplateSandboxTest {
         try {
             for (int i = 0; i < 3; i++) { // three units of the runaway organization at once, as consumers would claim them
                 runaway.submit(() -> app.herald.renderer().render(TemplatesTest.contact(bad, Channel.WEBHOOK), "e", sample));
+            }
+            for (int i = 0; i < 3; i++) { // and three saves of templates that run out of time, at once
+                runaway.submit(() -> put(bad, "email_text", "{% macro m(n) %}{% if n > 0 %}{{ m(n - 1) }}{{ m(n - 1) }}{% endif %}{% endmacro %}{{ m(40) }}x"));
             }
             Thread.sleep(100); // the runaway render is under way
             long t0 = System.nanoTime();
