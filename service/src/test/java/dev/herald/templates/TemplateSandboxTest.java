@@ -100,7 +100,8 @@ class TemplateSandboxTest {
         long t0 = System.nanoTime();
         var r = put(org, "email_text", "{% macro m(n) %}{% if n > 0 %}{{ m(n - 1) }}{{ m(n - 1) }}{% else %}x{% endif %}{% endmacro %}{{ m(18) }}");
         assertThat(r.status()).isEqualTo(422);
-        assertThat(error(r)).contains("email_text").contains("delivery.template.max-rendered-chars");
+        // usually the cap (about 4.7 million characters written counting every level); on a loaded machine the deadline may come first
+        assertThat(error(r)).contains("email_text").containsAnyOf("delivery.template.max-rendered-chars", "delivery.template.render-timeout");
         // 2^26 calls writing nothing: stopped by time
         var silent = put(org, "email_text", "{% macro m(n) %}{% if n > 0 %}{{ m(n - 1) }}{{ m(n - 1) }}{% endif %}{% endmacro %}{{ m(26) }}x");
         long ms = (System.nanoTime() - t0) / 1_000_000;
