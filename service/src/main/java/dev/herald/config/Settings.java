@@ -223,9 +223,9 @@ public final class Settings {
     public static final Setting<Integer> TEMPLATE_MAX_RENDERED_CHARS = Setting.integer("delivery.template.max-rendered-chars", 1_000_000, 1024, 100_000_000,
             "Largest output one template may render; a template rendering more fails (422 when saved).");
     public static final Setting<Duration> TEMPLATE_RENDER_TIMEOUT = Setting.duration("delivery.template.render-timeout", "500ms", ms(10), s(60),
-            "Longest one template may take to render: a render past it stops and fails that unit only (retried like any failed render); a template saved that takes longer on the sample (see delivery.template.sample-dependents) is refused (422).");
+            "Longest one template may take to render, in CPU time (and at most twice it on the wall clock, for a machine starved of CPU): a render past it stops and fails that unit only (retried like any failed render); a template saved that takes longer on the sample (see delivery.template.sample-dependents) is refused (422).");
     public static final Setting<Integer> TEMPLATE_RENDER_THREADS = Setting.integer("delivery.template.render-threads", 2, 1, 256,
-            "Threads that render templates; a delivery waits for its render (at most twice delivery.template.render-timeout: queued, then rendering), so a runaway template never holds the threads deliveries run on.");
+            "Threads that render templates; a delivery waits for its render (at most three times delivery.template.render-timeout: queued, then rendering), so a runaway template never holds the threads deliveries run on.");
     public static final Setting<Integer> TEMPLATE_RENDER_QUEUE = Setting.integer("delivery.template.render-queue", 256, 1, 100_000,
             "Renders waiting for a render thread (at least work.max-in-flight); past it a render fails at once (and its unit is retried).");
     public static final Setting<Duration> TEMPLATE_SUSPEND = Setting.duration("delivery.template.suspend-after-timeout", "5m", s(1), h(24),

@@ -15,8 +15,8 @@ import java.util.function.Function;
  * The threads templates render on ({@code delivery.template.render-threads} platform threads, at most
  * {@code delivery.template.render-queue} renders waiting). Deliveries run on virtual threads: a CPU-bound render there
  * would hold one of the few carrier threads every delivery shares, so it runs here and the delivery waits, unmounted.
- * Each render gets a fresh {@link RenderBudget} when it starts; the caller waits at most the queue wait plus the budget
- * ({@code 2 × render-timeout} in all, plus a little), so even a render that fails to stop cannot hold a delivery.
+ * Each render gets a fresh {@link RenderBudget} when it starts; the caller waits at most {@link #maxWaitMillis} (one
+ * timeout queued, then the render's wall-clock limit), so even a render that fails to stop cannot hold a delivery.
  * Thread-safe; close it.
  */
 final class RenderPool implements AutoCloseable {
@@ -50,7 +50,7 @@ final class RenderPool implements AutoCloseable {
             throw new TemplateException(what + " was not rendered: all render threads are busy (delivery.template.render-queue)", null);
         }
         try {
-            return f.get(2 * timeout.toMillis() + 100, TimeUnit.MILLISECONDS);
+            return f.get(maxWaitMillis(timeout), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof TemplateException t) throw t;
             throw new TemplateException(what + " failed to render: " + TemplateEngines.message(e.getCause()), e.getCause());
@@ -63,6 +63,11 @@ final class RenderPool implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new TemplateException(what + " was not rendered: interrupted", e);
         }
+    }
+
+    /** Longest a caller waits for a render: one timeout in the queue, then the render's own wall-clock limit, plus a little. */
+    static long maxWaitMillis(Duration timeout) {
+        return (1 + RenderBudget.WALL_FACTOR) * timeout.toMillis() + 100;
     }
 
     @Override

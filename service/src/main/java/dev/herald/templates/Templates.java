@@ -76,7 +76,7 @@ public final class Templates implements AutoCloseable {
         this.sampleDependents = settings.sampleDependents();
         this.largeSample = FrozenContext.of(SampleContexts.widen(sample, settings.sampleDependents()));
         this.pool = new RenderPool(settings.renderThreads(), settings.renderQueue(), settings.renderTimeout(), settings.maxRenderedChars());
-        this.orgRenders = new OrganizationRenders(settings.suspendAfterTimeout(), settings.renderTimeout().multipliedBy(2),
+        this.orgRenders = new OrganizationRenders(settings.suspendAfterTimeout(), java.time.Duration.ofMillis(RenderPool.maxWaitMillis(settings.renderTimeout())),
                 settings.maxEntries());
         this.byOrg = Caffeine.newBuilder()
                 .expireAfterWrite(settings.cacheTtl())

@@ -89,10 +89,11 @@ class PathologicalTemplateIsolationTest {
 
         assertThat(median).as("B's median latency with A's runaway template (baseline %d ms)", baseline)
                 .isLessThanOrEqualTo(Math.max(2 * baseline, baseline + 20));
-        // The one delivery that meets A's first runaway render waits at most about one render budget (500 ms), once:
-        // A renders one at a time, on one of the two render threads, and is suspended after that render.
+        // The one delivery that meets A's first runaway render waits at most that render's wall-clock limit (2 x 500 ms on
+        // a machine starved of CPU), once: A renders one at a time, on one of the two render threads, and is suspended
+        // after that render.
         assertThat(withA.get(withA.size() - 1)).as("B's slowest delivery with A's runaway template")
-                .isLessThanOrEqualTo(alone.get(alone.size() - 1) + 1_000);
+                .isLessThanOrEqualTo(alone.get(alone.size() - 1) + 2 * 500 + 500);
         // A's units failed on their render, with a message saying why, and none rendered with the runaway template was sent.
         assertThat(receiver.seen.stream().filter(s -> s.path().equals("/a")).count()).isEqualTo(12 * 32);
         assertThat(a.count("SELECT count(*) FROM (SELECT last_error FROM work_units WHERE organization_id = ? UNION ALL "
