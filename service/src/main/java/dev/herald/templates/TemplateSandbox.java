@@ -151,6 +151,11 @@ final class TemplateSandbox {
             @Override
             public Object apply(Object input, Map<String, Object> args, PebbleTemplate self, EvaluationContext ctx, int line) {
                 RenderBudget.check();
+                if (input instanceof Collection<?> items && f instanceof io.pebbletemplates.pebble.extension.core.JoinFilter) {
+                    long chars = 0; // the joined text is built whole: count it first
+                    for (Object item : items) chars += item instanceof CharSequence cs ? cs.length() + 16 : 32;
+                    RenderBudget.checkSize(chars);
+                }
                 Object out = f.apply(input, args, self, ctx, line);
                 RenderBudget.checkSize(sizeOf(out));
                 return out;
@@ -164,6 +169,11 @@ final class TemplateSandbox {
         public String evaluate(PebbleTemplateImpl self, EvaluationContextImpl context) {
             Object left = getLeftExpression().evaluate(self, context);
             Object right = getRightExpression().evaluate(self, context);
+            if (left instanceof Collection<?> || left instanceof Map<?, ?> || right instanceof Collection<?> || right instanceof Map<?, ?>) {
+                // a list's text is the text of all its items: built before any check could see its size
+                throw new io.pebbletemplates.pebble.error.PebbleException(null, "~ joins text and numbers, not lists or maps",
+                        getLineNumber(), self.getName());
+            }
             String l = left == null ? "" : left.toString();
             String r = right == null ? "" : right.toString();
             RenderBudget.checkSize((long) l.length() + r.length());

@@ -126,6 +126,15 @@ class TemplateSandboxTest {
         assertThat(lists.status()).isEqualTo(422);
         assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(5_000);
         assertThat(put(org, "email_text", "{% for i in 1..100000000 %}{% endfor %}x").status()).isEqualTo(422);
+        // one big string referenced many times: joining it, or concatenating the list, would build it all at once
+        String bigList = "{% set s = \"" + "y".repeat(1000) + "\" %}{% for i in [1,2,3,4,5,6,7,8,9] %}{% set s = s ~ s %}{% endfor %}"
+                + "{% set l = [] %}{% for d in dependents %}{% set l = l + [s] %}{% endfor %}";
+        var joined = put(org, "email_text", bigList + "{{ l | join(',') | length }}");
+        assertThat(joined.status()).isEqualTo(422);
+        assertThat(error(joined)).contains("delivery.template.max-rendered-chars");
+        var concatenated = put(org, "email_text", bigList + "{{ (\"x\" ~ l) | length }}");
+        assertThat(concatenated.status()).isEqualTo(422);
+        assertThat(error(concatenated)).contains("not lists or maps");
     }
 
     @Test
