@@ -49,7 +49,12 @@ public final class HttpServer implements AutoCloseable {
             cfg.http.maxRequestSize = settings.maxBodyBytes();
             cfg.jetty.host = settings.host();
             cfg.jetty.port = settings.port();
-            cfg.jetty.modifyServer(server -> server.setStopTimeout(settings.shutdownGrace().toMillis()));
+            cfg.jetty.modifyServer(server -> {
+                server.setStopTimeout(settings.shutdownGrace().toMillis());
+                server.setErrorHandler(new JsonErrorHandler()); // what Jetty refuses before a route runs: JSON, not HTML
+            });
+            cfg.jetty.modifyServletContextHandler(h -> h.setErrorHandler(new JsonErrorHandler()));
+            cfg.http.prefer405over404 = true; // a known path with another method is 405, not "no route"
             cfg.jsonMapper(new JavalinJackson(Json.mapper(), true));
             if (logRequests) {
                 cfg.requestLogger.http((ctx, ms) -> access.info("{} {} {} {}ms", ctx.method(), ctx.path(), ctx.statusCode(),

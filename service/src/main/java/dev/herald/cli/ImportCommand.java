@@ -34,7 +34,9 @@ final class ImportCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         ImportType t = ImportType.parse(type);
-        if (!Files.isRegularFile(file)) throw new CommandFailure("cannot read " + file + ": no such file");
+        if (Files.isDirectory(file)) throw new CommandFailure("cannot import " + file + ": it is a directory, not a file");
+        if (!Files.exists(file)) throw new CommandFailure("cannot read " + file + ": no such file");
+        if (!Files.isRegularFile(file) || !Files.isReadable(file)) throw new CommandFailure("cannot read " + file + ": not a readable file");
         UUID org = null;
         if (organization != null) {
             try {

@@ -12,22 +12,30 @@ public final class Durations {
 
     private Durations() {}
 
+    /**
+     * Parses a duration; {@link IllegalArgumentException} (never an arithmetic or number-format error) when it is not
+     * one or is too long for any clock to count ({@code 99999999999999999d}).
+     */
     public static Duration parse(String raw) {
         String s = raw.trim().toLowerCase(Locale.ROOT);
         Matcher m = SHORT.matcher(s);
         if (m.matches()) {
-            long n = Long.parseLong(m.group(1));
-            return switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(n);
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                case "h" -> Duration.ofHours(n);
-                default -> Duration.ofDays(n);
-            };
+            try {
+                long n = Long.parseLong(m.group(1));
+                return switch (m.group(2)) {
+                    case "ms" -> Duration.ofMillis(n);
+                    case "s" -> Duration.ofSeconds(n);
+                    case "m" -> Duration.ofMinutes(n);
+                    case "h" -> Duration.ofHours(n);
+                    default -> Duration.ofDays(n);
+                };
+            } catch (NumberFormatException | ArithmeticException e) {
+                throw new IllegalArgumentException("'" + raw.trim() + "' is too long a duration");
+            }
         }
         try {
             return Duration.parse(raw.trim().toUpperCase(Locale.ROOT));
-        } catch (DateTimeParseException e) {
+        } catch (DateTimeParseException | ArithmeticException e) {
             throw new IllegalArgumentException("'" + raw + "' is not a duration (write e.g. 250ms, 5s, 10m, 6h, 1d)");
         }
     }

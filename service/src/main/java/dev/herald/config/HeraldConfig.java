@@ -1,7 +1,6 @@
 package dev.herald.config;
 
 import java.io.IOException;
-import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -84,23 +83,69 @@ public final class HeraldConfig {
             }
             Path candidate = dataDir.resolve("herald.properties");
             file = Files.isRegularFile(candidate) ? candidate : null;
+        } else if (Files.isDirectory(file)) {
+            throw new ConfigException("config file " + file + " is a directory, not a properties file");
         } else if (!Files.isRegularFile(file)) {
             throw new ConfigException("config file " + file + " does not exist");
         }
         if (file != null) {
-            Properties p = new Properties();
-            try (Reader r = Files.newBufferedReader(file)) {
-                p.load(r);
-            } catch (IOException e) {
-                throw new ConfigException("cannot read config file " + file + ": " + e.getMessage());
-            }
-            Map<String, String> fromFile = new LinkedHashMap<>();
-            p.stringPropertyNames().forEach(k -> fromFile.put(k, p.getProperty(k)));
-            b.apply(fromFile, "file " + file);
+            Path f = file;
+            readFile(file).forEach((key, valueAndLine) ->
+                    b.apply(Map.of(key, valueAndLine.getKey()), "file " + f + " line " + valueAndLine.getValue()));
         }
         b.apply(fromEnv, "env");
         b.apply(flags, "flag");
         return b.build();
+    }
+
+    /**
+     * A properties file's settings, each with the line it starts on: read line by line (a value may continue on the
+     * next line after a trailing backslash), so that every problem names the file and the line.
+     *
+     * @throws ConfigException when the file is not UTF-8 text or a line cannot be read as {@code key = value}
+     */
+    static Map<String, Map.Entry<String, Integer>> readFile(Path file) {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file, java.nio.charset.StandardCharsets.UTF_8);
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new ConfigException("config file " + file + " is not UTF-8 text (is it a binary file?)");
+        } catch (IOException e) {
+            throw new ConfigException("cannot read config file " + file + ": " + e.getMessage());
+        }
+        Map<String, Map.Entry<String, Integer>> out = new LinkedHashMap<>();
+        for (int i = 0; i < lines.size(); i++) {
+            int first = i + 1;
+            StringBuilder logical = new StringBuilder(lines.get(i));
+            while (endsWithContinuation(logical) && i + 1 < lines.size()) {
+                logical.append('\n').append(lines.get(++i));
+            }
+            String text = logical.toString().strip();
+            if (text.isEmpty() || text.startsWith("#") || text.startsWith("!")) continue;
+            if (text.indexOf('\0') >= 0) throw new ConfigException("config file " + file + " line " + first + ": contains a NUL byte");
+            Properties p = new Properties();
+            try {
+                p.load(new java.io.StringReader(logical.toString()));
+            } catch (IOException | IllegalArgumentException e) {
+                throw new ConfigException("config file " + file + " line " + first + ": cannot be read as key = value ("
+                        + (e.getMessage() == null ? "malformed" : e.getMessage().replace("\\uxxxx", "\\u escape")) + ")");
+            }
+            for (String k : p.stringPropertyNames()) {
+                if (!text.contains("=") && !text.contains(":") && p.getProperty(k).isEmpty() && Settings.byKey().get(k) == null) {
+                    throw new ConfigException("config file " + file + " line " + first + ": '" + (text.length() > 60 ? text.substring(0, 60) + "..." : text)
+                            + "' is not key = value");
+                }
+                out.put(k, Map.entry(p.getProperty(k), first));
+            }
+        }
+        return out;
+    }
+
+    /** True when a line ends with an odd number of backslashes (the value continues on the next line). */
+    private static boolean endsWithContinuation(CharSequence s) {
+        int n = 0;
+        for (int i = s.length() - 1; i >= 0 && s.charAt(i) == '\\'; i--) n++;
+        return n % 2 == 1;
     }
 
     /** Defaults only (plus overrides); for tests. */

@@ -214,6 +214,16 @@ public final class Settings {
             "Largest template an organization may save (422 above).");
     public static final Setting<Integer> TEMPLATE_MAX_RENDERED_CHARS = Setting.integer("delivery.template.max-rendered-chars", 1_000_000, 1024, 100_000_000,
             "Largest output one template may render; a template rendering more fails (422 when saved).");
+    public static final Setting<Duration> TEMPLATE_RENDER_TIMEOUT = Setting.duration("delivery.template.render-timeout", "500ms", ms(10), s(60),
+            "Longest one template may take to render, in CPU time (and at most twice it on the wall clock, for a machine starved of CPU): a render past it stops and fails that unit only (retried like any failed render); a template saved that takes longer on the sample (see delivery.template.sample-dependents) is refused (422).");
+    public static final Setting<Integer> TEMPLATE_RENDER_THREADS = Setting.integer("delivery.template.render-threads", 2, 1, 256,
+            "Threads that render templates; a delivery waits for its render (at most three times delivery.template.render-timeout: queued, then rendering), so a runaway template never holds the threads deliveries run on.");
+    public static final Setting<Integer> TEMPLATE_RENDER_QUEUE = Setting.integer("delivery.template.render-queue", 256, 1, 100_000,
+            "Renders waiting for a render thread (at least work.max-in-flight); past it a render fails at once (and its unit is retried).");
+    public static final Setting<Duration> TEMPLATE_SUSPEND = Setting.duration("delivery.template.suspend-after-timeout", "5m", s(1), h(24),
+            "After one of an organization's own templates runs past delivery.template.render-timeout, that organization's own templates fail at once for this long (saving a template lifts it), so one organization cannot keep taking render time from the others.");
+    public static final Setting<Integer> TEMPLATE_SAMPLE_DEPENDENTS = Setting.integer("delivery.template.sample-dependents", 300, 2, 100_000,
+            "Dependents and assets in the sample context a template must render within delivery.template.render-timeout to be saved: realistic sizes, so a template that is cheap on two dependents but explodes on hundreds is refused at save.");
     // ---- limits: GCRA rate limit per key, per-contact throttle windows -------------------------------------------
     public static final Setting<Integer> LIMITS_RATE = Setting.integer("limits.rate", 100, 1, 100_000_000,
             "Rate limit: deliveries allowed per limits.period per key, steady state (GCRA).");
@@ -318,6 +328,7 @@ public final class Settings {
             DELIVERY_DISABLE_AFTER, DELIVERY_SUCCESS_RECORD_INTERVAL, DELIVERY_SECRET_OVERLAP, RETENTION_DELIVERIES, RETENTION_PARTITIONS_AHEAD,
             SMTP_HOST, SMTP_PORT, SMTP_USER, SMTP_PASSWORD, SMTP_FROM, SMTP_STARTTLS, SMTP_STARTTLS_REQUIRED, SMTP_SSL,
             SMTP_CONNECT_TIMEOUT, SMTP_TIMEOUT, TEMPLATE_MAX_CHARS, TEMPLATE_MAX_RENDERED_CHARS,
+            TEMPLATE_RENDER_TIMEOUT, TEMPLATE_RENDER_THREADS, TEMPLATE_RENDER_QUEUE, TEMPLATE_SUSPEND, TEMPLATE_SAMPLE_DEPENDENTS,
             LIMITS_RATE, LIMITS_PERIOD, LIMITS_BURST, LIMITS_SCOPE, LIMITS_MAX_KEYS,
             REDIS_TIMEOUT, REDIS_CONNECT_TIMEOUT, REDIS_RETRY_AFTER, CACHE_LEASE, CACHE_WAIT,
             WORK_CONSUMERS, WORK_BATCH_SIZE, WORK_BATCH_MAX, WORK_MAX_IN_FLIGHT, WORK_LEASE, WORK_HEARTBEAT, WORK_RECLAIM_INTERVAL, WORK_POLL_INTERVAL,

@@ -43,6 +43,9 @@ public final class TargetValidator {
         if (uri.getHost() == null || uri.getHost().isEmpty()) {
             throw DomainException.invalid(field, field + " must name a host");
         }
+        if (uri.getPort() != -1 && (uri.getPort() < 1 || uri.getPort() > 65535)) { // java.net.URI takes any digits
+            throw DomainException.invalid(field, field + " port must be between 1 and 65535, got " + uri.getPort());
+        }
         if (uri.getRawUserInfo() != null) {
             throw DomainException.invalid(field, field + " must not carry credentials; use outbound_auth");
         }

@@ -1,5 +1,6 @@
 package dev.herald.imports;
 
+import dev.herald.json.Json;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -141,8 +142,21 @@ final class RowParser implements SourceReader.Sink {
             if (c.required()) error(r.line(), c.name(), "is required");
             return null;
         }
+        if (raw.indexOf(SourceReader.NOT_UTF8) >= 0) {
+            error(r.line(), c.name(), "is not UTF-8 text (an invalid byte sequence at character " + (raw.indexOf(SourceReader.NOT_UTF8) + 1)
+                    + " of the value); save the file as UTF-8");
+            return null;
+        }
+        if (raw.indexOf('\0') >= 0) { // PostgreSQL text cannot hold it: refuse here, naming the cell, not at COPY
+            error(r.line(), c.name(), "contains a NUL byte (at character " + (raw.indexOf('\0') + 1) + " of the value), which cannot be stored");
+            return null;
+        }
         try {
             @SuppressWarnings("unchecked") T v = (T) c.parse(raw);
+            if (v instanceof OffsetDateTime t && !Json.storable(t)) {
+                error(r.line(), c.name(), "must be a time between the years 1 and 9999, got '" + Column.abbreviate(raw.trim()) + "'");
+                return null;
+            }
             return v;
         } catch (IllegalArgumentException e) {
             error(r.line(), c.name(), e.getMessage());

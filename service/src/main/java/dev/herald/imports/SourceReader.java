@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.herald.json.Json;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,8 +40,16 @@ final class SourceReader {
     static void read(Path file, Sink sink) throws IOException {
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
         boolean csv = name.endsWith(".csv");
+        if (Files.isDirectory(file)) throw new IllegalArgumentException(file.getFileName() + " is a directory, not an import file");
         if (csv || name.endsWith(".ndjson") || name.endsWith(".jsonl")) {
-            try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            String binary = binary(file);
+            if (binary != null) {
+                throw new IllegalArgumentException(file.getFileName() + " is a binary file (" + binary + "), not UTF-8 "
+                        + (csv ? "CSV" : "NDJSON") + " text");
+            }
+            var utf8 = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPLACE)
+                    .onUnmappableCharacter(CodingErrorAction.REPLACE).replaceWith(String.valueOf(NOT_UTF8));
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(Files.newInputStream(file), utf8))) {
                 if (csv) csv(in, sink);
                 else ndjson(in, sink);
             }
@@ -47,6 +57,46 @@ final class SourceReader {
         }
         throw new IllegalArgumentException("cannot tell the format of " + file.getFileName()
                 + ": name it .csv (with a header row) or .ndjson / .jsonl (one JSON object per line)");
+    }
+
+    /**
+     * Stands in for bytes that are not UTF-8, so the row checks can name their line and column: a lone low surrogate,
+     * which decoding valid UTF-8 never yields.
+     */
+    static final char NOT_UTF8 = '\uDFFF';
+
+    /** How many leading bytes {@link #binary} looks at. */
+    private static final int SNIFF = 8192;
+
+    /**
+     * Why the file looks binary (a known binary format, invalid UTF-8, or mostly NUL bytes in its first 8 KB), or
+     * null for text. A stray NUL in a text file is left to the row checks, which name its line and column.
+     */
+    static String binary(Path file) throws IOException {
+        byte[] head;
+        try (var in = Files.newInputStream(file)) {
+            head = in.readNBytes(SNIFF);
+        }
+        if (startsWith(head, 0x1f, 0x8b)) return "gzip";
+        if (startsWith(head, 'P', 'K', 3, 4)) return "zip";
+        if (startsWith(head, 0x89, 'P', 'N', 'G')) return "PNG image";
+        if (startsWith(head, '%', 'P', 'D', 'F')) return "PDF";
+        if (startsWith(head, 0x7f, 'E', 'L', 'F')) return "executable";
+        if (startsWith(head, 0xff, 0xfe) || startsWith(head, 0xfe, 0xff)) return "UTF-16 text; save it as UTF-8";
+        int nul = 0;
+        for (byte b : head) if (b == 0) nul++;
+        if (head.length > 0 && nul * 10 > head.length) return nul + " NUL bytes in its first " + head.length + " bytes";
+        var decoder = StandardCharsets.UTF_8.newDecoder();
+        var out = java.nio.CharBuffer.allocate(head.length + 1);
+        var result = decoder.decode(java.nio.ByteBuffer.wrap(head), out, head.length < SNIFF);
+        if (result.isError()) return "not UTF-8: an invalid byte sequence in its first " + head.length + " bytes";
+        return null;
+    }
+
+    private static boolean startsWith(byte[] b, int... prefix) {
+        if (b.length < prefix.length) return false;
+        for (int i = 0; i < prefix.length; i++) if ((b[i] & 0xff) != prefix[i]) return false;
+        return true;
     }
 
     static void ndjson(BufferedReader in, Sink sink) throws IOException {

@@ -41,7 +41,26 @@ public final class Json {
             .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
             .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
             .build();
-    private static final ObjectReader REQUESTS = MAPPER.reader().with(StreamReadFeature.STRICT_DUPLICATE_DETECTION.mappedFeature());
+    private static final ObjectReader REQUESTS = MAPPER.reader().with(StreamReadFeature.STRICT_DUPLICATE_DETECTION.mappedFeature())
+            .with(new FiniteNumbers());
+
+    /**
+     * Free-form JSON in a request (settings, subscriptions, throttles) keeps only numbers a double can hold: without it
+     * {@code 1e400} was stored as {@code "Infinity"}.
+     */
+    private static final class FiniteNumbers extends com.fasterxml.jackson.databind.node.JsonNodeFactory {
+        @Override
+        public com.fasterxml.jackson.databind.node.NumericNode numberNode(double v) {
+            if (!Double.isFinite(v)) throw new IllegalArgumentException("number is too large");
+            return super.numberNode(v);
+        }
+
+        @Override
+        public com.fasterxml.jackson.databind.node.ValueNode numberNode(Double v) {
+            if (v != null && !Double.isFinite(v)) throw new IllegalArgumentException("number is too large");
+            return super.numberNode(v);
+        }
+    }
 
     private Json() {}
 
@@ -80,6 +99,11 @@ public final class Json {
             String msg = r.getOriginalMessage();
             if (msg.startsWith("Duplicate field")) return "malformed JSON: duplicate field " + msg.substring("Duplicate field ".length());
             return "malformed JSON: " + msg.lines().findFirst().orElse("").replaceAll("\\(.*?\\)", "").strip();
+        } else if (e.getCause() instanceof com.fasterxml.jackson.core.exc.InputCoercionException c) {
+            why = "number out of range" + (c.getTargetType() == Integer.TYPE || c.getTargetType() == Integer.class
+                    ? " (expected a whole number up to 2147483647)" : "");
+        } else if (e.getCause() instanceof IllegalArgumentException a && "number is too large".equals(a.getMessage())) {
+            why = "number is too large";
         } else {
             why = "invalid value";
         }
@@ -124,6 +148,14 @@ public final class Json {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("stored " + what + " is not valid JSON", e);
         }
+    }
+
+    /**
+     * True when a timestamp is within the years Herald stores (1-9999, as request bodies are held to): outside them
+     * PostgreSQL stores infinity or refuses the value.
+     */
+    public static boolean storable(java.time.OffsetDateTime t) {
+        return t.getYear() >= StrictText.MIN_YEAR && t.getYear() <= StrictText.MAX_YEAR;
     }
 
     /** Writes a value for storage; a value that cannot be written is a programming error ({@link IllegalArgumentException}). */

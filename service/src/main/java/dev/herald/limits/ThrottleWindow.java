@@ -20,7 +20,7 @@ public record ThrottleWindow(int max, Duration window, GroupBy groupBy) {
     public ThrottleWindow {
         if (max <= 0) throw new IllegalArgumentException("throttle.max must be at least 1, got " + max);
         if (window == null || window.isNegative() || window.isZero()) {
-            throw new IllegalArgumentException("throttle.window must be positive, got " + window);
+            throw new IllegalArgumentException("throttle.window must be positive, got " + (window == null ? "nothing" : Durations.format(window)));
         }
         if (window.compareTo(Duration.ofDays(366)) > 0) {
             throw new IllegalArgumentException("throttle.window must be at most 366d, got " + Durations.format(window));

@@ -5,6 +5,7 @@ import dev.herald.api.PageRequest;
 import dev.herald.api.Requests;
 import dev.herald.errors.DomainException;
 import dev.herald.infra.Database;
+import dev.herald.json.Json;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -117,11 +118,18 @@ public final class RecordSql {
     private static Object[] cursor(ListSql.Order order, String after) {
         if (order == ListSql.Order.ID) return new Object[] {Requests.uuid(after, "cursor")};
         int bar = after.indexOf('|');
+        OffsetDateTime at;
+        UUID id;
         try {
-            return new Object[] {OffsetDateTime.parse(after.substring(0, bar)), UUID.fromString(after.substring(bar + 1))};
+            at = OffsetDateTime.parse(after.substring(0, bar));
+            id = UUID.fromString(after.substring(bar + 1));
         } catch (RuntimeException e) {
             throw DomainException.malformed("cursor is malformed; pass back the next_cursor of the previous page");
         }
+        if (!Json.storable(at)) { // a year PostgreSQL cannot compare with would fail the query, not match nothing
+            throw DomainException.malformed("cursor is malformed (its timestamp is outside the years 1-9999); pass back the next_cursor of the previous page");
+        }
+        return new Object[] {at, id};
     }
 
     public static OffsetDateTime time(ResultSet rs, String column) throws SQLException {

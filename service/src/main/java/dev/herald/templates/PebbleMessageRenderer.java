@@ -5,7 +5,9 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.herald.contacts.Channel;
 import dev.herald.contacts.ContactTarget;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -13,7 +15,7 @@ import java.util.UUID;
  * Renders notifications with Pebble templates: the organization's overrides, else the shipped defaults. Templates see
  * the context's top-level fields as variables (e.g. {@code incident}, {@code organization}, {@code dependents},
  * {@code assets}, {@code intel_requests}; see {@code templates/sample-context.json}), plus {@code event},
- * {@code contact} ({@code id}, {@code channel}) and {@code context} (the whole context). A webhook contact gets
+ * {@code contact} ({@code id}, {@code channel}) and {@code context} (the whole context), all immutable. A webhook contact gets
  * {@code webhookBody} (valid JSON, checked); an email contact gets subject, text and HTML. Throws
  * {@link TemplateException} when a template fails to render. Thread-safe.
  */
@@ -23,7 +25,7 @@ public final class PebbleMessageRenderer implements MessageRenderer {
      * The template variables of a context, by identity: every contact of a subject gets the same context instance
      * (assembled once per fingerprint), so it is converted once. Read-only once built.
      */
-    private final Cache<JsonNode, Map<String, Object>> variablesOf =
+    private final Cache<JsonNode, Map<String, Object>> variablesOf = // immutable values (FrozenContext), so sharing them is safe
             Caffeine.newBuilder().weakKeys().maximumSize(TemplateEngines.MEMO_ENTRIES).build();
 
     public PebbleMessageRenderer(Templates templates) {
@@ -32,17 +34,25 @@ public final class PebbleMessageRenderer implements MessageRenderer {
 
     @Override
     public RenderedMessage render(ContactTarget contact, String event, JsonNode context) {
-        Map<String, Object> vars = variables(variablesOf.get(context, Templates::toMap), event, contact.id(), contact.channel());
+        Map<String, Object> vars = variables(variablesOf.get(context, FrozenContext::of), event, contact.id(), contact.channel());
         UUID org = contact.organizationId();
         return switch (contact.channel()) {
-            case WEBHOOK -> new RenderedMessage(templates.render(org, TemplateName.WEBHOOK_BODY, vars), null, null, null);
-            case EMAIL -> new RenderedMessage(null,
-                    templates.render(org, TemplateName.EMAIL_SUBJECT, vars).strip(),
-                    templates.render(org, TemplateName.EMAIL_TEXT, vars),
-                    templates.render(org, TemplateName.EMAIL_HTML, vars));
+            case WEBHOOK -> new RenderedMessage(templates.render(org, WEBHOOK, vars).get(0), null, null, null);
+            case EMAIL -> {
+                List<String> parts = templates.render(org, EMAIL, vars);
+                yield new RenderedMessage(null, parts.get(0).strip(), parts.get(1), parts.get(2));
+            }
         };
     }
 
+    private static final List<TemplateName> WEBHOOK = List.of(TemplateName.WEBHOOK_BODY);
+    private static final List<TemplateName> EMAIL = List.of(TemplateName.EMAIL_SUBJECT, TemplateName.EMAIL_TEXT, TemplateName.EMAIL_HTML);
+
+    /**
+     * The variables of one render: the (immutable) context's fields, {@code context}, {@code event} and
+     * {@code contact}. The top-level map is new for each render and only it is writable (a template's
+     * {@code {% set incident = ... %}} replaces its own variable); every value in it is immutable.
+     */
     static Map<String, Object> variables(Map<String, Object> context, String event, UUID contactId, Channel channel) {
         Map<String, Object> vars = new HashMap<>(context);
         vars.put("context", context);
@@ -50,7 +60,7 @@ public final class PebbleMessageRenderer implements MessageRenderer {
         Map<String, Object> contact = new HashMap<>();
         contact.put("id", contactId == null ? null : contactId.toString());
         contact.put("channel", channel.wire());
-        vars.put("contact", contact);
+        vars.put("contact", Collections.unmodifiableMap(contact));
         return vars;
     }
 }

@@ -7,22 +7,24 @@ import io.pebbletemplates.pebble.PebbleEngine;
 import io.pebbletemplates.pebble.error.PebbleException;
 import io.pebbletemplates.pebble.extension.AbstractExtension;
 import io.pebbletemplates.pebble.extension.Filter;
-import io.pebbletemplates.pebble.extension.core.DisallowExtensionCustomizerBuilder;
 import io.pebbletemplates.pebble.extension.escaper.SafeString;
 import io.pebbletemplates.pebble.loader.StringLoader;
 import io.pebbletemplates.pebble.template.EvaluationContext;
 import io.pebbletemplates.pebble.template.PebbleTemplate;
+import io.pebbletemplates.pebble.error.ClassAccessException;
 import java.io.IOException;
-import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.util.regex.Pattern;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * One Pebble engine per output format: JSON (values escaped as JSON string content, plus a {@code json} filter that
- * prints any value as a JSON literal), HTML (HTML-escaped) and plain text (not escaped). Templates see only maps,
- * lists and scalars; {@code range} and file-reaching tags are disabled and output is capped, so a saved template cannot
- * run away. Engines do not cache; {@link Templates} does. Thread-safe.
+ * prints any value as a JSON literal), HTML (HTML-escaped) and plain text (not escaped). Templates see only immutable
+ * maps, lists and scalars and run in {@link TemplateSandbox} (no method calls, no file-reaching tags, budget checks at
+ * every block) under a {@link RenderBudget}, so a saved template cannot run away. Engines do not cache;
+ * {@link Templates} does. Thread-safe.
  */
 final class TemplateEngines {
     private final PebbleEngine json;
@@ -42,12 +44,11 @@ final class TemplateEngines {
                 .cacheActive(false)
                 .strictVariables(false)
                 .newLineTrimming(false) // a text template's line breaks are its layout
-                .maxRenderedSize(maxRenderedChars)
-                .extension(new JsonExtension())
-                .registerExtensionCustomizer(new DisallowExtensionCustomizerBuilder()
-                        .disallowedFunctionKeys(Set.of("range"))
-                        .disallowedTokenParserTags(List.of("include", "import", "from", "extends", "embed", "cache", "parallel"))
-                        .build());
+                .maxRenderedSize(maxRenderedChars) // counts what macros write too, not only the final output
+                .methodAccessValidator(TemplateSandbox.NO_METHODS)
+                .allowOverrideCoreOperators(true) // TemplateSandbox.Guards bounds ~ and +
+                .extension(new JsonExtension(), new TemplateSandbox.Guards())
+                .registerExtensionCustomizer(TemplateSandbox::customizer);
     }
 
     /** Compiles a template of that name's format; {@link PebbleException} when it does not parse. */
@@ -66,22 +67,25 @@ final class TemplateEngines {
      */
     static final int MEMO_ENTRIES = 1_000;
 
-    /** Renders a compiled template and checks that a webhook body is JSON; any failure is a {@link TemplateException}. */
-    static String render(TemplateName name, PebbleTemplate template, Map<String, Object> vars) {
-        return render(name, template, vars, true);
-    }
-
     /**
-     * Renders a compiled template; any failure is a {@link TemplateException}. {@code checkJson}: parse a webhook body
+     * Renders a compiled template on this thread under {@code budget}; any failure is a {@link TemplateException}
+     * (whose cause is a {@link RenderBudget.Exceeded} when the budget ran out). {@code checkJson}: parse a webhook body
      * to prove it is JSON (needed for an organization's own template; the shipped one writes every value through the
      * {@code json} filter, so it cannot produce anything else).
      */
-    static String render(TemplateName name, PebbleTemplate template, Map<String, Object> vars, boolean checkJson) {
-        StringWriter out = new StringWriter();
+    static String render(TemplateName name, PebbleTemplate template, Map<String, Object> vars, boolean checkJson, RenderBudget budget) {
+        Writer out = budget.writer();
         try {
-            template.evaluate(out, vars);
-        } catch (IOException | RuntimeException | StackOverflowError e) {
-            throw new TemplateException(name.wire() + " failed to render: " + message(e), e);
+            budget.run(() -> {
+                try {
+                    template.evaluate(out, vars);
+                    return null;
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
+            throw new TemplateException(name.wire() + " failed to render: " + message(e), exceeded(e));
         }
         String s = out.toString();
         if (checkJson && name == TemplateName.WEBHOOK_BODY) {
@@ -94,10 +98,38 @@ final class TemplateEngines {
         return s;
     }
 
+    /** The budget's exception behind {@code e}, else {@code e}. */
+    private static Throwable exceeded(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof RenderBudget.Exceeded) return t;
+        }
+        return e;
+    }
+
+    /** A fully qualified Java class name inside a message (Pebble's messages name them). */
+    private static final Pattern CLASS_NAME = Pattern.compile("\\b(?:class )?(?:[a-z_][a-z0-9_]*\\.)+[A-Z][A-Za-z0-9_$]*(?:\\.[a-zA-Z0-9_$]+\\([^)]*\\))?");
+
+    /** What went wrong, in one line that names no Java class. */
     static String message(Throwable e) {
         if (e instanceof StackOverflowError) return "recursion too deep";
+        if (e instanceof OutOfMemoryError) return "builds more than the memory it may use";
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof RenderBudget.Exceeded x) return x.getMessage();
+            if (t instanceof ClassAccessException c) {
+                return "templates cannot call methods, only read values (e.g. incident.title) and use filters" + line(c);
+            }
+        }
         String m = e.getMessage();
-        return m == null ? e.getClass().getSimpleName() : m.lines().findFirst().orElse(m);
+        if (m == null) return "failed";
+        String first = m.lines().findFirst().orElse(m);
+        if (first.startsWith("Tried to write more than")) {
+            return "renders more than delivery.template.max-rendered-chars characters" + (e instanceof PebbleException p ? line(p) : "");
+        }
+        return CLASS_NAME.matcher(first).replaceAll("value");
+    }
+
+    private static String line(PebbleException e) {
+        return e.getLineNumber() == null ? "" : " (line " + e.getLineNumber() + ")";
     }
 
     /** Escapes a value for the inside of a JSON string literal. */

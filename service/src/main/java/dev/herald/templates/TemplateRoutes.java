@@ -13,7 +13,8 @@ import java.util.UUID;
 
 /**
  * {@code PUT /organizations/{id}/templates/{name}} ({@code {"template": "..."}}; 422 and nothing saved when it does
- * not compile, render on the sample context or — for webhook_body — render JSON), {@code GET} of the same path (the
+ * not compile, calls a method, does not render the sample context, or a sample of realistic size within the render
+ * budget, or — for webhook_body — does not render JSON; the message names the template), {@code GET} of the same path (the
  * override or the default) and {@code DELETE} (back to the default). Names: webhook_body, email_subject, email_text,
  * email_html.
  */

@@ -1,6 +1,5 @@
 package dev.herald.templates;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
@@ -17,8 +16,9 @@ import java.nio.charset.StandardCharsets;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -52,7 +52,13 @@ public final class Templates implements AutoCloseable {
     private final int maxChars;
     private final Map<TemplateName, String> defaultSources = new EnumMap<>(TemplateName.class);
     private final Map<TemplateName, PebbleTemplate> defaults = new EnumMap<>(TemplateName.class);
+    /** The sample a preview shows (small, readable). Immutable. */
     private final Map<String, Object> sampleContext;
+    /** The sample a saved template must render in time: realistic sizes ({@code delivery.template.sample-dependents}). */
+    private final Map<String, Object> largeSample;
+    private final int sampleDependents;
+    private final RenderPool pool;
+    private final OrganizationRenders orgRenders;
     private final LoadingCache<UUID, Map<TemplateName, PebbleTemplate>> byOrg;
     private final TemplateChangeListener listener;
 
@@ -65,7 +71,13 @@ public final class Templates implements AutoCloseable {
             defaultSources.put(n, src);
             defaults.put(n, engines.compile(n, src));
         }
-        this.sampleContext = toMap(Json.mapper().valueToTree(Json.readStored(resource("defaults/sample-context.json"), "sample context")));
+        JsonNode sample = Json.readStored(resource("defaults/sample-context.json"), "sample context");
+        this.sampleContext = FrozenContext.of(sample);
+        this.sampleDependents = settings.sampleDependents();
+        this.largeSample = FrozenContext.of(SampleContexts.widen(sample, settings.sampleDependents()));
+        this.pool = new RenderPool(settings.renderThreads(), settings.renderQueue(), settings.renderTimeout(), settings.maxRenderedChars());
+        this.orgRenders = new OrganizationRenders(settings.suspendAfterTimeout(), java.time.Duration.ofMillis(RenderPool.maxWaitMillis(settings.renderTimeout())),
+                settings.maxEntries());
         this.byOrg = Caffeine.newBuilder()
                 .expireAfterWrite(settings.cacheTtl())
                 .maximumSize(settings.maxEntries())
@@ -80,6 +92,7 @@ public final class Templates implements AutoCloseable {
     @Override
     public void close() {
         listener.close();
+        pool.close();
     }
 
     /** The compiled template {@code name} of an organization: its override, else the default. */
@@ -88,10 +101,63 @@ public final class Templates implements AutoCloseable {
         return t != null ? t : defaults.get(name);
     }
 
-    /** Renders {@code name} for an organization with the given variables. */
-    String render(UUID organizationId, TemplateName name, Map<String, Object> vars) {
-        PebbleTemplate t = template(organizationId, name);
-        return TemplateEngines.render(name, t, vars, t != defaults.get(name));
+    /**
+     * Renders {@code names} for an organization with the given variables, on one render thread under one render budget
+     * (one message, one budget; one hand-off however many parts). An organization's own templates render one at a time
+     * in this process, and when one runs past the timeout they are suspended (they fail at once) for
+     * {@code delivery.template.suspend-after-timeout} or until it saves a template ({@link OrganizationRenders}), so one
+     * organization cannot take the render threads, or keep taking render time, from the others.
+     *
+     * @return the renderings, in the order of {@code names}
+     * @throws TemplateException when one fails, runs out of budget or is suspended; the caller's unit fails, nothing else
+     */
+    List<String> render(UUID organizationId, List<TemplateName> names, Map<String, Object> vars) {
+        List<PebbleTemplate> compiled = new ArrayList<>(names.size());
+        boolean anyOwn = false;
+        for (TemplateName n : names) {
+            PebbleTemplate t = template(organizationId, n);
+            if (t != defaults.get(n)) {
+                orgRenders.requireNotSuspended(organizationId, n.wire());
+                anyOwn = true;
+            }
+            compiled.add(t);
+        }
+        if (!anyOwn) return renderOnPool(names, compiled, vars);
+        return orgRenders.oneAtATime(organizationId, names.get(0).wire(), () -> {
+            var failed = new java.util.concurrent.atomic.AtomicReference<TemplateName>(); // the part being rendered
+            try {
+                return renderOnPool(names, compiled, vars, failed);
+            } catch (TemplateException e) {
+                TemplateName n = failed.get();
+                if (n != null && compiled.get(names.indexOf(n)) != defaults.get(n) && e.getCause() instanceof RenderBudget.Exceeded x && x.time) {
+                    orgRenders.suspend(organizationId, n.wire());
+                }
+                throw e;
+            }
+        });
+    }
+
+    private List<String> renderOnPool(List<TemplateName> names, List<PebbleTemplate> compiled, Map<String, Object> vars) {
+        return renderOnPool(names, compiled, vars, new java.util.concurrent.atomic.AtomicReference<>());
+    }
+
+    private List<String> renderOnPool(List<TemplateName> names, List<PebbleTemplate> compiled, Map<String, Object> vars,
+                                      java.util.concurrent.atomic.AtomicReference<TemplateName> failed) {
+        return pool.render(names.get(0).wire(), budget -> {
+            List<String> out = new ArrayList<>(names.size());
+            for (int i = 0; i < names.size(); i++) {
+                TemplateName n = names.get(i);
+                failed.set(n);
+                out.add(TemplateEngines.render(n, compiled.get(i), vars, compiled.get(i) != defaults.get(n), budget));
+            }
+            failed.set(null);
+            return out;
+        });
+    }
+
+    /** True while an organization's own templates are suspended after one ran out of render time. */
+    boolean suspended(UUID organizationId) {
+        return orgRenders.suspended(organizationId);
     }
 
     /** The organization's template (override or default). */
@@ -115,7 +181,8 @@ public final class Templates implements AutoCloseable {
      *                           nothing is saved then
      */
     public Saved save(UUID organizationId, TemplateName name, String source) {
-        String preview = validate(name, source);
+        // one organization's saves take render threads one at a time, as its deliveries do
+        String preview = orgRenders.oneAtATime(organizationId, name.wire(), false, () -> validate(name, source));
         OffsetDateTime at = db.writeIdempotent("Templates.UPSERT", c -> {
             try (PreparedStatement ps = c.prepareStatement(UPSERT)) {
                 ps.setObject(1, organizationId);
@@ -131,6 +198,7 @@ public final class Templates implements AutoCloseable {
             }
         });
         byOrg.invalidate(organizationId);
+        orgRenders.lift(organizationId); // the new template rendered the large sample in time
         return new Saved(new Stored(name.wire(), source, false, at), preview);
     }
 
@@ -164,17 +232,23 @@ public final class Templates implements AutoCloseable {
         } catch (RuntimeException | StackOverflowError e) {
             throw new TemplateException(name.wire() + " does not compile: " + TemplateEngines.message(e), e);
         }
-        String out = TemplateEngines.render(name, t, sampleVars(name));
+        PebbleTemplate compiled = t;
+        String out = pool.render(name.wire(), budget -> TemplateEngines.render(name, compiled, sampleVars(name, sampleContext), true, budget));
+        try {
+            pool.render(name.wire(), budget -> TemplateEngines.render(name, compiled, sampleVars(name, largeSample), true, budget));
+        } catch (TemplateException e) {
+            throw new TemplateException(e.getMessage() + " (on a sample with " + sampleDependents + " dependents and assets)", e.getCause());
+        }
         if (name == TemplateName.EMAIL_SUBJECT && out.isBlank()) {
             throw new TemplateException("email_subject renders an empty subject for the sample context", null);
         }
         return out;
     }
 
-    /** The variables templates see for the sample context (as {@link PebbleMessageRenderer#variables} builds them). */
-    Map<String, Object> sampleVars(TemplateName name) {
+    /** The variables templates see for a sample context (as {@link PebbleMessageRenderer#variables} builds them). */
+    static Map<String, Object> sampleVars(TemplateName name, Map<String, Object> sample) {
         Channel channel = name == TemplateName.WEBHOOK_BODY ? Channel.WEBHOOK : Channel.EMAIL;
-        return PebbleMessageRenderer.variables(new HashMap<>(sampleContext), "incident.updated",
+        return PebbleMessageRenderer.variables(sample, "incident.updated",
                 UUID.fromString("00000000-0000-4000-8000-00000000000c"), channel);
     }
 
@@ -205,11 +279,6 @@ public final class Templates implements AutoCloseable {
             ps.setString(1, organizationId.toString());
             ps.execute();
         }
-    }
-
-    static Map<String, Object> toMap(JsonNode node) {
-        if (node == null || !node.isObject()) return new HashMap<>();
-        return Json.mapper().convertValue(node, new TypeReference<Map<String, Object>>() {});
     }
 
 

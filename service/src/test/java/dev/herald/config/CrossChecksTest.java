@@ -79,6 +79,14 @@ class CrossChecksTest {
     }
 
     @Test
+    void theRenderQueueHoldsEveryUnitInFlight() {
+        assertThat(refusal(dev.herald.templates.TemplateSettings::from, config("work.max-in-flight", "1000")))
+                .contains("work.max-in-flight (1000, from override) must not be larger than delivery.template.render-queue (256, default)");
+        assertThat(dev.herald.templates.TemplateSettings.from(config("work.max-in-flight", "1000", "delivery.template.render-queue", "1000"))
+                .renderQueue()).isEqualTo(1000);
+    }
+
+    @Test
     void retryDelaysAreOrdered() {
         // the default schedule (85h35m) against a horizon of one day
         assertThat(refusal(PipelineSettings::from, config("delivery.max-retry-horizon", "1d")))

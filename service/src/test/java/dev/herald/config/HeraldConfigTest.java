@@ -34,7 +34,7 @@ class HeraldConfigTest {
         HeraldConfig c = HeraldConfig.load(file, Map.of("HERALD_HTTP_PORT", "9001", "HERALD_API_LIST_DEFAULT_LIMIT", "60"),
                 Map.of("api.list-default-limit", "70"));
         assertThat(c.get(Settings.DB_POOL_SIZE)).isEqualTo(7);
-        assertThat(c.sourceOf(Settings.DB_POOL_SIZE)).isEqualTo("file " + file);
+        assertThat(c.sourceOf(Settings.DB_POOL_SIZE)).isEqualTo("file " + file + " line 1");
         assertThat(c.get(Settings.HTTP_PORT)).isEqualTo(9001);
         assertThat(c.sourceOf(Settings.HTTP_PORT)).isEqualTo("env HERALD_HTTP_PORT");
         assertThat(c.get(Settings.API_LIST_DEFAULT_LIMIT)).isEqualTo(70);
