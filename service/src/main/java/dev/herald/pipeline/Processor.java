@@ -97,7 +97,8 @@ final class Processor {
             }
         } catch (RuntimeException e) {
             log.warn("work unit {} attempt {} failed: {}", u.id(), u.attempts(), e.toString());
-            return a.retry(key, 0, e.getClass().getSimpleName() + ": " + e.getMessage(), null);
+            // The unit's last_error is shown by GET /work-units/{id}: the reason, never a Java class name.
+            return a.retry(key, 0, e.getMessage() != null ? e.getMessage() : "internal error", null);
         }
     }
 

@@ -67,6 +67,18 @@ class CrossTenantRouteAuditTest {
             }
         }));
         assertThat(ids.get("work_unit")).as("the incident queued a unit for A's contact").isNotNull();
+        ids.put("delivery", UUID.randomUUID().toString());
+        app.herald.db().write("Test.DELIVERY", c -> {
+            try (var ps = c.prepareStatement("INSERT INTO deliveries (id, organization_id, work_unit_id, contact_id, idempotency_key, channel, status) "
+                    + "VALUES (?::uuid, ?, ?::uuid, ?::uuid, ?, 'webhook', 'failed')")) {
+                ps.setString(1, ids.get("delivery"));
+                ps.setObject(2, orgA);
+                ps.setString(3, ids.get("work_unit"));
+                ps.setString(4, ids.get("contact"));
+                ps.setString(5, ids.get("work_unit") + ":" + ids.get("contact"));
+                return ps.executeUpdate();
+            }
+        });
     }
 
     @AfterAll
@@ -99,7 +111,8 @@ class CrossTenantRouteAuditTest {
         // reads by id
         for (String[] r : new String[][] {{"/assets/{id}", "asset"}, {"/incidents/{id}", "incident"}, {"/incidents/current/{id}", "incident"},
                 {"/intel-requests/{id}", "intel_request"}, {"/locations/{id}", "location"}, {"/organizations/{id}", "org"},
-                {"/organizations/{id}/contacts", "org"}, {"/work-units/{id}", "work_unit"}}) {
+                {"/organizations/{id}/contacts", "org"}, {"/work-units/{id}", "work_unit"}, {"/contacts/{id}", "contact"},
+                {"/deliveries/{id}/attempts", "delivery"}}) {
             add.accept(get.apply(r[0]), new Probe("GET", r[0].replace("{id}", X), r[1], null));
         }
         add.accept(get.apply("/organizations/{id}/contacts/{contactId}"),
@@ -130,6 +143,13 @@ class CrossTenantRouteAuditTest {
                 map("channel", "email", "target", "ops@example.com")));
         add.accept(new Route("POST", "/work-units/{id}/redrive"), new Probe("POST", "/work-units/" + X + "/redrive", "work_unit", map()));
         add.accept(new Route("POST", "/organizations"), new Probe("POST", "/organizations", "org", map("name", "n", "organization_id", X)));
+        add.accept(new Route("POST", "/work-units/redrive"), new Probe("POST", "/work-units/redrive", "contact", map("contact_id", X)));
+        add.accept(new Route("POST", "/work-units/redrive"), new Probe("POST", "/work-units/redrive", "org", map("organization_id", X)));
+        add.accept(new Route("POST", "/contacts/{id}/enable"), new Probe("POST", "/contacts/" + X + "/enable", "contact", map()));
+        add.accept(new Route("POST", "/contacts/{id}/recover"), new Probe("POST", "/contacts/" + X + "/recover", "contact",
+                map("since", java.time.OffsetDateTime.now().minusHours(1).toString())));
+        add.accept(new Route("POST", "/contacts/{id}/test"), new Probe("POST", "/contacts/" + X + "/test", "contact", map()));
+        add.accept(new Route("POST", "/contacts/{id}/secret/rotate"), new Probe("POST", "/contacts/" + X + "/secret/rotate", "contact", map()));
         for (String[] r : new String[][] {{"/assets", "asset_type_id", "own.asset_type"}, {"/asset-types", null, null}, {"/locations", null, null},
                 {"/incidents", "location_id", "own.location"}, {"/intel-requests", null, null}}) {
             Map<String, Object> body = switch (r[0]) {
@@ -148,6 +168,8 @@ class CrossTenantRouteAuditTest {
         add.accept(new Route("PATCH", "/intel-requests/{id}"), new Probe("PATCH", "/intel-requests/" + X, "intel_request", map("question", "q2")));
         add.accept(new Route("PATCH", "/internet-outages/{id}"), new Probe("PATCH", "/internet-outages/" + X, "internet_outage", map("provider", "p2")));
         add.accept(new Route("PATCH", "/outages/{id}"), new Probe("PATCH", "/outages/" + X, "outage", map("customers_affected", 5)));
+        add.accept(new Route("PATCH", "/contacts/{id}"), new Probe("PATCH", "/contacts/" + X, "contact", map("name", "n2")));
+        add.accept(new Route("PATCH", "/organizations/{id}"), new Probe("PATCH", "/organizations/" + X, "org", map("retry_schedule", List.of("0s", "1m"))));
         add.accept(new Route("PUT", "/organizations/{id}/templates/{name}"), new Probe("PUT", "/organizations/" + X + "/templates/webhook_body", "org", map("template", "{}")));
         // deletions
         add.accept(new Route("DELETE", "/dependencies"), new Probe("DELETE", "/dependencies", "asset",
@@ -156,6 +178,7 @@ class CrossTenantRouteAuditTest {
                 {"/internet-outages/{id}", "internet_outage"}, {"/outages/{id}", "outage"}}) {
             add.accept(new Route("DELETE", r[0]), new Probe("DELETE", r[0].replace("{id}", X), r[1], null));
         }
+        add.accept(new Route("DELETE", "/contacts/{id}"), new Probe("DELETE", "/contacts/" + X, "contact", null));
         add.accept(new Route("DELETE", "/organizations/{id}/templates/{name}"), new Probe("DELETE", "/organizations/" + X + "/templates/webhook_body", "org", null));
         return p;
     }
