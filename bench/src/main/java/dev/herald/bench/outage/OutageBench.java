@@ -85,7 +85,7 @@ public final class OutageBench implements Callable<Integer> {
             SeedSummary seeded = Workload.ensureLoaded(herald.db(), herald.settings().seed(), profile, seed, System.err::println);
             UUID org = seeded.organizationId();
             herald.graph().preload(org);
-            try (OutageFixture f = new OutageFixture(herald.db(), org, perBurst * (2 * roundsToRun + 1))) {
+            try (OutageFixture f = new OutageFixture(herald.db(), org, perBurst)) {
                 herald.pipeline().startConsumers();
                 // Warm-up: one unmeasured burst with every receiver healthy.
                 Round warm = f.deliver(herald, f.nextIncidents(perBurst), null, 0, Duration.ofSeconds(timeoutS));

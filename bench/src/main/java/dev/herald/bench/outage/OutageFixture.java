@@ -43,6 +43,7 @@ final class OutageFixture implements AutoCloseable {
     private int next;
 
     OutageFixture(Database db, UUID organizationId, int incidentsNeeded) throws IOException {
+        // incidentsNeeded: one burst's worth at least (they are reused, round after round)
         this.organizationId = organizationId;
         List<String> secrets = new ArrayList<>();
         for (int i = 0; i < CONTACTS; i++) {
@@ -83,10 +84,14 @@ final class OutageFixture implements AutoCloseable {
         }
     }
 
-    /** The next {@code n} incidents not used by an earlier burst. */
+    /**
+     * The next {@code n} distinct incidents, taking up where the previous burst stopped and wrapping around (a later change
+     * of an incident whose earlier burst was delivered is a new notification; nothing of it is still queued to supersede).
+     */
     List<UUID> nextIncidents(int n) {
-        List<UUID> out = incidents.subList(next, next + n);
-        next += n;
+        List<UUID> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) out.add(incidents.get((next + i) % incidents.size()));
+        next = (next + n) % incidents.size();
         return out;
     }
 
