@@ -121,6 +121,7 @@ public final class Herald implements AutoCloseable {
         ApiSettings api = settings.api();
         r.add(currentIncidents.routes(api)); // first: /incidents/current must not be taken for /incidents/{id}
         r.add(organizations.routes(keys, settings.pipeline().delivery().maxRetryHorizon()));
+        r.add(keys.routes(api));
         r.add(graph.routes(api));
         r.add(Pipeline.routes(db, api, defaultParts()));
         // record routes last: GET /incidents/{id} must not shadow fixed paths such as /incidents/current (first match wins)
@@ -248,6 +249,7 @@ public final class Herald implements AutoCloseable {
         backups.close();
         sender.close();
         templates.close();
+        keys.close();
         currentIncidents.close();
         graph.close();
         db.close();

@@ -9,9 +9,21 @@ import java.util.UUID;
  *
  * @param keyId          the API key's id
  * @param organizationId the key's organization, or null for an admin key
+ * @param scope          what the key may do: {@code read} (GET only), {@code write}, {@code admin}
+ * @param expiresAt      when the key stops working, or null
  */
-public record Caller(UUID keyId, UUID organizationId) {
+public record Caller(UUID keyId, UUID organizationId, String scope, java.time.OffsetDateTime expiresAt) {
     static final String ATTRIBUTE = "herald.caller";
+
+    /** A caller with the scope its kind of key has by default (admin for admin keys, else write), never expiring. */
+    public Caller(UUID keyId, UUID organizationId) {
+        this(keyId, organizationId, organizationId == null ? "admin" : "write", null);
+    }
+
+    /** True for a key that may only read. */
+    public boolean readOnly() {
+        return "read".equals(scope);
+    }
 
     public boolean admin() {
         return organizationId == null;

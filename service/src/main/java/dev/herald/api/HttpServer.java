@@ -122,6 +122,9 @@ public final class HttpServer implements AutoCloseable {
         if (path.equals("/metrics") && !caller.get().admin()) {
             throw ApiException.notFound("route");
         }
+        if (caller.get().readOnly() && ctx.method() != HandlerType.GET && ctx.method() != HandlerType.HEAD) {
+            throw ApiException.forbidden("this API key may only read (scope read); " + ctx.method() + " needs a write key");
+        }
         ctx.attribute(Caller.ATTRIBUTE, caller.get());
     }
 

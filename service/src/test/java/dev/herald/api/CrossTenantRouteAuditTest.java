@@ -45,6 +45,7 @@ class CrossTenantRouteAuditTest {
         keyA = app.herald.keys().create(orgA, "audit A").secret();
         keyB = app.herald.keys().create(orgB, "audit B").secret();
         ids.put("org", orgA.toString());
+        ids.put("api_key", app.herald.keys().list(orgA, 10).get(0).id().toString());
         ids.put("contact", create("/organizations/" + orgA + "/contacts", keyA, Map.of("channel", "webhook", "target", "http://127.0.0.1:9/hook")));
         ids.put("location", create("/locations", keyA, Map.of("lat", 1.0, "lon", 2.0)));
         ids.put("own.location", create("/locations", keyB, Map.of("lat", 1.0, "lon", 2.0)));
@@ -144,6 +145,8 @@ class CrossTenantRouteAuditTest {
         add.accept(new Route("POST", "/work-units/{id}/redrive"), new Probe("POST", "/work-units/" + X + "/redrive", "work_unit", map()));
         add.accept(new Route("POST", "/organizations"), new Probe("POST", "/organizations", "org", map("name", "n", "organization_id", X)));
         add.accept(new Route("POST", "/work-units/redrive"), new Probe("POST", "/work-units/redrive", "contact", map("contact_id", X)));
+        add.accept(new Route("POST", "/api-keys"), new Probe("POST", "/api-keys", "org", map("organization_id", X, "scope", "read")));
+        add.accept(get.apply("/api-keys"), new Probe("GET", "/api-keys?organization_id=" + X, "org", null));
         add.accept(new Route("POST", "/work-units/redrive"), new Probe("POST", "/work-units/redrive", "org", map("organization_id", X)));
         add.accept(new Route("POST", "/contacts/{id}/enable"), new Probe("POST", "/contacts/" + X + "/enable", "contact", map()));
         add.accept(new Route("POST", "/contacts/{id}/recover"), new Probe("POST", "/contacts/" + X + "/recover", "contact",
@@ -179,6 +182,7 @@ class CrossTenantRouteAuditTest {
             add.accept(new Route("DELETE", r[0]), new Probe("DELETE", r[0].replace("{id}", X), r[1], null));
         }
         add.accept(new Route("DELETE", "/contacts/{id}"), new Probe("DELETE", "/contacts/" + X, "contact", null));
+        add.accept(new Route("DELETE", "/api-keys/{id}"), new Probe("DELETE", "/api-keys/" + X, "api_key", null));
         add.accept(new Route("DELETE", "/organizations/{id}/templates/{name}"), new Probe("DELETE", "/organizations/" + X + "/templates/webhook_body", "org", null));
         return p;
     }
