@@ -74,20 +74,7 @@ class ContactLifecycleTest {
     }
 
     void incident() {
-        app.herald.db().write("Test.INCIDENT", c -> {
-            UUID location = UUID.randomUUID();
-            try (var ps = c.prepareStatement("INSERT INTO locations (id, organization_id, lat, lon, locality) VALUES (?, ?, 52.5, 13.4, 'Berlin')")) {
-                ps.setObject(1, location);
-                ps.setObject(2, org);
-                ps.executeUpdate();
-            }
-            try (var ps = c.prepareStatement("INSERT INTO incidents (id, organization_id, location_id, kind, severity, title) VALUES (?, ?, ?, 'power', 3, 't')")) {
-                ps.setObject(1, UUID.randomUUID());
-                ps.setObject(2, org);
-                ps.setObject(3, location);
-                return ps.executeUpdate();
-            }
-        });
+        ContactFixtures.incident(app, org);
     }
 
     @Test

@@ -102,20 +102,7 @@ class SecretRotationTest {
                     return ps.executeUpdate();
                 }
             });
-            app.herald.db().write("Test.INCIDENT", c -> {
-                UUID location = UUID.randomUUID();
-                try (var ps = c.prepareStatement("INSERT INTO locations (id, organization_id, lat, lon) VALUES (?, ?, 52.5, 13.4)")) {
-                    ps.setObject(1, location);
-                    ps.setObject(2, org);
-                    ps.executeUpdate();
-                }
-                try (var ps = c.prepareStatement("INSERT INTO incidents (id, organization_id, location_id, kind, severity, title) VALUES (?, ?, ?, 'power', 3, 't')")) {
-                    ps.setObject(1, UUID.randomUUID());
-                    ps.setObject(2, org);
-                    ps.setObject(3, location);
-                    return ps.executeUpdate();
-                }
-            });
+            ContactFixtures.incident(app, org);
             Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> receiver.accepted.stream().anyMatch(s -> s.type().startsWith("incident")));
             FaultyReceiver.Seen after = receiver.accepted.stream().filter(s -> s.type().startsWith("incident")).findFirst().orElseThrow();
             assertThat(after.signature().split(" ")).hasSize(1);
