@@ -3,6 +3,7 @@ package dev.herald;
 import dev.herald.api.ApiKeys;
 import dev.herald.api.ApiSettings;
 import dev.herald.api.HttpServer;
+import dev.herald.api.Idempotency;
 import dev.herald.api.Routes;
 import dev.herald.backup.BackupSchedule;
 import dev.herald.assets.AssetTypes;
@@ -138,7 +139,8 @@ public final class Herald implements AutoCloseable {
 
     /** Starts the HTTP API. */
     public HttpServer serveHttp() {
-        return HttpServer.start(settings.http(), metrics, keys, this::health, routes());
+        return HttpServer.start(settings.http(), metrics, keys,
+                new Idempotency(db, settings.http().idempotencyTtl(), settings.http().idempotencyWait()), this::health, routes());
     }
 
     /** Liveness + readiness: the database answers. */

@@ -41,6 +41,12 @@ public final class HttpServer implements AutoCloseable {
 
     /** Starts the server on {@code http.host}:{@code http.port} with the given features' routes. */
     public static HttpServer start(HttpSettings settings, Metrics metrics, ApiKeys keys, Supplier<Health> health, List<Routes> features) {
+        return start(settings, metrics, keys, null, health, features);
+    }
+
+    /** As above, with {@code Idempotency-Key} honoured on every POST and PATCH ({@code idempotency} null: ignored). */
+    public static HttpServer start(HttpSettings settings, Metrics metrics, ApiKeys keys, Idempotency idempotency, Supplier<Health> health,
+                                   List<Routes> features) {
         boolean openMetrics = settings.metricsOpenOnLoopback();
         boolean logRequests = settings.logRequests();
         Javalin app = Javalin.create(cfg -> {
@@ -70,8 +76,8 @@ public final class HttpServer implements AutoCloseable {
             cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
             Router router = new Router() {
                 @Override public void get(String path, Handler h) { cfg.routes.get(path, h); }
-                @Override public void post(String path, Handler h) { cfg.routes.post(path, h); }
-                @Override public void patch(String path, Handler h) { cfg.routes.patch(path, h); }
+                @Override public void post(String path, Handler h) { cfg.routes.post(path, idempotency == null ? h : idempotency.wrap(h)); }
+                @Override public void patch(String path, Handler h) { cfg.routes.patch(path, idempotency == null ? h : idempotency.wrap(h)); }
                 @Override public void put(String path, Handler h) { cfg.routes.put(path, h); }
                 @Override public void delete(String path, Handler h) { cfg.routes.delete(path, h); }
             };

@@ -98,6 +98,10 @@ public final class Settings {
             "Largest limit a list call may ask for (422 above).");
     public static final Setting<Integer> API_CURRENT_MAX_LIMIT = Setting.integer("api.current-max-limit", 5000, 1, 100_000,
             "Largest page of GET /incidents/current.");
+    public static final Setting<Duration> API_IDEMPOTENCY_TTL = Setting.duration("api.idempotency-ttl", "24h", s(1), Duration.ofDays(30),
+            "How long an Idempotency-Key is remembered per organization: a POST or PATCH repeated with the same key and request within it answers the first response again and changes nothing.");
+    public static final Setting<Duration> API_IDEMPOTENCY_WAIT = Setting.duration("api.idempotency-wait", "10s", ms(10), Duration.ofMinutes(5),
+            "How long a request waits for another one with the same Idempotency-Key still running before it answers 409.");
     public static final Setting<Integer> API_BULK_MAX_IDS = Setting.integer("api.bulk-max-ids", 1000, 1, 100_000,
             "Most ids or roots in one bulk call (422 above).");
 
@@ -316,7 +320,7 @@ public final class Settings {
             DB_POOL_SIZE, DB_STATEMENT_POOL_SIZE, DB_CONNECT_TIMEOUT, DB_STATEMENT_TIMEOUT, DB_LOCK_TIMEOUT, DB_IDLE_IN_TX_TIMEOUT, DB_SOCKET_TIMEOUT, DB_LISTEN_PROBE_INTERVAL,
             DB_RETRY_DEADLINE, DB_RETRY_MAX_ATTEMPTS, DB_RETRY_BASE_DELAY, DB_RETRY_MAX_DELAY, SEED_STATEMENT_TIMEOUT,
             HTTP_HOST, HTTP_PORT, HTTP_MAX_BODY_BYTES, HTTP_SHUTDOWN_GRACE, METRICS_OPEN_ON_LOOPBACK, HTTP_LOG_REQUESTS,
-            API_LIST_DEFAULT_LIMIT, API_LIST_MAX_LIMIT, API_CURRENT_MAX_LIMIT, API_BULK_MAX_IDS,
+            API_LIST_DEFAULT_LIMIT, API_LIST_MAX_LIMIT, API_CURRENT_MAX_LIMIT, API_BULK_MAX_IDS, API_IDEMPOTENCY_TTL, API_IDEMPOTENCY_WAIT,
             GRAPH_DEFAULT_MAX_DISTANCE, GRAPH_MAX_DISTANCE_CAP,
             GRAPH_SNAPSHOTS, GRAPH_SNAPSHOT_MAX_EDGES, GRAPH_SNAPSHOT_IDLE,
             CACHE_TTL_REFERENCE, CACHE_TTL_CURRENT, CACHE_TTL_CONTEXT, CACHE_TTL_METRICS, CACHE_MAX_ENTRIES, CACHE_SHARED_LOCAL_ENTRIES, CACHE_SHARED_LOCAL_TTL, CACHE_TTL_API_KEYS,

@@ -54,9 +54,15 @@ public final class TestApp implements AutoCloseable {
     }
 
     public Response call(String method, String path, String key, Object body) {
+        return call(method, path, key, body, java.util.Map.of());
+    }
+
+    /** A call with extra request headers (e.g. Idempotency-Key). */
+    public Response call(String method, String path, String key, Object body, java.util.Map<String, String> headers) {
         try {
             HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(Duration.ofSeconds(60));
             if (key != null) b.header("Authorization", "Bearer " + key);
+            headers.forEach(b::header);
             String payload = body == null ? null : body instanceof String s ? s : Json.mapper().writeValueAsString(body);
             b.method(method, payload == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(payload));
             if (payload != null) b.header("Content-Type", "application/json");
