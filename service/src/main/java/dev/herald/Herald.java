@@ -5,6 +5,7 @@ import dev.herald.api.ApiSettings;
 import dev.herald.api.HttpServer;
 import dev.herald.api.Idempotency;
 import dev.herald.api.Routes;
+import dev.herald.audit.AuditLog;
 import dev.herald.backup.BackupSchedule;
 import dev.herald.assets.AssetTypes;
 import dev.herald.assets.Assets;
@@ -69,6 +70,7 @@ public final class Herald implements AutoCloseable {
     private final ChannelSender sender;
     private final Contacts contacts;
     private final Templates templates;
+    private final AuditLog audit;
     private final MessageRenderer renderer;
     private Pipeline pipeline;
 
@@ -79,6 +81,7 @@ public final class Herald implements AutoCloseable {
         this.db = db;
         this.coordination = coordination;
         this.keys = new ApiKeys(db, settings.http());
+        this.audit = new AuditLog(db, settings.pipeline().delivery().retention());
         this.backups = new BackupSchedule(db, settings.backup(), metrics.registry(), java.time.Clock.systemUTC());
         this.organizations = new Organizations(db);
         this.graph = new Graph(db, settings.graph());
@@ -123,6 +126,7 @@ public final class Herald implements AutoCloseable {
         r.add(currentIncidents.routes(api)); // first: /incidents/current must not be taken for /incidents/{id}
         r.add(organizations.routes(keys, settings.pipeline().delivery().maxRetryHorizon()));
         r.add(keys.routes(api));
+        r.add(audit.routes(api));
         r.add(graph.routes(api));
         r.add(Pipeline.routes(db, api, defaultParts()));
         // record routes last: GET /incidents/{id} must not shadow fixed paths such as /incidents/current (first match wins)
@@ -140,7 +144,7 @@ public final class Herald implements AutoCloseable {
     /** Starts the HTTP API. */
     public HttpServer serveHttp() {
         return HttpServer.start(settings.http(), metrics, keys,
-                new Idempotency(db, settings.http().idempotencyTtl(), settings.http().idempotencyWait()), this::health, routes());
+                new Idempotency(db, settings.http().idempotencyTtl(), settings.http().idempotencyWait()), audit, this::health, routes());
     }
 
     /** Liveness + readiness: the database answers. */
@@ -242,6 +246,9 @@ public final class Herald implements AutoCloseable {
     public MessageRenderer renderer() { return renderer; }
 
     public Templates templates() { return templates; }
+
+    /** The audit log of state-changing API calls and CLI commands. */
+    public AuditLog audit() { return audit; }
 
     @Override
     public void close() {

@@ -41,12 +41,15 @@ public final class HttpServer implements AutoCloseable {
 
     /** Starts the server on {@code http.host}:{@code http.port} with the given features' routes. */
     public static HttpServer start(HttpSettings settings, Metrics metrics, ApiKeys keys, Supplier<Health> health, List<Routes> features) {
-        return start(settings, metrics, keys, null, health, features);
+        return start(settings, metrics, keys, null, null, health, features);
     }
 
-    /** As above, with {@code Idempotency-Key} honoured on every POST and PATCH ({@code idempotency} null: ignored). */
-    public static HttpServer start(HttpSettings settings, Metrics metrics, ApiKeys keys, Idempotency idempotency, Supplier<Health> health,
-                                   List<Routes> features) {
+    /**
+     * As above, with {@code Idempotency-Key} honoured on every POST and PATCH ({@code idempotency} null: ignored) and
+     * every state-changing call reported to {@code audit} once answered (null: none).
+     */
+    public static HttpServer start(HttpSettings settings, Metrics metrics, ApiKeys keys, Idempotency idempotency, AuditSink audit,
+                                   Supplier<Health> health, List<Routes> features) {
         boolean openMetrics = settings.metricsOpenOnLoopback();
         boolean logRequests = settings.logRequests();
         Javalin app = Javalin.create(cfg -> {
@@ -76,10 +79,10 @@ public final class HttpServer implements AutoCloseable {
             cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
             Router router = new Router() {
                 @Override public void get(String path, Handler h) { cfg.routes.get(path, h); }
-                @Override public void post(String path, Handler h) { cfg.routes.post(path, idempotency == null ? h : idempotency.wrap(h)); }
-                @Override public void patch(String path, Handler h) { cfg.routes.patch(path, idempotency == null ? h : idempotency.wrap(h)); }
-                @Override public void put(String path, Handler h) { cfg.routes.put(path, h); }
-                @Override public void delete(String path, Handler h) { cfg.routes.delete(path, h); }
+                @Override public void post(String path, Handler h) { cfg.routes.post(path, audited(audit, "POST", path, idempotency == null ? h : idempotency.wrap(h))); }
+                @Override public void patch(String path, Handler h) { cfg.routes.patch(path, audited(audit, "PATCH", path, idempotency == null ? h : idempotency.wrap(h))); }
+                @Override public void put(String path, Handler h) { cfg.routes.put(path, audited(audit, "PUT", path, h)); }
+                @Override public void delete(String path, Handler h) { cfg.routes.delete(path, audited(audit, "DELETE", path, h)); }
             };
             features.forEach(f -> f.register(router));
             cfg.routes.exception(ApiException.class, (e, ctx) -> error(ctx, e.status(), e.code(), e.getMessage()));
@@ -132,6 +135,49 @@ public final class HttpServer implements AutoCloseable {
             throw ApiException.forbidden("this API key may only read (scope read); " + ctx.method() + " needs a write key");
         }
         ctx.attribute(Caller.ATTRIBUTE, caller.get());
+    }
+
+    /**
+     * {@code h}, reporting the call to {@code audit} once it was answered: the route template, the record's id (a UUID
+     * path parameter, else the {@code id} of a JSON answer) and the status (of the exception the edge maps, when it threw).
+     */
+    static Handler audited(AuditSink audit, String method, String route, Handler h) {
+        if (audit == null) return h;
+        return ctx -> {
+            int status = 500;
+            try {
+                h.handle(ctx);
+                status = ctx.statusCode();
+            } catch (ApiException e) {
+                status = e.status();
+                throw e;
+            } catch (DomainException e) {
+                status = ApiException.of(e).status();
+                throw e;
+            } finally {
+                Caller caller = ctx.attribute(Caller.ATTRIBUTE);
+                audit.record(caller == null ? null : caller.keyId(), caller == null ? null : caller.organizationId(), method, route,
+                        recordId(ctx, status), status);
+            }
+        };
+    }
+
+    private static String recordId(Context ctx, int status) {
+        for (String v : ctx.pathParamMap().values()) {
+            if (v.length() == 36 && v.charAt(8) == '-') return v;
+        }
+        if (status >= 200 && status < 300) {
+            try {
+                String body = ctx.result();
+                if (body != null && body.startsWith("{")) {
+                    var id = Json.mapper().readTree(body).get("id");
+                    if (id != null && id.isTextual()) return id.asText();
+                }
+            } catch (Exception e) {
+                return null;
+            }
+        }
+        return null;
     }
 
     private static boolean loopback(Context ctx) {

@@ -53,12 +53,14 @@ final class ImportCommand implements Callable<Integer> {
             try {
                 r = new Importer(herald.db(), herald.settings().imports()).run(t, file, org);
             } catch (ImportRejected e) {
+                herald.audit().recordCommand("import " + t.cliName(), org, null, false);
                 for (RowError err : e.errors()) System.err.println(file.getFileName() + ": " + err);
                 if (e.badRows() > e.errors().size()) {
                     System.err.println(file.getFileName() + ": ... and " + (e.badRows() - e.errors().size()) + " more bad rows");
                 }
                 throw new CommandFailure("import of " + file.getFileName() + " rejected: " + e.getMessage());
             }
+            herald.audit().recordCommand("import " + t.cliName(), org, null, true);
             System.out.printf("imported %,d %s from %s in %.2f s (%,.0f rows/s)%n", r.rows(), t.cliName(), file.getFileName(),
                     r.seconds(), r.rows() / Math.max(r.seconds(), 1e-9));
         }

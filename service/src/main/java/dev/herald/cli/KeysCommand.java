@@ -68,6 +68,7 @@ final class KeysCommand implements Runnable {
                     throw new CommandFailure("organization " + org + " does not exist");
                 }
                 var key = herald.keys().create(org, label, keyScope, expiresAt);
+                herald.audit().recordCommand("keys create", org, key.id().toString(), true);
                 System.out.println(key.secret());
                 System.err.println("API key " + key.id() + (org == null ? " (admin)" : " for organization " + org)
                         + " created; it is shown only now.");
@@ -110,7 +111,9 @@ final class KeysCommand implements Runnable {
         public Integer call() {
             UUID key = uuid(id, "ID");
             try (Herald herald = Herald.open(db.load())) {
-                if (!herald.keys().revoke(key, null)) throw new CommandFailure("no live API key " + key);
+                boolean revoked = herald.keys().revoke(key, null);
+                herald.audit().recordCommand("keys revoke", null, key.toString(), revoked);
+                if (!revoked) throw new CommandFailure("no live API key " + key);
                 System.err.println("API key " + key + " revoked");
             }
             return 0;

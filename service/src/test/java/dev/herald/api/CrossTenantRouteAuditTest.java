@@ -147,6 +147,7 @@ class CrossTenantRouteAuditTest {
         add.accept(new Route("POST", "/work-units/redrive"), new Probe("POST", "/work-units/redrive", "contact", map("contact_id", X)));
         add.accept(new Route("POST", "/api-keys"), new Probe("POST", "/api-keys", "org", map("organization_id", X, "scope", "read")));
         add.accept(get.apply("/api-keys"), new Probe("GET", "/api-keys?organization_id=" + X, "org", null));
+        add.accept(get.apply("/audit-log"), new Probe("GET", "/audit-log?organization_id=" + X, "org", null));
         add.accept(new Route("POST", "/work-units/redrive"), new Probe("POST", "/work-units/redrive", "org", map("organization_id", X)));
         add.accept(new Route("POST", "/contacts/{id}/enable"), new Probe("POST", "/contacts/" + X + "/enable", "contact", map()));
         add.accept(new Route("POST", "/contacts/{id}/recover"), new Probe("POST", "/contacts/" + X + "/recover", "contact",
