@@ -45,7 +45,7 @@ final class ApiKeyRoutes implements Routes {
         Caller caller = Caller.of(ctx);
         CreateKey b = Requests.body(ctx, CreateKey.class);
         String scope = b.scope() == null ? "write" : b.scope();
-        if (!SCOPES.contains(scope)) throw ApiException.unprocessable("scope must be one of read, write, admin; got '" + abbreviate(scope) + "'");
+        if (!SCOPES.contains(scope)) throw ApiException.unprocessable("scope must be one of read, write, admin; got '" + Requests.abbreviate(scope) + "'");
         if (b.label() != null && (b.label().isBlank() || b.label().length() > 200)) throw ApiException.unprocessable("label must be 1 to 200 characters");
         if (b.expiresAt() != null && !b.expiresAt().isAfter(OffsetDateTime.now())) throw ApiException.unprocessable("expires_at must be in the future");
         UUID org;
@@ -70,9 +70,5 @@ final class ApiKeyRoutes implements Routes {
         UUID id = Requests.pathUuid(ctx, "id");
         if (!keys.revoke(id, caller.admin() ? null : caller.organizationId())) throw ApiException.notFound("api key " + id);
         ctx.json(Map.of("id", id, "revoked", true));
-    }
-
-    private static String abbreviate(String s) {
-        return s.length() > 40 ? s.substring(0, 40) + "…" : s;
     }
 }

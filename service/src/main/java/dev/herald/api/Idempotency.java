@@ -3,9 +3,6 @@ package dev.herald.api;
 import dev.herald.infra.Database;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
@@ -68,7 +65,7 @@ public final class Idempotency {
             }
             Caller caller = Caller.of(ctx);
             UUID scope = caller.admin() ? caller.keyId() : caller.organizationId();
-            byte[] hash = hash(ctx.method() + " " + ctx.path() + "\n" + ctx.body());
+            byte[] hash = ApiKeys.hash(ctx.method() + " " + ctx.path() + "\n" + ctx.body()); // SHA-256
             long deadline = System.nanoTime() + wait.toNanos();
             while (true) {
                 if (claim(scope, key, hash)) {
@@ -105,7 +102,7 @@ public final class Idempotency {
             Stored s = find(scope, key);
             if (s == null) return false;
             if (!Arrays.equals(s.hash(), hash)) {
-                throw ApiException.unprocessable(HEADER + " '" + abbreviate(key) + "' was used with a different request; use a new key");
+                throw ApiException.unprocessable(HEADER + " '" + Requests.abbreviate(key) + "' was used with a different request; use a new key");
             }
             if (s.status() != null) {
                 ctx.status(s.status()).header("Idempotent-Replayed", "true");
@@ -114,7 +111,7 @@ public final class Idempotency {
                 return true;
             }
             if (System.nanoTime() > deadline) {
-                throw ApiException.conflict("a request with " + HEADER + " '" + abbreviate(key) + "' is still running; retry later");
+                throw ApiException.conflict("a request with " + HEADER + " '" + Requests.abbreviate(key) + "' is still running; retry later");
             }
             Thread.sleep(20);
         }
@@ -179,17 +176,5 @@ public final class Idempotency {
                 return ps.executeUpdate();
             }
         });
-    }
-
-    private static byte[] hash(String s) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static String abbreviate(String s) {
-        return s.length() > 40 ? s.substring(0, 40) + "…" : s;
     }
 }

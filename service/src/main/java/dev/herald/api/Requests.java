@@ -87,7 +87,8 @@ public final class Requests {
         }
     }
 
-    static String abbreviate(String s) {
+    /** {@code s} cut to 60 characters for an error message (a long bad value is not echoed whole). */
+    public static String abbreviate(String s) {
         return s.length() > 60 ? s.substring(0, 60) + "…" : s;
     }
 }

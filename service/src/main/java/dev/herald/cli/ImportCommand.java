@@ -37,14 +37,7 @@ final class ImportCommand implements Callable<Integer> {
         if (Files.isDirectory(file)) throw new CommandFailure("cannot import " + file + ": it is a directory, not a file");
         if (!Files.exists(file)) throw new CommandFailure("cannot read " + file + ": no such file");
         if (!Files.isRegularFile(file) || !Files.isReadable(file)) throw new CommandFailure("cannot read " + file + ": not a readable file");
-        UUID org = null;
-        if (organization != null) {
-            try {
-                org = UUID.fromString(organization);
-            } catch (IllegalArgumentException e) {
-                throw new CommandFailure("--organization must be a UUID, got '" + organization + "'");
-            }
-        }
+        UUID org = organization == null ? null : Args.uuid(organization, "--organization");
         try (Herald herald = Herald.open(db.load())) {
             if (org != null && herald.organizations().find(org).isEmpty()) {
                 throw new CommandFailure("organization " + org + " does not exist");

@@ -41,14 +41,7 @@ final class KeysCommand implements Runnable {
 
         @Override
         public Integer call() {
-            UUID org = null;
-            if (scope.organization != null) {
-                try {
-                    org = UUID.fromString(scope.organization);
-                } catch (IllegalArgumentException e) {
-                    throw new CommandFailure("--organization must be a UUID, got '" + scope.organization + "'");
-                }
-            }
+            UUID org = scope.organization == null ? null : Args.uuid(scope.organization, "--organization");
             String keyScope = this.keyScope == null ? (org == null ? "admin" : "write") : this.keyScope;
             if (org == null && this.keyScope != null) throw new CommandFailure("--scope applies to organization keys; an admin key can do everything");
             if (org != null && !keyScope.equals("read") && !keyScope.equals("write")) {
@@ -88,7 +81,7 @@ final class KeysCommand implements Runnable {
         @Override
         public Integer call() {
             if ((organization == null) == !admin) throw new CommandFailure("give either --organization ID or --admin");
-            UUID org = organization == null ? null : uuid(organization, "--organization");
+            UUID org = organization == null ? null : Args.uuid(organization, "--organization");
             try (Herald herald = Herald.open(db.load())) {
                 System.out.printf("%-36s  %-5s  %-7s  %-25s  %-25s  %-25s  %s%n", "id", "scope", "prefix", "created", "expires", "revoked", "label");
                 for (var k : herald.keys().list(org, 10_000)) {
@@ -109,7 +102,7 @@ final class KeysCommand implements Runnable {
 
         @Override
         public Integer call() {
-            UUID key = uuid(id, "ID");
+            UUID key = Args.uuid(id, "ID");
             try (Herald herald = Herald.open(db.load())) {
                 boolean revoked = herald.keys().revoke(key, null);
                 herald.audit().recordCommand("keys revoke", null, key.toString(), revoked);
@@ -117,15 +110,6 @@ final class KeysCommand implements Runnable {
                 System.err.println("API key " + key + " revoked");
             }
             return 0;
-        }
-    }
-
-    static UUID uuid(String raw, String what) {
-        try {
-            if (raw.length() != 36) throw new IllegalArgumentException();
-            return UUID.fromString(raw);
-        } catch (IllegalArgumentException e) {
-            throw new CommandFailure(what + " must be a UUID, got '" + (raw.length() > 40 ? raw.substring(0, 40) + "…" : raw) + "'");
         }
     }
 }

@@ -24,14 +24,7 @@ final class RebuildViewCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        UUID org = null;
-        if (organization != null) {
-            try {
-                org = UUID.fromString(organization);
-            } catch (IllegalArgumentException e) {
-                throw new CommandFailure("--organization must be a UUID, got '" + organization + "'");
-            }
-        }
+        UUID org = organization == null ? null : Args.uuid(organization, "--organization");
         if (show < 0) throw new CommandFailure("--show must be 0 or more");
         try (Herald herald = Herald.open(db.load())) {
             CurrentIncidentsRebuild rebuild = herald.currentIncidents().rebuild();

@@ -94,7 +94,7 @@ final class ContactChanges {
                     subscription = p.clearSubscription() ? "{}" : p.subscription() != null ? p.subscription().toString() : rs.getString(4);
                     auth = p.clearOutboundAuth() ? null : p.outboundAuth() != null ? p.outboundAuth().toStored().toString() : rs.getString(5);
                     schedule = p.clearRetrySchedule() ? null : p.retrySchedule() != null
-                            ? c.createArrayOf("int8", Contacts.box(p.retrySchedule().delaysMs())) : rs.getArray(6);
+                            ? dev.herald.records.RecordSql.int8Array(c, p.retrySchedule().delaysMs()) : rs.getArray(6);
                     rateLimit = p.clearRateLimit() ? null : p.rateLimit() != null ? p.rateLimit().toString() : rs.getString(7);
                     name = p.clearName() ? null : p.name() != null ? p.name() : rs.getString(8);
                     description = p.clearDescription() ? null : p.description() != null ? p.description() : rs.getString(9);

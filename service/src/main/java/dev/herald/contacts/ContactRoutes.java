@@ -66,21 +66,15 @@ final class ContactRoutes implements Routes {
         r.post("/contacts/{id}/secret/rotate", this::rotate);
     }
 
-    /** The organization of the contact in the path, when the caller may see it; else 404 (missing and foreign alike). */
-    private UUID contactOrganization(Context ctx, UUID id) {
-        Caller caller = Caller.of(ctx);
-        return contacts.organizationOf(id).filter(caller::sees).orElseThrow(() -> ApiException.notFound("contact " + id));
-    }
-
     void getById(Context ctx) {
         UUID id = Requests.pathUuid(ctx, "id");
-        UUID org = contactOrganization(ctx, id);
+        UUID org = contacts.organizationFor(Caller.of(ctx), id);
         ctx.json(contacts.find(org, id).orElseThrow(() -> ApiException.notFound("contact " + id)));
     }
 
     void patch(Context ctx) {
         UUID id = Requests.pathUuid(ctx, "id");
-        UUID org = contactOrganization(ctx, id);
+        UUID org = contacts.organizationFor(Caller.of(ctx), id);
         JsonNode body = Requests.body(ctx, JsonNode.class);
         if (!body.isObject()) throw ApiException.badRequest("request body must be a JSON object");
         Channel channel = changes.channelOfLive(org, id);
@@ -90,14 +84,14 @@ final class ContactRoutes implements Routes {
 
     void delete(Context ctx) {
         UUID id = Requests.pathUuid(ctx, "id");
-        UUID org = contactOrganization(ctx, id);
+        UUID org = contacts.organizationFor(Caller.of(ctx), id);
         int cancelled = changes.delete(org, id);
         ctx.json(java.util.Map.of("id", id, "deleted", true, "cancelled_work_units", cancelled));
     }
 
     void rotate(Context ctx) {
         UUID id = Requests.pathUuid(ctx, "id");
-        UUID org = contactOrganization(ctx, id);
+        UUID org = contacts.organizationFor(Caller.of(ctx), id);
         String secret = WebhookSecrets.generate();
         java.time.OffsetDateTime previousUntil = changes.rotate(org, id, secret, secretOverlap);
         ctx.json(java.util.Map.of("id", id, "secret", secret, "previous_secret_valid_until", previousUntil)); // shown this once

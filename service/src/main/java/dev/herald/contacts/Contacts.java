@@ -95,7 +95,7 @@ public final class Contacts {
                 ps.setString(7, c.throttle() == null ? "{}" : c.throttle().toString());
                 ps.setString(8, c.subscription() == null ? "{}" : c.subscription().toString());
                 ps.setBoolean(9, c.operational());
-                ps.setArray(10, c.retrySchedule() == null ? null : conn.createArrayOf("int8", box(c.retrySchedule().delaysMs())));
+                ps.setArray(10, c.retrySchedule() == null ? null : RecordSql.int8Array(conn, c.retrySchedule().delaysMs()));
                 ps.setString(11, c.name());
                 ps.setString(12, c.description());
                 ps.setString(13, c.rateLimit() == null ? null : c.rateLimit().toString());
@@ -152,6 +152,14 @@ public final class Contacts {
         });
     }
 
+    /**
+     * The organization of contact {@code id} when {@code caller} may act on it; 404 alike for another organization's
+     * contact and a missing one (deleted ones included: they answer as deleted).
+     */
+    public UUID organizationFor(dev.herald.api.Caller caller, UUID id) {
+        return organizationOf(id).filter(caller::sees).orElseThrow(() -> dev.herald.errors.DomainException.notFound("contact " + id));
+    }
+
     /** The organization of a contact, or empty when there is none (deleted ones included: they answer as deleted). */
     public Optional<UUID> organizationOf(UUID id) {
         return db.read("Contacts.ORGANIZATION_OF", conn -> {
@@ -182,7 +190,7 @@ public final class Contacts {
         JsonNode storedAuth = Json.readStored(rs.getString(5), "contact outbound_auth");
         JsonNode authView = storedAuth == null ? null : OutboundAuth.parse(storedAuth).publicView();
         OffsetDateTime disabledAt = rs.getObject(8, OffsetDateTime.class);
-        long[] schedule = longs(rs.getArray(12));
+        long[] schedule = RecordSql.longs(rs.getArray(12));
         int failures = rs.getInt(13);
         OffsetDateTime failingSince = rs.getObject(14, OffsetDateTime.class);
         OffsetDateTime pausedUntil = rs.getObject(18, OffsetDateTime.class);
@@ -195,21 +203,6 @@ public final class Contacts {
                 schedule == null ? null : RetrySchedule.stored(schedule).describe(), health, rs.getString(19), rs.getString(20),
                 rs.getObject(21, OffsetDateTime.class), Json.readStored(rs.getString(22), "contact rate_limit"),
                 rs.getObject(23, OffsetDateTime.class));
-    }
-
-    /** A stored {@code bigint[]} as longs (null stays null). */
-    public static long[] longs(java.sql.Array a) throws SQLException {
-        if (a == null) return null;
-        Object[] values = (Object[]) a.getArray();
-        long[] out = new long[values.length];
-        for (int i = 0; i < values.length; i++) out[i] = ((Number) values[i]).longValue();
-        return out;
-    }
-
-    static Long[] box(long[] values) {
-        Long[] out = new Long[values.length];
-        for (int i = 0; i < values.length; i++) out[i] = values[i];
-        return out;
     }
 
     /** The HTTP routes of contacts. */

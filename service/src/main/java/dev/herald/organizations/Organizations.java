@@ -6,6 +6,7 @@ import dev.herald.api.Routes;
 import dev.herald.config.RetrySchedule;
 import dev.herald.infra.Database;
 import dev.herald.json.Json;
+import dev.herald.records.RecordSql;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.OffsetDateTime;
@@ -48,7 +49,7 @@ public final class Organizations {
                 ps.setObject(3, maxDistance);
                 ps.setBoolean(4, everyChange);
                 ps.setString(5, settingsJson);
-                ps.setArray(6, retrySchedule == null ? null : c.createArrayOf("int8", box(retrySchedule.delaysMs())));
+                ps.setArray(6, retrySchedule == null ? null : RecordSql.int8Array(c, retrySchedule.delaysMs()));
                 return ps.executeUpdate();
             }
         });
@@ -73,7 +74,7 @@ public final class Organizations {
     public boolean setRetrySchedule(UUID id, RetrySchedule schedule) {
         return db.write("Organizations.SET_RETRY_SCHEDULE", c -> {
             try (PreparedStatement ps = c.prepareStatement(SET_RETRY_SCHEDULE)) {
-                ps.setArray(1, schedule == null ? null : c.createArrayOf("int8", box(schedule.delaysMs())));
+                ps.setArray(1, schedule == null ? null : RecordSql.int8Array(c, schedule.delaysMs()));
                 ps.setObject(2, id);
                 return ps.executeUpdate() == 1;
             }
@@ -81,17 +82,8 @@ public final class Organizations {
     }
 
     private static List<String> schedule(java.sql.Array a) throws java.sql.SQLException {
-        if (a == null) return null;
-        Object[] values = (Object[]) a.getArray();
-        long[] ms = new long[values.length];
-        for (int i = 0; i < ms.length; i++) ms[i] = ((Number) values[i]).longValue();
-        return RetrySchedule.stored(ms).describe();
-    }
-
-    private static Long[] box(long[] values) {
-        Long[] out = new Long[values.length];
-        for (int i = 0; i < values.length; i++) out[i] = values[i];
-        return out;
+        long[] ms = RecordSql.longs(a);
+        return ms == null ? null : RetrySchedule.stored(ms).describe();
     }
 
     /** The HTTP routes of organizations; {@code maxRetryHorizon} bounds an organization's own retry schedule. */

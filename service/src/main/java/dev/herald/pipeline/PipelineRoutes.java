@@ -77,7 +77,7 @@ final class PipelineRoutes implements Routes {
     void test(Context ctx) {
         Caller caller = Caller.of(ctx);
         UUID id = Requests.pathUuid(ctx, "id");
-        UUID org = contactOrganization(caller, id);
+        UUID org = contacts.organizationFor(caller, id);
         var contact = contacts.target(org, id).orElseThrow(() -> ApiException.conflict("contact " + id + " is deleted"));
         if (contact.disabled()) throw ApiException.conflict("contact " + id + " is disabled; enable it first (POST /contacts/" + id + "/enable)");
         ctx.json(testSend.send(contact));
@@ -111,7 +111,7 @@ final class PipelineRoutes implements Routes {
         String status = ctx.queryParam("status");
         if (status != null && !Deliveries.STATUSES.contains(status)) {
             throw ApiException.badRequest("status must be one of " + new java.util.TreeSet<>(Deliveries.STATUSES) + ", got '"
-                    + (status.length() > 40 ? status.substring(0, 40) + "…" : status) + "'");
+                    + Requests.abbreviate(status) + "'");
         }
         String event = ctx.queryParam("event");
         if (event != null && (event.isEmpty() || event.length() > 100)) throw ApiException.badRequest("event must be 1 to 100 characters");
@@ -131,7 +131,7 @@ final class PipelineRoutes implements Routes {
     void enable(Context ctx) {
         Caller caller = Caller.of(ctx);
         UUID id = Requests.pathUuid(ctx, "id");
-        UUID org = contactOrganization(caller, id);
+        UUID org = contacts.organizationFor(caller, id);
         Enable body = ctx.body().isBlank() ? new Enable(false) : Requests.body(ctx, Enable.class);
         ContactHealth.Enabled enabled = health.enable(org, id);
         if (!enabled.found()) throw ApiException.notFound("contact " + id);
@@ -146,7 +146,7 @@ final class PipelineRoutes implements Routes {
     void recover(Context ctx) {
         Caller caller = Caller.of(ctx);
         UUID id = Requests.pathUuid(ctx, "id");
-        UUID org = contactOrganization(caller, id);
+        UUID org = contacts.organizationFor(caller, id);
         Recover body = Requests.body(ctx, Recover.class);
         OffsetDateTime now = OffsetDateTime.now(clock);
         if (body.since() == null) throw ApiException.unprocessable("since is required (an RFC 3339 time)");
@@ -171,17 +171,11 @@ final class PipelineRoutes implements Routes {
         }
         int limit = body.limit() == null ? api.bulkMaxIds() : body.limit();
         if (limit < 1 || limit > api.bulkMaxIds()) throw ApiException.unprocessable("limit must be between 1 and " + api.bulkMaxIds());
-        if (body.contactId() != null && recovery.contactOrganization(body.contactId()).filter(org::equals).isEmpty()) {
+        if (body.contactId() != null && contacts.organizationOf(body.contactId()).filter(org::equals).isEmpty()) {
             throw ApiException.notFound("contact " + body.contactId());
         }
         int n = recovery.redriveMatching(org, body.contactId(), body.event(), since, until, limit);
         ctx.json(java.util.Map.of("redriven", n));
-    }
-
-    /** The organization of a contact the caller may act on; 404 alike for another organization's and a missing one. */
-    private UUID contactOrganization(Caller caller, UUID contactId) {
-        return recovery.contactOrganization(contactId).filter(caller::sees)
-                .orElseThrow(() -> ApiException.notFound("contact " + contactId));
     }
 
     private static OffsetDateTime queryTime(Context ctx, String name) {

@@ -125,12 +125,7 @@ final class Processor {
         long sendStart = nanos.getAsLong();
         SendOutcome outcome = t.time("send", () -> sender.send(contact, key.id(), u.attempts(), msg));
         int tookMs = (int) Math.min(Integer.MAX_VALUE, (nanos.getAsLong() - sendStart) / 1_000_000);
-        String reason = switch (outcome) {
-            case SendOutcome.Delivered ok -> null;
-            case SendOutcome.Retry r -> r.reason();
-            case SendOutcome.Failed f -> f.reason();
-            case SendOutcome.Disable x -> x.reason();
-        };
+        String reason = outcome.reason();
         String label = switch (outcome) {
             case SendOutcome.Delivered ok -> "delivered";
             case SendOutcome.Retry r -> "retry";

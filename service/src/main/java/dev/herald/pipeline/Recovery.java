@@ -4,7 +4,6 @@ import dev.herald.infra.Database;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.OffsetDateTime;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -20,8 +19,6 @@ import java.util.UUID;
  * Each is one statement. Thread-safe.
  */
 final class Recovery {
-    /** The organization of a contact (for the routes' scoping). */
-    static final String CONTACT_ORGANIZATION = "SELECT organization_id FROM contacts WHERE id = ?";
     /**
      * {@link #recover}: picks the newest delivery per subject of the contact in the window (deliveries_contact_recent_idx),
      * keeps the failed ones with no open unit for the subject, moves their units back from work_units_done when they
@@ -80,18 +77,6 @@ final class Recovery {
 
     Recovery(Database db) {
         this.db = db;
-    }
-
-    /** The organization of a contact, or empty when there is no such contact. */
-    Optional<UUID> contactOrganization(UUID contactId) {
-        return db.read("Recovery.CONTACT_ORGANIZATION", c -> {
-            try (PreparedStatement ps = c.prepareStatement(CONTACT_ORGANIZATION)) {
-                ps.setObject(1, contactId);
-                try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? Optional.of(rs.getObject(1, UUID.class)) : Optional.empty();
-                }
-            }
-        });
     }
 
     /** Re-queues the contact's failed deliveries in [since, until), newest state per subject; answers how many. */

@@ -273,7 +273,7 @@ public final class WorkQueue {
             ContactTarget contact = hasContact ? Contacts.fromRow(rs, "c_") : null;
             ContactHealth.Snapshot health = hasContact ? ContactHealth.Snapshot.fromRow(rs, "c_") : null;
             return new Claimed(unit, Math.max(0, rs.getDouble("waited_ms")), key, contact, health,
-                    Contacts.longs(rs.getArray("c_retry_schedule_ms")));
+                    dev.herald.records.RecordSql.longs(rs.getArray("c_retry_schedule_ms")));
         });
     }
 

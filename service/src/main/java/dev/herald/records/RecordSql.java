@@ -132,6 +132,23 @@ public final class RecordSql {
         return new Object[] {at, id};
     }
 
+    /** A {@code bigint[]} parameter (e.g. a retry schedule in milliseconds); null stays null. */
+    public static java.sql.Array int8Array(Connection c, long[] values) throws SQLException {
+        if (values == null) return null;
+        Long[] boxed = new Long[values.length];
+        for (int i = 0; i < values.length; i++) boxed[i] = values[i];
+        return c.createArrayOf("int8", boxed);
+    }
+
+    /** A {@code bigint[]} column as longs; null stays null. */
+    public static long[] longs(java.sql.Array a) throws SQLException {
+        if (a == null) return null;
+        Object[] values = (Object[]) a.getArray();
+        long[] out = new long[values.length];
+        for (int i = 0; i < values.length; i++) out[i] = ((Number) values[i]).longValue();
+        return out;
+    }
+
     public static OffsetDateTime time(ResultSet rs, String column) throws SQLException {
         return rs.getObject(column, OffsetDateTime.class);
     }

@@ -21,10 +21,14 @@ public sealed interface SendOutcome {
     /** The class of a failure (null for a delivery). */
     default String errorClass() { return null; }
 
+    /** Why the send did not deliver (null for a delivery). */
+    String reason();
+
     /** The receiver took it (2xx, or SMTP accepted). */
     record Delivered(int status, String excerpt) implements SendOutcome {
         public Delivered(int status) { this(status, null); }
         @Override public Integer code() { return status; }
+        @Override public String reason() { return null; }
     }
 
     /**

@@ -17,12 +17,12 @@ import java.util.UUID;
  * every contact: {@code incidents x contacts} messages (7,617 = 2,539 x 3 on the large profile). Earlier bench
  * contacts of the organization are disabled first, so the fan-out reaches exactly these. Close it to stop the receivers.
  */
-final class BurstFixture implements AutoCloseable {
+public final class BurstFixture implements AutoCloseable {
     /** One contact and its receiver. */
     record Endpoint(ContactTarget contact, WebhookReceiver receiver) {}
 
     private static final String DISABLE_OLD = """
-            UPDATE contacts SET disabled_at = now(), disabled_reason = 'replaced by a newer burst bench run'
+            UPDATE contacts SET disabled_at = now(), disabled_reason = 'replaced by a newer bench run'
             WHERE organization_id = ? AND disabled_at IS NULL""";
     private static final String INSERT_CONTACT = """
             INSERT INTO contacts (id, organization_id, channel, target, secret) VALUES (?, ?, 'webhook', ?, ?)""";
@@ -42,34 +42,8 @@ final class BurstFixture implements AutoCloseable {
             WebhookReceiver r = WebhookReceiver.start(secret);
             endpoints.add(new Endpoint(new ContactTarget(UUID.randomUUID(), organizationId, Channel.WEBHOOK, r.url(), secret, null), r));
         }
-        db.write("BurstBench.CONTACTS", c -> {
-            try (PreparedStatement ps = c.prepareStatement(DISABLE_OLD)) {
-                ps.setObject(1, organizationId);
-                ps.executeUpdate();
-            }
-            try (PreparedStatement ps = c.prepareStatement(INSERT_CONTACT)) {
-                for (Endpoint e : endpoints) {
-                    ps.setObject(1, e.contact().id());
-                    ps.setObject(2, organizationId);
-                    ps.setString(3, e.contact().target());
-                    ps.setString(4, e.contact().secret());
-                    ps.addBatch();
-                }
-                ps.executeBatch();
-            }
-            return null;
-        });
-        List<UUID> found = db.read("BurstBench.OPEN_INCIDENTS", c -> {
-            try (PreparedStatement ps = c.prepareStatement(OPEN_INCIDENTS)) {
-                ps.setObject(1, organizationId);
-                ps.setInt(2, incidentCount + warmUpCount);
-                List<UUID> out = new ArrayList<>();
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) out.add(rs.getObject(1, UUID.class));
-                }
-                return out;
-            }
-        });
+        replaceContacts(db, organizationId, endpoints.stream().map(Endpoint::contact).toList());
+        List<UUID> found = openIncidents(db, organizationId, incidentCount + warmUpCount);
         List<UUID> all = found;
         if (all.size() < incidentCount + warmUpCount) {
             throw new IllegalStateException("the organization has only " + all.size() + " open incidents, the burst needs "
@@ -77,6 +51,45 @@ final class BurstFixture implements AutoCloseable {
         }
         this.incidents = List.copyOf(all.subList(0, incidentCount));
         this.warmUp = List.copyOf(all.subList(incidentCount, incidentCount + warmUpCount));
+    }
+
+    /**
+     * Disables the organization's live contacts and adds {@code contacts} (webhooks: id, target, secret) in one
+     * transaction, so a bench's fan-out reaches exactly these.
+     */
+    public static void replaceContacts(Database db, UUID organizationId, List<ContactTarget> contacts) {
+        db.write("BurstBench.CONTACTS", c -> {
+            try (PreparedStatement ps = c.prepareStatement(DISABLE_OLD)) {
+                ps.setObject(1, organizationId);
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement(INSERT_CONTACT)) {
+                for (ContactTarget t : contacts) {
+                    ps.setObject(1, t.id());
+                    ps.setObject(2, organizationId);
+                    ps.setString(3, t.target());
+                    ps.setString(4, t.secret());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            return null;
+        });
+    }
+
+    /** Up to {@code limit} open incidents of the organization, by id. */
+    public static List<UUID> openIncidents(Database db, UUID organizationId, int limit) {
+        return db.read("BurstBench.OPEN_INCIDENTS", c -> {
+            try (PreparedStatement ps = c.prepareStatement(OPEN_INCIDENTS)) {
+                ps.setObject(1, organizationId);
+                ps.setInt(2, limit);
+                List<UUID> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) out.add(rs.getObject(1, UUID.class));
+                }
+                return out;
+            }
+        });
     }
 
     int messages() { return incidents.size() * endpoints.size(); }

@@ -1,13 +1,14 @@
 package dev.herald.bench.outage;
 
 import dev.herald.Herald;
+import dev.herald.bench.burst.BurstFixture;
 import dev.herald.bench.burst.HeraldBurst;
+import dev.herald.contacts.Channel;
+import dev.herald.contacts.ContactTarget;
 import dev.herald.contacts.WebhookSecrets;
 import dev.herald.infra.Database;
 import dev.herald.testing.FaultyReceiver;
 import java.io.IOException;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,14 +30,6 @@ final class OutageFixture implements AutoCloseable {
     static final int DOWN = 3;
     static final int HANGING = 1;
 
-    private static final String DISABLE_OLD = """
-            UPDATE contacts SET disabled_at = now(), disabled_reason = 'replaced by a newer outage bench run'
-            WHERE organization_id = ? AND disabled_at IS NULL""";
-    private static final String INSERT_CONTACT = """
-            INSERT INTO contacts (id, organization_id, channel, target, secret) VALUES (?, ?, 'webhook', ?, ?)""";
-    private static final String OPEN_INCIDENTS = """
-            SELECT id FROM incidents WHERE organization_id = ? AND status = 'open' AND deleted_at IS NULL ORDER BY id LIMIT ?""";
-
     final UUID organizationId;
     final List<FaultyReceiver> receivers = new ArrayList<>();
     private final List<UUID> incidents;
@@ -45,40 +38,15 @@ final class OutageFixture implements AutoCloseable {
     OutageFixture(Database db, UUID organizationId, int incidentsNeeded) throws IOException {
         // incidentsNeeded: one burst's worth at least (they are reused, round after round)
         this.organizationId = organizationId;
-        List<String> secrets = new ArrayList<>();
+        List<ContactTarget> contacts = new ArrayList<>();
         for (int i = 0; i < CONTACTS; i++) {
             String secret = WebhookSecrets.generate();
-            secrets.add(secret);
-            receivers.add(new FaultyReceiver(secret));
+            FaultyReceiver r = new FaultyReceiver(secret);
+            receivers.add(r);
+            contacts.add(new ContactTarget(UUID.randomUUID(), organizationId, Channel.WEBHOOK, r.url(), secret, null));
         }
-        db.write("OutageBench.CONTACTS", c -> {
-            try (PreparedStatement ps = c.prepareStatement(DISABLE_OLD)) {
-                ps.setObject(1, organizationId);
-                ps.executeUpdate();
-            }
-            try (PreparedStatement ps = c.prepareStatement(INSERT_CONTACT)) {
-                for (int i = 0; i < CONTACTS; i++) {
-                    ps.setObject(1, UUID.randomUUID());
-                    ps.setObject(2, organizationId);
-                    ps.setString(3, receivers.get(i).url());
-                    ps.setString(4, secrets.get(i));
-                    ps.addBatch();
-                }
-                ps.executeBatch();
-            }
-            return null;
-        });
-        incidents = db.read("OutageBench.OPEN_INCIDENTS", c -> {
-            try (PreparedStatement ps = c.prepareStatement(OPEN_INCIDENTS)) {
-                ps.setObject(1, organizationId);
-                ps.setInt(2, incidentsNeeded);
-                List<UUID> out = new ArrayList<>();
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) out.add(rs.getObject(1, UUID.class));
-                }
-                return out;
-            }
-        });
+        BurstFixture.replaceContacts(db, organizationId, contacts);
+        incidents = BurstFixture.openIncidents(db, organizationId, incidentsNeeded);
         if (incidents.size() < incidentsNeeded) {
             throw new IllegalStateException("the organization has " + incidents.size() + " open incidents; the drill needs " + incidentsNeeded);
         }
