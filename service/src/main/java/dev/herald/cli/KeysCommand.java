@@ -94,7 +94,7 @@ final class KeysCommand implements Runnable {
     }
 
     @Command(name = "revoke", mixinStandardHelpOptions = true,
-            description = "Revoke an API key at once, in every running process.")
+            description = "Revoke an API key; every running process drops it when the revocation's NOTIFY arrives.")
     static final class Revoke implements Callable<Integer> {
         @Mixin DbOptions db;
 
