@@ -1,10 +1,12 @@
 package dev.herald.senders;
 
 import dev.herald.contacts.Channel;
+import dev.herald.contacts.ContactSecrets;
 import dev.herald.contacts.ContactTarget;
 import dev.herald.contacts.OutboundAuth;
 import dev.herald.contacts.TargetValidator;
 import dev.herald.contacts.WebhookSecrets;
+import dev.herald.secrets.SecretBox;
 import dev.herald.templates.RenderedMessage;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -47,14 +49,27 @@ public final class WebhookSender implements Sender, AutoCloseable {
     private final int maxBodyBytes;
     private final boolean allowPrivate;
     private final OAuthTokens tokens;
+    private final SecretBox box;
 
+    /** Opening sealed contact secrets with {@code box}. */
+    public WebhookSender(WebhookSettings settings, SecretBox box) {
+        this(settings, Clock.systemUTC(), box);
+    }
+
+    /** For contacts whose secrets are plaintext (tests and benchmarks that build {@link ContactTarget}s by hand). */
     public WebhookSender(WebhookSettings settings) {
-        this(settings, Clock.systemUTC());
+        this(settings, Clock.systemUTC(), SecretBox.plaintextOnly());
+    }
+
+    /** For contacts whose secrets are plaintext (tests that build {@link ContactTarget}s by hand). */
+    public WebhookSender(WebhookSettings settings, Clock clock) {
+        this(settings, clock, SecretBox.plaintextOnly());
     }
 
     /** With an injected clock: it stamps {@code webhook-timestamp}, reads HTTP-date Retry-After and ages OAuth2 tokens. */
-    public WebhookSender(WebhookSettings settings, Clock clock) {
+    public WebhookSender(WebhookSettings settings, Clock clock, SecretBox box) {
         this.clock = clock;
+        this.box = box;
         this.connectTimeout = settings.connectTimeout();
         this.requestTimeout = settings.requestTimeout();
         this.retryAfterMax = settings.retryAfterMax();
@@ -85,6 +100,12 @@ public final class WebhookSender implements Sender, AutoCloseable {
         byte[] key;
         byte[] previousKey;
         URI uri;
+        ContactTarget sealed = contact;
+        try {
+            contact = ContactSecrets.open(sealed, box); // secrets are opened here, where they are used, and nowhere else
+        } catch (SecretBox.SealedValueException e) {
+            return new SendOutcome.Retry("contact " + sealed.id() + ": " + e.getMessage(), null, "secrets", null, null);
+        }
         try {
             auth = OutboundAuth.parse(contact.outboundAuth());
             key = WebhookSecrets.key(contact.secret());
