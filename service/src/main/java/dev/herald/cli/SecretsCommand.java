@@ -40,7 +40,8 @@ final class SecretsCommand implements Runnable {
                 herald.audit().recordCommand("secrets rotate-master-key", null, r.current(), true);
                 System.err.println("master key " + r.current() + " is current in " + herald.secretBox().keys().file().orElseThrow());
                 System.err.println("re-encrypted the secrets of " + r.contacts() + " contacts in one transaction");
-                System.err.println("retired master key " + String.join(", ", r.retired()) + "; backups taken before now need it to be restored");
+                System.err.println("retired master key " + String.join(", ", r.retired()) + " (removed from the key file); backups taken before now "
+                        + "hold secrets under it: restore them with a copy of the key file made before this rotation");
             }
             return 0;
         }

@@ -81,6 +81,10 @@ public final class WebhookSender implements Sender, AutoCloseable {
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .executor(Runnable::run)
                 .build();
+        if (!allowPrivate && !TargetResolverProvider.installed()) {
+            log.warn("the host name resolver that refuses private addresses at connection time is not installed "
+                    + "(META-INF/services/java.net.spi.InetAddressResolverProvider not on the class path): only the check before each send applies");
+        }
         this.tokens = new OAuthTokens(http, requestTimeout, settings.oauthRefreshMargin(),
                 settings.oauthDefaultLifetime(), clock, settings.maxTokens());
     }
@@ -172,6 +176,9 @@ public final class WebhookSender implements Sender, AutoCloseable {
                         + "; refused unless delivery.allow-private-targets", "refused_target", null, null);
             }
         }
+        // From now on every lookup of this host drops non-public answers, the connection's own lookup included: the
+        // connection goes to an address this check saw, or to one the resolver checked (TargetResolverProvider).
+        TargetResolverProvider.guard(host);
         return null;
     }
 
