@@ -12,6 +12,7 @@ import dev.herald.assets.Assets;
 import dev.herald.cache.SingleFlight;
 import dev.herald.config.HeraldConfig;
 import dev.herald.config.Settings;
+import dev.herald.contacts.ContactSecrets;
 import dev.herald.contacts.Contacts;
 import dev.herald.current.CurrentIncidents;
 import dev.herald.graph.Graph;
@@ -26,6 +27,9 @@ import dev.herald.locations.Locations;
 import dev.herald.organizations.Organizations;
 import dev.herald.pipeline.Pipeline;
 import dev.herald.records.Dependencies;
+import dev.herald.secrets.MasterKeys;
+import dev.herald.secrets.SecretBox;
+import dev.herald.secrets.SecretsSettings;
 import dev.herald.senders.ChannelSender;
 import dev.herald.senders.Sender;
 import dev.herald.templates.MessageRenderer;
@@ -47,6 +51,7 @@ import java.util.Optional;
  * opened). Commands open it, use what they need, and close it. Thread-safe after {@link #open}.
  */
 public final class Herald implements AutoCloseable {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Herald.class);
     /** This build's version (printed by {@code --version}, recorded in every backup's manifest). */
     public static final String VERSION = "0.1.0";
 
@@ -72,10 +77,12 @@ public final class Herald implements AutoCloseable {
     private final Templates templates;
     private final AuditLog audit;
     private final MessageRenderer renderer;
+    private final SecretBox secretBox;
     private Pipeline pipeline;
 
-    private Herald(HeraldConfig config, HeraldSettings settings, Metrics metrics, Database db, Coordination coordination) {
+    private Herald(HeraldConfig config, HeraldSettings settings, Metrics metrics, Database db, Coordination coordination, SecretBox box) {
         this.config = config;
+        this.secretBox = box;
         this.settings = settings;
         this.metrics = metrics;
         this.db = db;
@@ -93,8 +100,8 @@ public final class Herald implements AutoCloseable {
         this.assets = new Assets(db);
         this.intelRequests = new IntelRequests(db);
         this.currentIncidents = CurrentIncidents.start(db, settings.current());
-        this.sender = ChannelSender.fromSettings(settings.webhook(), settings.smtp(), metrics);
-        this.contacts = new Contacts(db);
+        this.sender = ChannelSender.fromSettings(settings.webhook(), settings.smtp(), metrics, box);
+        this.contacts = new Contacts(db, box);
         this.templates = new Templates(db, settings.templates());
         this.renderer = new PebbleMessageRenderer(templates);
     }
@@ -106,18 +113,74 @@ public final class Herald implements AutoCloseable {
      */
     public static Herald open(HeraldConfig config) {
         HeraldSettings settings = HeraldSettings.from(config);
+        SecretBox box = new SecretBox(MasterKeys.open(settings.secrets())); // a missing key file stops the start here
         Metrics metrics = new Metrics();
         // Redis first: an unreachable redis.url stops the start before anything else is opened.
         Coordination coordination = Coordination.create(settings, metrics);
-        Database db;
+        Database db = null;
         try {
             db = Database.open(settings.db(), metrics);
+            sealSecretsAtStart(db, box, settings);
         } catch (RuntimeException e) {
+            if (db != null) db.close();
             coordination.close();
             throw e;
         }
-        return new Herald(config, settings, metrics, db, coordination);
+        return new Herald(config, settings, metrics, db, coordination, box);
     }
+
+    /**
+     * The start-up step of secrets at rest: refuses to start when stored secrets are sealed under a master key this
+     * process does not have (naming the settings that give one), then seals, in one transaction, every secret not yet
+     * sealed under the current key (plaintext rows from before encryption, fixtures). Without any key (an external
+     * database with neither master.key nor master.key-file) secrets stay plaintext, with a warning when there are any.
+     */
+    private static void sealSecretsAtStart(Database db, SecretBox box, HeraldSettings settings) {
+        List<String> missing = ContactSecrets.keyIdsInUse(db).stream().filter(id -> box.keys().find(id).isEmpty()).toList();
+        if (!missing.isEmpty()) {
+            throw new dev.herald.config.ConfigException("the database holds secrets sealed under master key " + String.join(", ", missing)
+                    + ", which this Herald does not have; " + SecretsSettings.howToGiveAKey()
+                    + (settings.secrets().embedded() && settings.secrets().keyFile().isEmpty() && settings.secrets().inlineKey().isEmpty()
+                    ? " (or put the key file of this database at " + settings.secrets().dataDir().resolve(SecretsSettings.EMBEDDED_KEY_FILE) + ")" : ""));
+        }
+        if (!box.canSeal()) {
+            if (ContactSecrets.anyPlaintext(db)) log.warn("secrets (webhook signing secrets, outbound auth) are stored in plain text: {}", SecretsSettings.howToGiveAKey());
+            return;
+        }
+        int sealed = ContactSecrets.sealAll(db, box);
+        if (sealed > 0) log.info("sealed the secrets of {} contacts under master key {}", sealed, box.keys().current().orElseThrow().id());
+    }
+
+    /** What {@link #rotateMasterKey} did: the keys retired, the new one, how many contacts were sealed again. */
+    public record MasterKeyRotation(List<String> retired, String current, int contacts) {}
+
+    /**
+     * Rotates the master key: a new key becomes current in the key file (the old ones stay there and readable), every
+     * stored secret is sealed again under it in one transaction, and only then are the old keys removed from the file.
+     * If the transaction fails nothing in the database changed; the new key stays current beside the old ones (both
+     * readable), and a later rotation or start finishes the job.
+     *
+     * @throws IllegalStateException when the key does not come from a file (master.key), or a value is left under an old key
+     */
+    public MasterKeyRotation rotateMasterKey() {
+        MasterKeys keys = secretBox.keys();
+        List<String> before = keys.ids();
+        MasterKeys.Key fresh = keys.addNewCurrent();
+        int n = db.write("Secrets.ROTATE", c -> {
+            int contacts = ContactSecrets.sealAll(c, secretBox);
+            Idempotency.sealAll(c, secretBox); // stored responses may carry a secret shown once
+            return contacts;
+        });
+        List<String> left = ContactSecrets.keyIdsInUse(db).stream().filter(id -> !id.equals(fresh.id())).toList();
+        if (!left.isEmpty()) {
+            throw new IllegalStateException("secrets under master key " + String.join(", ", left) + " were written while rotating; run the rotation again (old keys kept)");
+        }
+        keys.retireAllBut(fresh.id());
+        return new MasterKeyRotation(before, fresh.id(), n);
+    }
+
+    /** Seals and opens the secrets stored in the database, under this process's master keys. */
+    public SecretBox secretBox() { return secretBox; }
 
     /** The routes of every feature, in registration order. */
     public List<Routes> routes() {
@@ -145,7 +208,7 @@ public final class Herald implements AutoCloseable {
     /** Starts the HTTP API. */
     public HttpServer serveHttp() {
         return HttpServer.start(settings.http(), metrics, keys,
-                new Idempotency(db, settings.http().idempotencyTtl(), settings.http().idempotencyWait()), audit, this::health, routes());
+                new Idempotency(db, settings.http().idempotencyTtl(), settings.http().idempotencyWait(), secretBox), audit, this::health, routes());
     }
 
     /** Liveness + readiness: the database answers. */

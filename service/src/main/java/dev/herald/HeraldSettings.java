@@ -14,6 +14,7 @@ import dev.herald.infra.DbSettings;
 import dev.herald.infra.RedisSettings;
 import dev.herald.limits.LimitSettings;
 import dev.herald.pipeline.PipelineSettings;
+import dev.herald.secrets.SecretsSettings;
 import dev.herald.senders.SmtpSettings;
 import dev.herald.senders.WebhookSettings;
 import dev.herald.templates.TemplateSettings;
@@ -35,7 +36,8 @@ import java.util.function.Function;
 public record HeraldSettings(DbSettings db, RedisSettings redis, CacheSettings cache, LimitSettings limits, HttpSettings http,
                              ApiSettings api, GraphSettings graph, CurrentSettings current, ContactSettings contacts,
                              TemplateSettings templates, WebhookSettings webhook, SmtpSettings smtp, PipelineSettings pipeline,
-                             SeedSettings seed, ImportSettings imports, BackupSettings backup) {
+                             SeedSettings seed, ImportSettings imports, BackupSettings backup,
+                             SecretsSettings secrets) {
 
     /**
      * Builds every feature's settings from {@code config}.
@@ -51,7 +53,8 @@ public record HeraldSettings(DbSettings db, RedisSettings redis, CacheSettings c
                 read(config, ContactSettings::from, problems), read(config, TemplateSettings::from, problems),
                 read(config, WebhookSettings::from, problems), read(config, SmtpSettings::from, problems),
                 read(config, PipelineSettings::from, problems), read(config, SeedSettings::from, problems),
-                read(config, ImportSettings::from, problems), read(config, BackupSettings::from, problems));
+                read(config, ImportSettings::from, problems), read(config, BackupSettings::from, problems),
+                read(config, SecretsSettings::from, problems));
         if (!problems.isEmpty()) throw ConfigException.disagreeing(problems);
         return s;
     }

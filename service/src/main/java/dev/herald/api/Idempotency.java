@@ -1,6 +1,7 @@
 package dev.herald.api;
 
 import dev.herald.infra.Database;
+import dev.herald.secrets.SecretBox;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import java.sql.PreparedStatement;
@@ -45,9 +46,12 @@ public final class Idempotency {
     private final Duration ttl;
     private final Duration wait;
     private final AtomicLong claims = new AtomicLong();
+    private final SecretBox box;
 
-    public Idempotency(Database db, Duration ttl, Duration wait) {
+    /** Stored responses (which may carry a secret shown once: a new API key, a contact's new signing secret) are sealed by {@code box}. */
+    public Idempotency(Database db, Duration ttl, Duration wait, SecretBox box) {
         this.db = db;
+        this.box = box;
         this.ttl = ttl;
         this.wait = wait;
     }
@@ -107,7 +111,7 @@ public final class Idempotency {
             if (s.status() != null) {
                 ctx.status(s.status()).header("Idempotent-Replayed", "true");
                 if (s.contentType() != null) ctx.contentType(s.contentType());
-                ctx.result(s.response() == null ? "" : s.response());
+                ctx.result(s.response() == null ? "" : box.open(s.response(), place(scope, key)));
                 return true;
             }
             if (System.nanoTime() > deadline) {
@@ -115,6 +119,38 @@ public final class Idempotency {
             }
             Thread.sleep(20);
         }
+    }
+
+    private static String place(UUID scope, String key) {
+        return "idempotency_keys/" + scope + "/" + key;
+    }
+
+    /** Every stored response, locked: what {@link #sealAll} may seal again. */
+    static final String LOCK_RESPONSES = "SELECT scope_id, idem_key, response FROM idempotency_keys WHERE response IS NOT NULL FOR UPDATE";
+    static final String UPDATE_RESPONSE = "UPDATE idempotency_keys SET response = ? WHERE scope_id = ? AND idem_key = ?";
+
+    /**
+     * Seals again, on {@code c} (the caller's transaction), every stored response not sealed under the current master
+     * key: plaintext ones and ones under an older key (a master key rotation). Answers how many changed.
+     */
+    public static int sealAll(java.sql.Connection c, SecretBox box) throws java.sql.SQLException {
+        int n = 0;
+        try (PreparedStatement lock = c.prepareStatement(LOCK_RESPONSES); ResultSet rs = lock.executeQuery();
+             PreparedStatement up = c.prepareStatement(UPDATE_RESPONSE)) {
+            while (rs.next()) {
+                String stored = rs.getString(3);
+                if (!box.needsSealing(stored)) continue;
+                UUID scope = rs.getObject(1, UUID.class);
+                String key = rs.getString(2);
+                up.setString(1, box.seal(box.open(stored, place(scope, key)), place(scope, key)));
+                up.setObject(2, scope);
+                up.setString(3, key);
+                up.addBatch();
+                n++;
+            }
+            if (n > 0) up.executeBatch();
+        }
+        return n;
     }
 
     private record Stored(byte[] hash, Integer status, String response, String contentType) {}
@@ -150,7 +186,7 @@ public final class Idempotency {
         db.write("Idempotency.COMPLETE", c -> {
             try (PreparedStatement ps = c.prepareStatement(COMPLETE)) {
                 ps.setInt(1, status);
-                ps.setString(2, body);
+                ps.setString(2, box.seal(body, place(scope, key)));
                 ps.setString(3, contentType);
                 ps.setObject(4, scope);
                 ps.setString(5, key);

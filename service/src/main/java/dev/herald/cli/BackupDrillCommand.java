@@ -13,6 +13,7 @@ import dev.herald.contacts.WebhookSecrets;
 import dev.herald.infra.Database;
 import dev.herald.infra.Metrics;
 import dev.herald.json.Json;
+import dev.herald.secrets.SecretsSettings;
 import dev.herald.workload.Profile;
 import dev.herald.workload.Workload;
 import java.nio.file.Files;
@@ -133,8 +134,12 @@ final class BackupDrillCommand implements Callable<Integer> {
             r.put("bytes", manifest.bytes());
             r.put("source_delivered", sourceArrivals);
 
-            // ---- restore into a scratch data directory ----
+            // ---- restore into a scratch data directory, carrying the master key (a backup holds secrets sealed, never the key) ----
             HeraldConfig copyConfig = config(root.resolve("copy"));
+            Path sourceKey = root.resolve("source").resolve(SecretsSettings.EMBEDDED_KEY_FILE);
+            Files.createDirectories(root.resolve("copy"));
+            Files.copy(sourceKey, root.resolve("copy").resolve(SecretsSettings.EMBEDDED_KEY_FILE), java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+            r.put("master_key_carried", true);
             long t1 = System.nanoTime();
             Restore.Result restored;
             BackupCheck.Checked checked = BackupCheck.check(backupDir, progress);

@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 @Command(name = "herald", mixinStandardHelpOptions = true, version = "Herald " + dev.herald.Herald.VERSION,
         description = "Herald notifies organizations about incidents that touch their assets and intel requests, fast and exactly once.",
         subcommands = {ServeCommand.class, WorkerCommand.class, DemoCommand.class, SeedCommand.class, KeysCommand.class, ConfigCommand.class, ImportCommand.class, RebuildViewCommand.class,
-                BackupCommand.class, RestoreCommand.class},
+                BackupCommand.class, RestoreCommand.class, SecretsCommand.class},
         footerHeading = "%nAlso, run by the ./herald script itself:%n",
         footer = {"  test          Run the whole test suite (./mvnw verify).",
                 "  bench NAME    Run a benchmark from the bench module (./herald bench --help)."})

@@ -35,10 +35,12 @@ final class RestoreCommand implements Callable<Integer> {
         HeraldSettings settings = HeraldSettings.from(db.load());
         Progress progress = new Progress(json);
         Restore.Result r;
+        java.util.List<String> keyIds;
         try {
             BackupCheck.Checked backup = BackupCheck.check(from.toAbsolutePath().normalize(), progress);
             try (Database d = Database.openWithoutMigrating(settings.db(), new Metrics())) {
                 r = Restore.into(d, settings.backup(), backup, progress);
+                keyIds = dev.herald.contacts.ContactSecrets.keyIdsInUse(d);
             }
         } finally {
             progress.done();
@@ -49,6 +51,12 @@ final class RestoreCommand implements Callable<Integer> {
             System.out.printf("Restored %d tables, %,d rows (schema version %s, migrated to %s) in %.1f s; verified rows and "
                     + "checksums: %d mismatches; %,d work units that were running are queued again%n",
                     r.tables(), r.rows(), r.schemaVersion(), r.migratedTo(), r.seconds(), r.mismatches(), r.requeued());
+        }
+        if (!keyIds.isEmpty()) {
+            // A backup holds secrets sealed, never their key: say which key Herald needs before it refuses to start.
+            System.err.println("The restored secrets are sealed under master key " + String.join(", ", keyIds) + ": Herald on this database needs it ("
+                    + (settings.secrets().embedded() ? "copy the key file of the backed-up Herald to " + settings.secrets().dataDir().resolve(
+                    dev.herald.secrets.SecretsSettings.EMBEDDED_KEY_FILE) + ", or " : "") + dev.herald.secrets.SecretsSettings.howToGiveAKey() + ")");
         }
         return 0;
     }

@@ -51,6 +51,11 @@ public final class Settings {
     public static final Setting<Duration> EMBEDDED_STOP_WAIT = Setting.duration("embedded.stop-wait", "60s", s(1), Duration.ofMinutes(10),
             "On shutdown (SIGTERM), how long the embedded PostgreSQL this process owns keeps running while the process's consumers finish and ack their units; it stops earlier once they are done. Keep it above http.shutdown-grace.");
 
+    public static final Setting<Optional<String>> MASTER_KEY = Setting.optional("master.key",
+            "Master key that encrypts the secrets stored in the database (webhook signing secrets, OAuth client secrets, static header values): base64 of 32 random bytes. For an external database (give this or master.key-file); never logged. Cannot be rotated in place: use master.key-file for ./herald secrets rotate-master-key.", v -> v);
+    public static final Setting<Optional<String>> MASTER_KEY_FILE = Setting.optional("master.key-file",
+            "File holding the master key(s), base64, one a line, the first the current one (mode 600). Absent with the embedded database: data.dir/master.key, created on first start.", v -> v);
+
     // ---- database access -----------------------------------------------------------------------------------------
     public static final Setting<Integer> DB_POOL_SIZE = Setting.integer("db.pool-size", 24, 1, 500,
             "Maximum connections in the pool.");
@@ -316,7 +321,7 @@ public final class Settings {
 
     /** Every setting, in the order {@code ./herald config} prints them. */
     public static final List<Setting<?>> ALL = List.of(
-            DATA_DIR, DATABASE_URL, DATABASE_USER, DATABASE_PASSWORD, REDIS_URL, EMBEDDED_PORT, EMBEDDED_START_TIMEOUT, EMBEDDED_STOP_WAIT,
+            DATA_DIR, DATABASE_URL, DATABASE_USER, DATABASE_PASSWORD, MASTER_KEY, MASTER_KEY_FILE, REDIS_URL, EMBEDDED_PORT, EMBEDDED_START_TIMEOUT, EMBEDDED_STOP_WAIT,
             DB_POOL_SIZE, DB_STATEMENT_POOL_SIZE, DB_CONNECT_TIMEOUT, DB_STATEMENT_TIMEOUT, DB_LOCK_TIMEOUT, DB_IDLE_IN_TX_TIMEOUT, DB_SOCKET_TIMEOUT, DB_LISTEN_PROBE_INTERVAL,
             DB_RETRY_DEADLINE, DB_RETRY_MAX_ATTEMPTS, DB_RETRY_BASE_DELAY, DB_RETRY_MAX_DELAY, SEED_STATEMENT_TIMEOUT,
             HTTP_HOST, HTTP_PORT, HTTP_MAX_BODY_BYTES, HTTP_SHUTDOWN_GRACE, METRICS_OPEN_ON_LOOPBACK, HTTP_LOG_REQUESTS,
@@ -341,7 +346,7 @@ public final class Settings {
             BACKUP_SCHEDULE, BACKUP_DIR, BACKUP_KEEP, BACKUP_STATEMENT_TIMEOUT);
 
     /** Settings whose values are secrets: printed as {@code ***}. */
-    public static final List<Setting<?>> SECRET = List.of(DATABASE_PASSWORD, SMTP_PASSWORD);
+    public static final List<Setting<?>> SECRET = List.of(DATABASE_PASSWORD, MASTER_KEY, SMTP_PASSWORD);
 
     static Map<String, Setting<?>> byKey() {
         Map<String, Setting<?>> m = new LinkedHashMap<>();

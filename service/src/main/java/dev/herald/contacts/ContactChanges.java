@@ -59,8 +59,11 @@ final class ContactChanges {
 
     private final Database db;
 
-    ContactChanges(Database db) {
+    private final dev.herald.secrets.SecretBox box;
+
+    ContactChanges(Database db, dev.herald.secrets.SecretBox box) {
         this.db = db;
+        this.box = box;
     }
 
     /** The channel of a contact of {@code organizationId}, refusing a deleted one (409) and a missing one (404). */
@@ -93,7 +96,8 @@ final class ContactChanges {
                     target = p.target() != null ? p.target() : rs.getString("target");
                     throttle = p.clearThrottle() ? "{}" : p.throttle() != null ? p.throttle().toString() : rs.getString(3);
                     subscription = p.clearSubscription() ? "{}" : p.subscription() != null ? p.subscription().toString() : rs.getString(4);
-                    auth = p.clearOutboundAuth() ? null : p.outboundAuth() != null ? p.outboundAuth().toStored().toString() : rs.getString(5);
+                    auth = p.clearOutboundAuth() ? null : p.outboundAuth() != null
+                            ? ContactSecrets.transformAuth(p.outboundAuth().toStored(), id, box, ContactSecrets.Step.SEAL_NEW).toString() : rs.getString(5);
                     schedule = p.clearRetrySchedule() ? null : p.retrySchedule() != null
                             ? dev.herald.records.RecordSql.int8Array(c, p.retrySchedule().delaysMs()) : rs.getArray(6);
                     rateLimit = p.clearRateLimit() ? null : p.rateLimit() != null ? p.rateLimit().toString() : rs.getString(7);
@@ -161,7 +165,7 @@ final class ContactChanges {
         return db.write("ContactChanges.ROTATE", c -> {
             try (PreparedStatement ps = c.prepareStatement(ROTATE)) {
                 ps.setLong(1, overlap.toMillis());
-                ps.setString(2, newSecret);
+                ps.setString(2, ContactSecrets.sealSecret(box, newSecret, id));
                 ps.setString(3, newPublicKey);
                 ps.setObject(4, id);
                 ps.setObject(5, organizationId);

@@ -8,7 +8,8 @@ import java.util.UUID;
  * ({@code secret}, {@code outboundAuth}, and during a rotation's overlap {@code previousSecret}, else null), what the
  * delivery gate counts ({@code throttle}, and its own {@code rateLimit} or null for the global one), and whether it is
  * disabled. {@code secret} is the webhook signing secret ({@code whsec_...}); it, {@code previousSecret} and
- * {@code outboundAuth} are secrets: never log them, never return them from the API ({@link #toString} leaves them
+ * {@code outboundAuth} are secrets, as stored: sealed ({@code enc:v1:...}) until the sender opens them with
+ * {@link ContactSecrets#open} right before it signs and authenticates. Never log them, never return them from the API ({@link #toString} leaves them
  * out). Immutable.
  */
 public record ContactTarget(UUID id, UUID organizationId, Channel channel, String target, String secret, JsonNode outboundAuth,

@@ -10,6 +10,7 @@ import dev.herald.config.RetrySchedule;
 import dev.herald.infra.Database;
 import dev.herald.json.Json;
 import dev.herald.records.ListSql;
+import dev.herald.secrets.SecretBox;
 import dev.herald.records.RecordSql;
 import dev.herald.organizations.Organizations;
 import java.io.IOException;
@@ -23,7 +24,8 @@ import java.util.UUID;
 
 /**
  * Contacts of organizations: where notifications go. Secrets (the webhook signing secret, outbound auth credentials)
- * are written once and only ever read back by {@link #target} for sending; the {@link Contact} view never holds them.
+ * are written once, sealed ({@link ContactSecrets}), and only ever read back by {@link #target} for sending, still
+ * sealed (the sender opens them); the {@link Contact} view never holds them.
  * Every read is scoped by organization. Thread-safe.
  */
 public final class Contacts {
@@ -83,9 +85,17 @@ public final class Contacts {
     }
 
     private final Database db;
+    private final SecretBox box;
 
-    public Contacts(Database db) {
+    /** Contacts whose secrets are sealed by {@code box} when written (the routes write them). */
+    public Contacts(Database db, SecretBox box) {
         this.db = db;
+        this.box = box;
+    }
+
+    /** For reads and {@link #disable} only (the pipeline): it has no {@link SecretBox}, so it serves no routes. */
+    public Contacts(Database db) {
+        this(db, null);
     }
 
     Contact create(NewContact c) {
@@ -97,8 +107,8 @@ public final class Contacts {
                 ps.setObject(2, c.organizationId());
                 ps.setString(3, c.channel().wire());
                 ps.setString(4, c.target());
-                ps.setString(5, c.secret());
-                ps.setString(6, c.auth() == null ? null : c.auth().toStored().toString());
+                ps.setString(5, ContactSecrets.sealSecret(box, c.secret(), id));
+                ps.setString(6, c.auth() == null ? null : ContactSecrets.transformAuth(c.auth().toStored(), id, box, ContactSecrets.Step.SEAL_NEW).toString());
                 ps.setString(7, c.throttle() == null ? "{}" : c.throttle().toString());
                 ps.setString(8, c.subscription() == null ? "{}" : c.subscription().toString());
                 ps.setBoolean(9, c.operational());
@@ -196,7 +206,7 @@ public final class Contacts {
 
     private static Contact view(ResultSet rs) throws SQLException {
         JsonNode storedAuth = Json.readStored(rs.getString(5), "contact outbound_auth");
-        JsonNode authView = storedAuth == null ? null : OutboundAuth.parse(storedAuth).publicView();
+        JsonNode authView = storedAuth == null ? null : OutboundAuth.publicViewOfStored(storedAuth);
         OffsetDateTime disabledAt = rs.getObject(8, OffsetDateTime.class);
         long[] schedule = RecordSql.longs(rs.getArray(12));
         int failures = rs.getInt(13);
@@ -216,6 +226,7 @@ public final class Contacts {
 
     /** The HTTP routes of contacts. */
     public Routes routes(Organizations organizations, ContactSettings settings, ApiSettings api) {
-        return new ContactRoutes(this, new ContactChanges(db), organizations, settings, api);
+        java.util.Objects.requireNonNull(box, "contacts without a SecretBox serve no routes");
+        return new ContactRoutes(this, new ContactChanges(db, box), organizations, settings, api);
     }
 }

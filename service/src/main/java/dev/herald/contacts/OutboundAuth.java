@@ -107,6 +107,26 @@ public sealed interface OutboundAuth {
         return n;
     }
 
+    /**
+     * {@link #publicView} of the stored form without reading its values, which are sealed at rest (and longer than a
+     * submitted value may be): the kind, header names, token URL, client id and scope.
+     */
+    static JsonNode publicViewOfStored(JsonNode stored) {
+        ObjectNode n = Json.mapper().createObjectNode();
+        String type = stored.path("type").asText("");
+        n.put("type", type);
+        if (type.equals("headers")) {
+            var names = n.putArray("header_names");
+            java.util.List<String> list = new java.util.ArrayList<>();
+            stored.path("headers").fieldNames().forEachRemaining(list::add);
+            list.stream().sorted().forEach(names::add);
+        } else if (type.equals("oauth2")) {
+            n.put("token_url", stored.path("token_url").asText()).put("client_id", stored.path("client_id").asText());
+            if (stored.hasNonNull("scope")) n.put("scope", stored.get("scope").asText());
+        }
+        return n;
+    }
+
     private static void allowOnly(JsonNode node, Set<String> allowed) {
         for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
             String f = it.next();

@@ -2,7 +2,8 @@
  * Contacts: where an organization hears from Herald (a webhook URL with its signing secret and outbound auth, or an
  * email address, with throttle settings and a subscription). Owns the {@code contacts} table and every rule about it:
  * target validation and the private-address rule ({@link dev.herald.contacts.TargetValidator}), secret format
- * ({@link dev.herald.contacts.WebhookSecrets}), outbound auth ({@link dev.herald.contacts.OutboundAuth}), disabling, and
+ * ({@link dev.herald.contacts.WebhookSecrets}), outbound auth ({@link dev.herald.contacts.OutboundAuth}), its secrets
+ * sealed at rest and opened only by the sender ({@link dev.herald.contacts.ContactSecrets}), disabling, and
  * the two shapes a contact takes: {@link dev.herald.contacts.Contacts.Contact} for the API (never a secret) and
  * {@link dev.herald.contacts.ContactTarget} for the pipeline. A subscription is checked on save by
  * {@code Subscriptions} and evaluated by the SQL function {@code herald_subscription_accepts} over the contact's

@@ -29,9 +29,12 @@ public final class ChannelSender implements Sender, AutoCloseable {
         this.metrics = metrics;
     }
 
-    /** Both channels configured from {@code delivery.*}, timed into {@code metrics} (may be null). */
-    public static ChannelSender fromSettings(WebhookSettings webhook, SmtpSettings smtp, Metrics metrics) {
-        return new ChannelSender(new WebhookSender(webhook), new EmailSender(smtp), metrics);
+    /**
+     * Both channels configured from {@code delivery.*}, timed into {@code metrics} (may be null); webhook secrets
+     * are opened with {@code box}.
+     */
+    public static ChannelSender fromSettings(WebhookSettings webhook, SmtpSettings smtp, Metrics metrics, dev.herald.secrets.SecretBox box) {
+        return new ChannelSender(new WebhookSender(webhook, box), new EmailSender(smtp), metrics);
     }
 
     /** Closes the channels that hold resources (the webhook HTTP client). */

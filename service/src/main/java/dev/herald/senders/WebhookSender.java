@@ -1,9 +1,11 @@
 package dev.herald.senders;
 
 import dev.herald.contacts.Channel;
+import dev.herald.contacts.ContactSecrets;
 import dev.herald.contacts.ContactTarget;
 import dev.herald.contacts.OutboundAuth;
 import dev.herald.contacts.TargetValidator;
+import dev.herald.secrets.SecretBox;
 import dev.herald.templates.RenderedMessage;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -46,14 +48,27 @@ public final class WebhookSender implements Sender, AutoCloseable {
     private final int maxBodyBytes;
     private final boolean allowPrivate;
     private final OAuthTokens tokens;
+    private final SecretBox box;
 
+    /** Opening sealed contact secrets with {@code box}. */
+    public WebhookSender(WebhookSettings settings, SecretBox box) {
+        this(settings, Clock.systemUTC(), box);
+    }
+
+    /** For contacts whose secrets are plaintext (tests and benchmarks that build {@link ContactTarget}s by hand). */
     public WebhookSender(WebhookSettings settings) {
-        this(settings, Clock.systemUTC());
+        this(settings, Clock.systemUTC(), SecretBox.plaintextOnly());
+    }
+
+    /** For contacts whose secrets are plaintext (tests that build {@link ContactTarget}s by hand). */
+    public WebhookSender(WebhookSettings settings, Clock clock) {
+        this(settings, clock, SecretBox.plaintextOnly());
     }
 
     /** With an injected clock: it stamps {@code webhook-timestamp}, reads HTTP-date Retry-After and ages OAuth2 tokens. */
-    public WebhookSender(WebhookSettings settings, Clock clock) {
+    public WebhookSender(WebhookSettings settings, Clock clock, SecretBox box) {
         this.clock = clock;
+        this.box = box;
         this.connectTimeout = settings.connectTimeout();
         this.requestTimeout = settings.requestTimeout();
         this.retryAfterMax = settings.retryAfterMax();
@@ -65,6 +80,10 @@ public final class WebhookSender implements Sender, AutoCloseable {
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .executor(Runnable::run)
                 .build();
+        if (!allowPrivate && !TargetResolverProvider.installed()) {
+            log.warn("the host name resolver that refuses private addresses at connection time is not installed "
+                    + "(META-INF/services/java.net.spi.InetAddressResolverProvider not on the class path): only the check before each send applies");
+        }
         this.tokens = new OAuthTokens(http, requestTimeout, settings.oauthRefreshMargin(),
                 settings.oauthDefaultLifetime(), clock, settings.maxTokens());
     }
@@ -84,6 +103,12 @@ public final class WebhookSender implements Sender, AutoCloseable {
         WebhookSigner signer;
         WebhookSigner previous;
         URI uri;
+        ContactTarget sealed = contact;
+        try {
+            contact = ContactSecrets.open(sealed, box); // secrets are opened here, where they are used, and nowhere else
+        } catch (SecretBox.SealedValueException e) {
+            return new SendOutcome.Retry("contact " + sealed.id() + ": " + e.getMessage(), null, "secrets", null, null);
+        }
         try {
             auth = OutboundAuth.parse(contact.outboundAuth());
             signer = WebhookSigner.of(contact.secret());
@@ -150,6 +175,9 @@ public final class WebhookSender implements Sender, AutoCloseable {
                         + "; refused unless delivery.allow-private-targets", "refused_target", null, null);
             }
         }
+        // From now on every lookup of this host drops non-public answers, the connection's own lookup included: the
+        // connection goes to an address this check saw, or to one the resolver checked (TargetResolverProvider).
+        TargetResolverProvider.guard(host);
         return null;
     }
 

@@ -178,7 +178,7 @@ public final class BurstBench implements Callable<Integer> {
                 try {
                     var drain = new OldDesignDrain(oldPool, redis,
                             r -> Baselines.lockBasedLimiter(r, "old:" + UUID.randomUUID() + ":", limit, stopped),
-                            new WebhookSender(herald.settings().webhook()), consumers);
+                            new WebhookSender(herald.settings().webhook(), herald.secretBox()), consumers);
                     System.err.printf("old design: draining a sample of %d messages with %d consumers%n", sample, consumers);
                     old = drain.run(f.sample(sample), UUID.randomUUID().toString(), Duration.ofSeconds(baselineTimeoutS));
                 } finally {
