@@ -168,8 +168,15 @@ class SecretsAtRestTest {
         assertThat(tokenRequests.get()).isPositive();
         assertThat(receiver.invalidSignatures()).isZero();
 
+        // An Ed25519 (v1a) contact: its private signing key is sealed like a secret; only the public key is readable.
+        var ed = app.post("/organizations/" + app.orgId + "/contacts", app.orgKey, Map.of("channel", "webhook",
+                "target", "http://127.0.0.1:9/ed", "signing", "ed25519"));
+        assertThat(ed.status()).as(ed.raw()).isEqualTo(201);
+
         String dump = dump(dbUrl);
         assertThat(dump).contains("enc:v1:" + app.herald.secretBox().keys().ids().getFirst() + ":").contains("X-Static-Token");
+        assertThat(dump).as("no Ed25519 private key in the clear").doesNotContain(WebhookSecrets.SIGNING_PREFIX)
+                .contains(ed.body().get("public_key").asText());
         assertNoneIn(dump, S1, s2, S3, CLIENT_SECRET, header);
         assertThat(app.get("/contacts/" + a, app.orgKey).raw()).doesNotContain(header).doesNotContain("enc:v1");
     }
