@@ -119,6 +119,12 @@ public final class Herald implements AutoCloseable {
         return new Herald(config, settings, metrics, db, coordination);
     }
 
+    /** The OpenAPI document: the routes' contract with the event catalog as its webhooks. */
+    public static dev.herald.api.OpenApi openApi() {
+        return new dev.herald.api.OpenApi(dev.herald.events.EventCatalog.standard().types().stream()
+                .map(t -> new dev.herald.api.OpenApi.Webhook(t.type(), t.description(), t.schema())).toList());
+    }
+
     /** The routes of every feature, in registration order. */
     public List<Routes> routes() {
         List<Routes> r = new ArrayList<>();
@@ -128,6 +134,7 @@ public final class Herald implements AutoCloseable {
         r.add(keys.routes(api));
         r.add(audit.routes(api));
         r.add(new dev.herald.events.EventRoutes(dev.herald.events.EventCatalog.standard()));
+        r.add(openApi().routes());
         r.add(graph.routes(api));
         r.add(Pipeline.routes(db, api, defaultParts()));
         // record routes last: GET /incidents/{id} must not shadow fixed paths such as /incidents/current (first match wins)
