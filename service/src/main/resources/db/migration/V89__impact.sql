@@ -12,8 +12,8 @@
 --
 -- Graph: live edges (deleted IS NULL) of the organization. A node is traversed unless it is a deleted (or missing)
 -- asset, intel request or incident; outages and internet outages are always traversed. Roots are open, live incidents.
--- Max distance: organizations.max_distance, else impact_settings.default_max_distance (graph.default-max-distance,
--- written by the service at start).
+-- Max distance: organizations.max_distance, else impact_default_max_distance() (graph.default-max-distance, set by
+-- the service at start).
 --
 -- Incremental work: a change recomputes only the incidents it can affect (never the organization), each by a
 -- breadth-first search bounded by the max distance:
@@ -33,12 +33,10 @@
 -- every incident of the organization through the same code and emits the events of the differences.
 -- TRUNCATE of a source table is not followed: rebuild afterwards.
 
-CREATE TABLE impact_settings (
-    id                    boolean PRIMARY KEY DEFAULT true CHECK (id),
-    default_max_distance  int NOT NULL CHECK (default_max_distance >= 1)
-);
-INSERT INTO impact_settings (default_max_distance) VALUES (5);
-COMMENT ON TABLE impact_settings IS 'graph.default-max-distance as the impact triggers see it (written by Impact.syncDefaultDistance at start)';
+-- graph.default-max-distance as the triggers see it: the service replaces this function at start when its setting
+-- differs (Impact.syncDefaultDistance), then rebuilds the organizations without a max distance of their own. A function,
+-- not a row, so the schema holds no data of its own (a restore needs empty tables).
+CREATE FUNCTION impact_default_max_distance() RETURNS int LANGUAGE sql STABLE AS $$ SELECT 5 $$;
 
 CREATE TABLE impact_reach (
     organization_id  uuid NOT NULL,
@@ -64,7 +62,7 @@ CREATE TABLE impact_subjects (
     PRIMARY KEY (subject_type, subject_id)
 );
 COMMENT ON TABLE impact_subjects IS 'per subject: sequence of its last impact event, affected now, estimated restoration (NULL = unknown or none)';
-CREATE INDEX impact_subjects_org_affected_idx ON impact_subjects (organization_id, subject_type, subject_id) WHERE affected;
+CREATE INDEX impact_subjects_org_affected_idx ON impact_subjects (organization_id, subject_id) WHERE affected;
 COMMENT ON INDEX impact_subjects_org_affected_idx IS 'serves ImpactStore.LIST_PAGE (the affected subjects of an organization, cursor pagination)';
 
 CREATE TABLE impact_events (
@@ -82,7 +80,7 @@ CREATE TABLE impact_events (
 );
 COMMENT ON TABLE impact_events IS 'ordered, durable log of impact events, written in the transaction of the change; data = the payload';
 COMMENT ON INDEX impact_events_subject_type_subject_id_sequence_key IS
-    'keeps sequence unique per subject; serves ImpactStore.EVENTS_OF_SUBJECT';
+    'keeps sequence unique per subject (what receivers rely on to drop stale or repeated events)';
 
 -- Work tables of one search (per session, emptied at commit).
 CREATE FUNCTION impact_temp() RETURNS void LANGUAGE plpgsql AS $$
@@ -106,8 +104,7 @@ CREATE FUNCTION impact_lock(org uuid) RETURNS void LANGUAGE sql AS $$
 $$;
 
 CREATE FUNCTION impact_max_distance(org uuid) RETURNS int LANGUAGE sql STABLE AS $$
-    SELECT coalesce((SELECT max_distance FROM organizations WHERE id = org),
-                    (SELECT default_max_distance FROM impact_settings), 5)
+    SELECT coalesce((SELECT max_distance FROM organizations WHERE id = org), impact_default_max_distance())
 $$;
 
 CREATE FUNCTION impact_ts(t timestamptz) RETURNS text LANGUAGE sql STABLE AS
@@ -503,6 +500,73 @@ BEGIN
             'FOR EACH STATEMENT EXECUTE FUNCTION %I()', t, f);
     END LOOP;
 END $$;
+
+-- Reads: one item per subject, as GET /impact and GET /assets/{id}/impact answer it.
+CREATE VIEW impact_subject_view AS
+SELECT s.organization_id, s.subject_id AS id, s.subject_type, s.affected,
+       jsonb_build_object(
+           'subject', jsonb_strip_nulls(jsonb_build_object('type', s.subject_type, 'id', s.subject_id, 'name', n.name)),
+           'sequence', s.sequence,
+           'estimated_restoration', impact_ts(CASE WHEN s.affected THEN s.estimated_restoration END),
+           'impacts', coalesce(x.impacts, '[]'::jsonb)) AS item
+FROM impact_subjects s
+CROSS JOIN LATERAL (
+    SELECT CASE s.subject_type WHEN 'asset' THEN (SELECT a.name FROM assets a WHERE a.id = s.subject_id)
+           ELSE (SELECT q.question FROM intel_requests q WHERE q.id = s.subject_id) END AS name) n
+CROSS JOIN LATERAL (
+    SELECT jsonb_agg(jsonb_build_object(
+               'incident', jsonb_build_object('id', i.id, 'kind', i.kind, 'severity', i.severity, 'status', i.status),
+               'path', r.path, 'distance', r.distance) ORDER BY r.distance, r.incident_id) AS impacts
+    FROM impact_reach r JOIN incidents i ON i.id = r.incident_id
+    WHERE r.node_type = s.subject_type AND r.node_id = s.subject_id) x;
+COMMENT ON VIEW impact_subject_view IS 'one subject''s impact as the API answers it: subject, latest sequence, estimated restoration, each incident with its path';
+
+-- Is the record (type, id) within hops edges downstream of (ft, fid) (itself at 0), over live edges of org?
+CREATE FUNCTION impact_within(org uuid, ft text, fid uuid, hops int, st text, sid uuid) RETURNS boolean
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    target text := st || ':' || sid;
+    seen text[];
+    frontier text[];
+    k int := 0;
+BEGIN
+    IF ft = st AND fid = sid THEN RETURN true; END IF;
+    frontier := ARRAY[ft || ':' || fid];
+    seen := frontier;
+    WHILE k < hops AND cardinality(frontier) > 0 LOOP
+        frontier := ARRAY(SELECT DISTINCT d.dependent_type || ':' || d.dependent_id
+                          FROM unnest(frontier) f
+                          JOIN dependencies d ON d.blocker_type = split_part(f, ':', 1)
+                                             AND d.blocker_id = split_part(f, ':', 2)::uuid AND d.deleted IS NULL
+                          WHERE d.organization_id = org
+                          EXCEPT SELECT unnest(seen));
+        IF target = ANY (frontier) THEN RETURN true; END IF;
+        seen := seen || frontier;
+        k := k + 1;
+    END LOOP;
+    RETURN false;
+END $$;
+
+-- The one scope predicate (GET /impact, and a contact's impact subscription): is subject (st, sid) of org inside
+-- scope? scope = {"subjects": [{"type","id"}...], "asset_types": [uuid...], "regions": [text...],
+-- "within": {"type","id","hops"}}; each key present narrows (AND), an absent key does not; {} = everything.
+-- Asset types and regions select assets only (an intel request has neither). Callers validate the scope first
+-- (ImpactScope): its records exist in org, hops within graph.max-distance-cap.
+CREATE FUNCTION impact_in_scope(org uuid, scope jsonb, st text, sid uuid) RETURNS boolean LANGUAGE sql STABLE AS $$
+    SELECT (NOT scope ? 'subjects'
+            OR EXISTS (SELECT 1 FROM jsonb_array_elements(scope -> 'subjects') e
+                       WHERE e ->> 'type' = st AND e ->> 'id' = sid::text))
+       AND (NOT scope ? 'asset_types'
+            OR (st = 'asset' AND EXISTS (SELECT 1 FROM assets a WHERE a.id = sid AND a.organization_id = org
+                                         AND (scope -> 'asset_types') ? a.asset_type_id::text)))
+       AND (NOT scope ? 'regions'
+            OR (st = 'asset' AND EXISTS (SELECT 1 FROM assets a JOIN locations l ON l.id = a.location_id
+                                         WHERE a.id = sid AND a.organization_id = org AND (scope -> 'regions') ? l.region)))
+       AND (NOT scope ? 'within'
+            OR impact_within(org, scope -> 'within' ->> 'type', (scope -> 'within' ->> 'id')::uuid,
+                             (scope -> 'within' ->> 'hops')::int, st, sid))
+$$;
+COMMENT ON FUNCTION impact_in_scope(uuid, jsonb, text, uuid) IS 'is a subject inside an impact scope (GET /impact filters; contact impact subscriptions)';
 
 -- existing data
 SELECT count(impact_rebuild(id)) FROM organizations;

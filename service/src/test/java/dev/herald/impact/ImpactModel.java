@@ -43,7 +43,7 @@ final class ImpactModel {
 
     /** The expected state, computed from scratch. */
     static State expected(Connection c, UUID org) throws SQLException {
-        int maxd = one(c, "SELECT coalesce((SELECT max_distance FROM organizations WHERE id = ?), (SELECT default_max_distance FROM impact_settings))", org);
+        int maxd = one(c, "SELECT coalesce((SELECT max_distance FROM organizations WHERE id = ?), impact_default_max_distance())", org);
         Set<Node> dead = new HashSet<>();
         for (String t : List.of("asset:assets", "intel_request:intel_requests", "incident:incidents")) {
             String[] p = t.split(":");
