@@ -86,13 +86,16 @@ COMMENT ON INDEX impact_events_subject_type_subject_id_sequence_key IS
 CREATE FUNCTION impact_temp() RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
     IF to_regclass('pg_temp.impact_fresh') IS NULL THEN
+        -- key led by the node: the search's anti-join finds "already reached" by all three columns at once
         CREATE TEMP TABLE impact_fresh (incident_id uuid, node_type text, node_id uuid, distance int, path jsonb,
-                                        PRIMARY KEY (incident_id, node_type, node_id)) ON COMMIT DELETE ROWS;
+                                        PRIMARY KEY (node_id, node_type, incident_id)) ON COMMIT DELETE ROWS;
         CREATE INDEX ON impact_fresh (distance);
         CREATE TEMP TABLE impact_diff (op text, incident_id uuid, node_type text, node_id uuid, distance int,
                                        path jsonb) ON COMMIT DELETE ROWS;
         CREATE TEMP TABLE impact_ev (subject_type text, subject_id uuid, incident_id uuid, type text, ord int,
                                      path jsonb, distance int) ON COMMIT DELETE ROWS;
+        CREATE TEMP TABLE impact_rest (subject_type text, subject_id uuid, rest timestamptz, affected boolean)
+            ON COMMIT DELETE ROWS;
         CREATE TEMP TABLE impact_changed_nodes (organization_id uuid, id uuid) ON COMMIT DELETE ROWS;
         CREATE TEMP TABLE impact_changed_edges (organization_id uuid, blocker_type text, blocker_id uuid) ON COMMIT DELETE ROWS;
         CREATE TEMP TABLE impact_changed_outages (organization_id uuid, incident_id uuid) ON COMMIT DELETE ROWS;
@@ -117,13 +120,6 @@ CREATE FUNCTION impact_incident_restoration(p uuid) RETURNS timestamptz LANGUAGE
     FROM (SELECT estimated_restoration AS er FROM outages WHERE incident_id = p AND deleted_at IS NULL
           UNION ALL
           SELECT estimated_restoration FROM internet_outages WHERE incident_id = p AND deleted_at IS NULL) x
-$$;
-
--- A subject's estimated restoration: the latest over the incidents reaching it; NULL if any is unknown (or none reach).
-CREATE FUNCTION impact_subject_restoration(st text, sid uuid) RETURNS timestamptz LANGUAGE sql STABLE AS $$
-    SELECT CASE WHEN count(*) = 0 OR bool_or(er IS NULL) THEN NULL ELSE max(er) END
-    FROM (SELECT impact_incident_restoration(r.incident_id) AS er FROM impact_reach r
-          WHERE r.node_type = st AND r.node_id = sid) x
 $$;
 
 -- The open, live incidents whose search can change when the given nodes change: those reaching a node (below the max
@@ -176,6 +172,7 @@ BEGIN
     DELETE FROM impact_fresh;
     DELETE FROM impact_diff;
     DELETE FROM impact_ev;
+    DELETE FROM impact_rest;
     maxd := impact_max_distance(org);
 
     -- 1. breadth-first search from each open, live root: each node once per incident, at its shortest distance
@@ -236,38 +233,53 @@ BEGIN
       AND NOT EXISTS (SELECT 1 FROM impact_ev e WHERE e.subject_type = r.node_type AND e.subject_id = r.node_id
                       AND e.incident_id = r.incident_id);
 
-    INSERT INTO impact_subjects (organization_id, subject_type, subject_id)
-    SELECT DISTINCT org, t.st, t.sid FROM (
+    -- the subjects this change can touch (those with events so far, those reached by an incident whose outages
+    -- changed): whether each is still affected and its estimated restoration, each incident's computed once
+    INSERT INTO impact_rest
+    WITH t AS (
         SELECT subject_type AS st, subject_id AS sid FROM impact_ev
         UNION SELECT node_type, node_id FROM impact_reach
-              WHERE incident_id = ANY (restoration_of) AND node_type IN ('asset', 'intel_request')) t
+              WHERE incident_id = ANY (restoration_of) AND node_type IN ('asset', 'intel_request')),
+    pairs AS (
+        SELECT t.st, t.sid, r.incident_id FROM t LEFT JOIN impact_reach r ON r.node_type = t.st AND r.node_id = t.sid),
+    ir AS (
+        SELECT x.incident_id, impact_incident_restoration(x.incident_id) AS rest
+        FROM (SELECT DISTINCT incident_id FROM pairs WHERE incident_id IS NOT NULL) x)
+    SELECT p.st, p.sid,
+           CASE WHEN count(p.incident_id) = 0 OR bool_or(p.incident_id IS NOT NULL AND ir.rest IS NULL) THEN NULL
+                ELSE max(ir.rest) END,
+           count(p.incident_id) > 0
+    FROM pairs p LEFT JOIN ir ON ir.incident_id = p.incident_id
+    GROUP BY p.st, p.sid;
+
+    INSERT INTO impact_subjects (organization_id, subject_type, subject_id)
+    SELECT org, subject_type, subject_id FROM impact_rest
     ON CONFLICT DO NOTHING;
 
     INSERT INTO impact_ev
     SELECT DISTINCT ON (r.node_type, r.node_id) r.node_type, r.node_id, r.incident_id, 'impact.updated', 2, r.path, r.distance
-    FROM impact_reach r JOIN impact_subjects s ON s.subject_type = r.node_type AND s.subject_id = r.node_id
-    WHERE r.incident_id = ANY (restoration_of) AND r.node_type IN ('asset', 'intel_request')
-      AND NOT EXISTS (SELECT 1 FROM impact_ev e WHERE e.subject_type = r.node_type AND e.subject_id = r.node_id)
-      AND impact_subject_restoration(r.node_type, r.node_id) IS DISTINCT FROM
-          CASE WHEN s.affected THEN s.estimated_restoration END
+    FROM impact_rest t
+    JOIN impact_subjects s ON s.subject_type = t.subject_type AND s.subject_id = t.subject_id
+    JOIN impact_reach r ON r.node_type = t.subject_type AND r.node_id = t.subject_id AND r.incident_id = ANY (restoration_of)
+    WHERE t.affected
+      AND NOT EXISTS (SELECT 1 FROM impact_ev e WHERE e.subject_type = t.subject_type AND e.subject_id = t.subject_id)
+      AND t.rest IS DISTINCT FROM CASE WHEN s.affected THEN s.estimated_restoration END
     ORDER BY r.node_type, r.node_id, r.incident_id;
 
     INSERT INTO impact_ev
     SELECT s.subject_type, s.subject_id, NULL, 'impact.cleared', 4, NULL, NULL
-    FROM impact_subjects s
-    WHERE s.affected AND (s.subject_type, s.subject_id) IN (SELECT subject_type, subject_id FROM impact_ev)
-      AND NOT EXISTS (SELECT 1 FROM impact_reach r WHERE r.node_type = s.subject_type AND r.node_id = s.subject_id);
+    FROM impact_rest t JOIN impact_subjects s ON s.subject_type = t.subject_type AND s.subject_id = t.subject_id
+    WHERE s.affected AND NOT t.affected;
 
     at := clock_timestamp();
     WITH subj AS (
         SELECT DISTINCT subject_type, subject_id FROM impact_ev
     ), now_state AS (
-        SELECT s.subject_type, s.subject_id, s.sequence,
-               EXISTS (SELECT 1 FROM impact_reach r WHERE r.node_type = s.subject_type AND r.node_id = s.subject_id) AS affected,
-               impact_subject_restoration(s.subject_type, s.subject_id) AS rest,
+        SELECT s.subject_type, s.subject_id, s.sequence, t.affected, t.rest,
                CASE s.subject_type WHEN 'asset' THEN (SELECT a.name FROM assets a WHERE a.id = s.subject_id)
                     ELSE (SELECT q.question FROM intel_requests q WHERE q.id = s.subject_id) END AS name
         FROM impact_subjects s JOIN subj USING (subject_type, subject_id)
+        JOIN impact_rest t USING (subject_type, subject_id)
     ), numbered AS (
         SELECT e.*, ns.sequence + row_number() OVER (PARTITION BY e.subject_type, e.subject_id
                                                      ORDER BY e.ord, e.incident_id) AS seq,

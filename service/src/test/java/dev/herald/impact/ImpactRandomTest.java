@@ -30,7 +30,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * impact state equals a brute-force search from every open incident ({@link ImpactModel#expected}), and replaying the
  * emitted impact_events in order at a model receiver reproduces exactly that state, with sequences contiguous per
  * subject (none missing, none repeated) and no event that says nothing new. Every event's data validates against the
- * catalog's JSON Schema for its type. 4 slow cases x 2,600 writes + one fast case of 400 = 10,800 random writes.
+ * catalog's JSON Schema for its type. 4 slow cases x 2,600 writes + one fast case of 250 = 10,650 random writes.
  */
 class ImpactRandomTest {
     static final int BATCH = 25;
@@ -59,7 +59,7 @@ class ImpactRandomTest {
 
     @Test
     void fastCase() throws Exception {
-        run(99, 400);
+        run(99, 250);
     }
 
     @Tag("slow") // 2,600 random writes each, checked against a brute-force search and a replaying receiver
