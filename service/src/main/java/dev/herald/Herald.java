@@ -131,6 +131,7 @@ public final class Herald implements AutoCloseable {
         r.add(organizations.routes(keys, settings.pipeline().delivery().maxRetryHorizon()));
         r.add(keys.routes(api));
         r.add(audit.routes(api));
+        r.add(new dev.herald.events.EventRoutes(dev.herald.events.EventCatalog.standard()));
         r.add(graph.routes(api));
         r.add(impact.routes(api)); // before the record routes: /assets/{id}/impact
         r.add(Pipeline.routes(db, api, defaultParts()));

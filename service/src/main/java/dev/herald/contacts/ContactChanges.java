@@ -101,6 +101,7 @@ final class ContactChanges {
                     operational = p.operational() != null ? p.operational() : rs.getBoolean(10);
                 }
             }
+            if (p.subscription() != null) Subscriptions.references(c, organizationId, p.subscription());
             boolean enable = Boolean.TRUE.equals(p.enabled());
             boolean disable = Boolean.FALSE.equals(p.enabled());
             try (PreparedStatement ps = c.prepareStatement(UPDATE)) {

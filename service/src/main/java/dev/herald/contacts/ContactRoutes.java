@@ -25,7 +25,6 @@ import java.util.UUID;
  * creation; another organization's contact answers exactly like a missing one (404), a deleted one 409 on changes.
  */
 final class ContactRoutes implements Routes {
-    static final Set<String> KINDS = Set.of("power", "internet", "other");
     static final int MAX_JSON_CHARS = 4096;
 
     private final Contacts contacts;
@@ -191,27 +190,6 @@ final class ContactRoutes implements Routes {
     }
 
     static JsonNode subscription(JsonNode s) {
-        if (s == null || s.isNull()) return null;
-        if (!s.isObject()) throw ApiException.unprocessable("subscription must be an object: {\"kinds\": [...], \"min_severity\": n}");
-        for (Iterator<String> it = s.fieldNames(); it.hasNext(); ) {
-            String f = it.next();
-            if (!f.equals("kinds") && !f.equals("min_severity")) throw ApiException.unprocessable("subscription: unknown field '" + f + "'");
-        }
-        JsonNode kinds = s.get("kinds");
-        if (kinds != null && !kinds.isNull()) {
-            if (!kinds.isArray() || kinds.isEmpty()) throw ApiException.unprocessable("subscription.kinds must be a non-empty array of " + KINDS);
-            Set<String> seen = new HashSet<>();
-            for (JsonNode k : kinds) {
-                if (!k.isTextual() || !KINDS.contains(k.asText())) {
-                    throw ApiException.unprocessable("subscription.kinds: '" + k.asText() + "' is not one of " + KINDS);
-                }
-                if (!seen.add(k.asText())) throw ApiException.unprocessable("subscription.kinds: '" + k.asText() + "' is repeated");
-            }
-        }
-        JsonNode min = s.get("min_severity");
-        if (min != null && !min.isNull() && (!min.isIntegralNumber() || min.asInt() < 1 || min.asInt() > 5)) {
-            throw ApiException.unprocessable("subscription.min_severity must be a whole number from 1 to 5");
-        }
-        return s;
+        return Subscriptions.check(s);
     }
 }

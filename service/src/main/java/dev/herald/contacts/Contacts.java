@@ -85,6 +85,7 @@ public final class Contacts {
     Contact create(NewContact c) {
         UUID id = UUID.randomUUID();
         db.write("Contacts.INSERT", conn -> {
+            Subscriptions.references(conn, c.organizationId(), c.subscription());
             try (PreparedStatement ps = conn.prepareStatement(INSERT)) {
                 ps.setObject(1, id);
                 ps.setObject(2, c.organizationId());

@@ -109,7 +109,7 @@ final class Processor {
         ContextAssembler.Assembled assembled = t.time("context", () -> contexts.contextOf(u));
         if (assembled.built()) t.flag("context_built");
         JsonNode ctx = assembled.context();
-        RenderedMessage msg = t.time("render", () -> renderer.render(contact, u.event(), ctx));
+        RenderedMessage msg = t.time("render", () -> renderer.render(contact, u.event(), u.createdAt().toInstant(), ctx));
         String group = u.incidentId() != null ? u.incidentId().toString() : u.subjectType() + ":" + u.subjectId();
         GateDecision decision = t.time("throttle", () -> gate.check(u.organizationId(), u.contactId(),
                 contact.channel(), group, contact.throttle(), RateLimit.ofContact(contact.rateLimit()),

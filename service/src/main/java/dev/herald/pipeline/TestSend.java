@@ -47,7 +47,7 @@ final class TestSend {
         ctx.putObject("subject").put("type", "contact").put("id", contact.id().toString());
         ctx.putObject("test").put("message", "A test notification from Herald: your endpoint is reachable and verifies our signature.")
                 .put("requested_at", OffsetDateTime.now(clock).toString());
-        RenderedMessage msg = renderer.render(contact, EVENT, ctx);
+        RenderedMessage msg = renderer.render(contact, EVENT, clock.instant(), ctx);
         GateDecision decision = gate.check(contact.organizationId(), contact.id(), contact.channel(), "test:" + contact.id(),
                 contact.throttle(), dev.herald.limits.RateLimit.ofContact(contact.rateLimit()), webhookId.toString());
         if (decision instanceof GateDecision.Delay d) {

@@ -9,6 +9,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.time.Instant;
 import java.util.UUID;
 
 /**
@@ -33,8 +34,8 @@ public final class PebbleMessageRenderer implements MessageRenderer {
     }
 
     @Override
-    public RenderedMessage render(ContactTarget contact, String event, JsonNode context) {
-        Map<String, Object> vars = variables(variablesOf.get(context, FrozenContext::of), event, contact.id(), contact.channel());
+    public RenderedMessage render(ContactTarget contact, String event, Instant occurredAt, JsonNode context) {
+        Map<String, Object> vars = variables(variablesOf.get(context, FrozenContext::of), event, occurredAt, contact.id(), contact.channel());
         UUID org = contact.organizationId();
         return switch (contact.channel()) {
             case WEBHOOK -> new RenderedMessage(templates.render(org, WEBHOOK, vars).get(0), null, null, null);
@@ -49,14 +50,15 @@ public final class PebbleMessageRenderer implements MessageRenderer {
     private static final List<TemplateName> EMAIL = List.of(TemplateName.EMAIL_SUBJECT, TemplateName.EMAIL_TEXT, TemplateName.EMAIL_HTML);
 
     /**
-     * The variables of one render: the (immutable) context's fields, {@code context}, {@code event} and
-     * {@code contact}. The top-level map is new for each render and only it is writable (a template's
+     * The variables of one render: the (immutable) context's fields, {@code context}, {@code event},
+     * {@code timestamp} (when the event occurred, ISO 8601 UTC) and {@code contact}. The top-level map is new for each render and only it is writable (a template's
      * {@code {% set incident = ... %}} replaces its own variable); every value in it is immutable.
      */
-    static Map<String, Object> variables(Map<String, Object> context, String event, UUID contactId, Channel channel) {
+    static Map<String, Object> variables(Map<String, Object> context, String event, Instant occurredAt, UUID contactId, Channel channel) {
         Map<String, Object> vars = new HashMap<>(context);
         vars.put("context", context);
         if (event != null) vars.put("event", event);
+        vars.put("timestamp", occurredAt.toString());
         Map<String, Object> contact = new HashMap<>();
         contact.put("id", contactId == null ? null : contactId.toString());
         contact.put("channel", channel.wire());

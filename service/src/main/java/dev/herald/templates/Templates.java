@@ -248,7 +248,7 @@ public final class Templates implements AutoCloseable {
     /** The variables templates see for a sample context (as {@link PebbleMessageRenderer#variables} builds them). */
     static Map<String, Object> sampleVars(TemplateName name, Map<String, Object> sample) {
         Channel channel = name == TemplateName.WEBHOOK_BODY ? Channel.WEBHOOK : Channel.EMAIL;
-        return PebbleMessageRenderer.variables(sample, "incident.updated",
+        return PebbleMessageRenderer.variables(sample, "incident.updated", java.time.Instant.parse("2026-01-01T00:00:00Z"),
                 UUID.fromString("00000000-0000-4000-8000-00000000000c"), channel);
     }
 

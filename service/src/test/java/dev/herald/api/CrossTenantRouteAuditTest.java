@@ -11,6 +11,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -45,6 +46,7 @@ class CrossTenantRouteAuditTest {
         keyA = app.herald.keys().create(orgA, "audit A").secret();
         keyB = app.herald.keys().create(orgB, "audit B").secret();
         ids.put("org", orgA.toString());
+        ids.put("own.org", orgB.toString());
         ids.put("api_key", app.herald.keys().list(orgA, 10).get(0).id().toString());
         ids.put("contact", create("/organizations/" + orgA + "/contacts", keyA, Map.of("channel", "webhook", "target", "http://127.0.0.1:9/hook")));
         ids.put("location", create("/locations", keyA, Map.of("lat", 1.0, "lon", 2.0)));
@@ -152,6 +154,8 @@ class CrossTenantRouteAuditTest {
         add.accept(new Route("POST", "/work-units/{id}/redrive"), new Probe("POST", "/work-units/" + X + "/redrive", "work_unit", map()));
         add.accept(new Route("POST", "/organizations"), new Probe("POST", "/organizations", "org", map("name", "n", "organization_id", X)));
         add.accept(new Route("POST", "/work-units/redrive"), new Probe("POST", "/work-units/redrive", "contact", map("contact_id", X)));
+        add.accept(new Route("POST", "/organizations/{id}/contacts"), new Probe("POST", "/organizations/" + ids.get("own.org") + "/contacts", "intel_request",
+                map("channel", "email", "target", "x@example.com", "subscription", map("types", List.of("intel_request.*"), "intel_request_ids", List.of(X)))));
         add.accept(new Route("POST", "/api-keys"), new Probe("POST", "/api-keys", "org", map("organization_id", X, "scope", "read")));
         add.accept(get.apply("/api-keys"), new Probe("GET", "/api-keys?organization_id=" + X, "org", null));
         add.accept(get.apply("/audit-log"), new Probe("GET", "/audit-log?organization_id=" + X, "org", null));
@@ -213,8 +217,13 @@ class CrossTenantRouteAuditTest {
 
     @Test
     void everyRegisteredRouteIsWalked() {
-        assertThat(probes().keySet()).containsAll(registered());
+        Set<Route> walked = new java.util.HashSet<>(registered());
+        walked.removeAll(TENANT_FREE);
+        assertThat(probes().keySet()).containsAll(walked);
     }
+
+    /** Routes that hold no organization's data and take no id of one: the event catalog is the same for every caller. */
+    static final Set<Route> TENANT_FREE = Set.of(new Route("GET", "/event-types"), new Route("GET", "/event-types/{type}"));
 
     @Test
     void anotherOrganizationsIdAnswersExactlyLikeAMissingOne() {

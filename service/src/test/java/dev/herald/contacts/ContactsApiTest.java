@@ -211,7 +211,7 @@ class ContactsApiTest {
     private static boolean accepts(UUID contact, String kind, int severity) {
         return app.herald.db().read("test", c -> {
             try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT herald_subscription_accepts(subscription, ?, ?) FROM contacts WHERE id = ?")) {
+                    "SELECT herald_subscription_accepts(c, 'incident.opened', ?, ?, false, NULL, NULL, NULL, 'incident', NULL, NULL) FROM contacts c WHERE c.id = ?")) {
                 ps.setString(1, kind);
                 ps.setInt(2, severity);
                 ps.setObject(3, contact);

@@ -50,14 +50,14 @@ class NotifyTriggersTest {
         assertThat(units(f, internetOnly, "queued")).isZero();
         assertThat(units(f, severe, "queued")).isZero();
         assertThat(units(f, disabled, "queued")).isZero();
-        assertThat(f.count("SELECT count(DISTINCT change_id) FROM work_units WHERE subject_id = ? AND event = 'incident.created'", incident)).isEqualTo(1);
+        assertThat(f.count("SELECT count(DISTINCT change_id) FROM work_units WHERE subject_id = ? AND event = 'incident.opened'", incident)).isEqualTo(1);
 
         f.setSeverity(incident, 5);
         assertThat(units(f, all, "queued")).isEqualTo(1);
         assertThat(units(f, all, "superseded")).isEqualTo(1);
         assertThat(units(f, severe, "queued")).isEqualTo(1);
         assertThat(f.count("SELECT count(*) FROM work_units w JOIN work_units n ON n.id = w.superseded_by "
-                + "WHERE w.contact_id = ? AND n.event = 'incident.changed'", all)).isEqualTo(1);
+                + "WHERE w.contact_id = ? AND n.event = 'incident.updated'", all)).isEqualTo(1);
 
         // A change that does not matter (the title) notifies nobody.
         f.exec("UPDATE incidents SET title = 'renamed' WHERE id = ?", incident);
@@ -87,15 +87,19 @@ class NotifyTriggersTest {
         UUID incident = f.incident("power", 3);
         UUID outage = UUID.randomUUID();
         f.exec("INSERT INTO outages (id, organization_id, incident_id, utility) VALUES (?, ?, ?, 'Grid')", outage, f.org, incident);
-        assertThat(f.count("SELECT count(DISTINCT change_id) FROM work_units WHERE subject_id = ?", incident)).isEqualTo(1);
+        assertThat(f.count("SELECT count(*) FROM work_units WHERE contact_id = ? AND event = 'outage.added'", contact)).isEqualTo(1);
         f.exec("UPDATE outages SET estimated_restoration = now() + interval '2 hours' WHERE id = ?", outage);
-        assertThat(f.count("SELECT count(*) FROM work_units WHERE contact_id = ? AND event = 'incident.changed' AND state = 'queued'", contact))
+        assertThat(f.count("SELECT count(*) FROM work_units WHERE contact_id = ? AND event = 'outage.restoration_changed' AND state = 'queued'", contact))
+                .isEqualTo(1);
+        f.exec("INSERT INTO internet_outages (id, organization_id, incident_id, provider) VALUES (?, ?, ?, 'ExampleNet')",
+                UUID.randomUUID(), f.org, incident);
+        assertThat(f.count("SELECT count(*) FROM work_units WHERE contact_id = ? AND event = 'internet_outage.added' AND state = 'queued'", contact))
                 .isEqualTo(1);
 
         UUID intel = UUID.randomUUID();
         f.exec("INSERT INTO intel_requests (id, organization_id, question) VALUES (?, ?, 'on generator?')", intel, f.org);
         f.exec("UPDATE intel_requests SET status = 'answered' WHERE id = ?", intel);
-        assertThat(f.count("SELECT count(*) FROM work_units WHERE subject_id = ? AND state = 'queued' AND event = 'intel_request.changed'", intel))
+        assertThat(f.count("SELECT count(*) FROM work_units WHERE subject_id = ? AND state = 'queued' AND event = 'intel_request.updated'", intel))
                 .isEqualTo(1);
         assertThat(f.count("SELECT count(*) FROM work_units WHERE subject_id = ? AND state = 'superseded'", intel)).isEqualTo(1);
     }

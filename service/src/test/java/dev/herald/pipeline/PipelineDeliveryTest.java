@@ -246,7 +246,7 @@ class PipelineDeliveryTest {
         assertThat(finished("superseded")).isEqualTo(4);
         assertThat(receiver.seen).hasSize(1);
         var latest = dev.herald.json.Json.mapper().readTree(receiver.seen.get(0).body());
-        assertThat(latest.get("type").asText()).isEqualTo("incident.changed");
+        assertThat(latest.get("type").asText()).isEqualTo("incident.updated");
         assertThat(latest.get("data").get("incident").get("severity").asInt()).isEqualTo(5);
     }
 
@@ -290,14 +290,14 @@ class PipelineDeliveryTest {
         await("the delivery", () -> finished("done") == 1);
         var body = dev.herald.json.Json.mapper().readTree(receiver.seen.get(0).body());
         var data = body.get("data");
-        assertThat(body.get("type").asText()).isEqualTo("incident.changed");
+        assertThat(body.get("type").asText()).isEqualTo("incident.updated");
         assertThat(data.get("incident").get("severity").asInt()).isEqualTo(4);
         assertThat(data.get("dependents")).hasSize(2);
         assertThat(data.get("dependents").findValuesAsText("id")).containsExactlyInAnyOrder(intel.toString(), asset.toString());
         assertThat(data.get("assets")).hasSize(1);
         assertThat(data.get("assets").get(0).get("name").asText()).isEqualTo("Tower 7");
         assertThat(data.get("assets").get(0).get("type").asText()).isEqualTo("cell tower");
-        assertThat(body.get("organization").get("id").asText()).isEqualTo(f.org.toString());
+        assertThat(data.get("organization").get("id").asText()).isEqualTo(f.org.toString());
     }
 
     @Test

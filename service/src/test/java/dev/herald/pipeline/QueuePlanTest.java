@@ -30,7 +30,7 @@ class QueuePlanTest {
             try (Statement st = c.createStatement()) {
                 // A queue with a long history and nothing open, analyzed as such.
                 st.execute("INSERT INTO work_units (id, organization_id, subject_type, subject_id, event, contact_id, channel, state, finished_at) "
-                        + "SELECT gen_random_uuid(), '" + f.org + "', 'incident', gen_random_uuid(), 'incident.changed', '" + contact
+                        + "SELECT gen_random_uuid(), '" + f.org + "', 'incident', gen_random_uuid(), 'incident.updated', '" + contact
                         + "', 'webhook', 'done', now() FROM generate_series(1, 30000)");
             }
             return null;

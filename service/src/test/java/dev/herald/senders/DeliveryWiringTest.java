@@ -50,7 +50,7 @@ class DeliveryWiringTest {
                     Map.of("channel", "webhook", "target", receiver.url(), "secret", secret));
             UUID id = UUID.fromString(c.body().path("id").asText());
             ContactTarget target = new ContactTarget(id, app.orgId, Channel.WEBHOOK, receiver.url(), secret, null);
-            RenderedMessage msg = app.herald.renderer().render(target, "incident.created", sample);
+            RenderedMessage msg = app.herald.renderer().render(target, "incident.opened", sample);
             UUID delivery = UUID.randomUUID();
 
             assertThat(Outcomes.plain(app.herald.sender().send(target, delivery, 1, msg))).isEqualTo(new SendOutcome.Delivered(200));

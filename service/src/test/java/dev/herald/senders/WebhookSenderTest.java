@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 /** The webhook channel against a real receiver on loopback. */
 class WebhookSenderTest {
     static final String SECRET = WebhookSecrets.generate();
-    static final RenderedMessage MESSAGE = new RenderedMessage("{\"type\":\"incident.created\",\"title\":\"Grüße \\\"quoted\\\"\"}", null, null, null);
+    static final RenderedMessage MESSAGE = new RenderedMessage("{\"type\":\"incident.opened\",\"title\":\"Grüße \\\"quoted\\\"\"}", null, null, null);
 
     final MutableClock clock = MutableClock.startingNow();
     final WebhookReceiver receiver = WebhookReceiver.start(SECRET);
@@ -99,7 +99,7 @@ class WebhookSenderTest {
         assertThat(Outcomes.plain(sender.send(contact(receiver.url()), UUID.randomUUID(), 1, MESSAGE))).isEqualTo(new SendOutcome.Delivered(200));
         assertThat(receiver.invalidSignatures()).isZero();
         String shown = receiver.lastValid().format();
-        assertThat(shown).contains("POST /hooks").contains("webhook-signature: v1,").contains("signature verified").contains("\"type\" : \"incident.created\"");
+        assertThat(shown).contains("POST /hooks").contains("webhook-signature: v1,").contains("signature verified").contains("\"type\" : \"incident.opened\"");
     }
 
     @Test

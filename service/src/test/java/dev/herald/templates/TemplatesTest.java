@@ -47,12 +47,14 @@ class TemplatesTest {
 
     @Test
     void defaultWebhookBodyIsValidJsonCarryingTheContext() throws Exception {
-        RenderedMessage m = app.herald.renderer().render(contact(app.orgId, Channel.WEBHOOK), "incident.created", sample);
+        RenderedMessage m = app.herald.renderer().render(contact(app.orgId, Channel.WEBHOOK), "incident.opened", sample);
         assertThat(m.emailSubject()).isNull();
         JsonNode body = Json.mapper().readTree(m.webhookBody());
-        assertThat(body.path("type").asText()).isEqualTo("incident.created");
+        assertThat(body.path("type").asText()).isEqualTo("incident.opened");
         assertThat(body.path("data")).isEqualTo(sample); // the whole context, unchanged, as Standard Webhooks' data
-        assertThat(body.path("organization")).isEqualTo(sample.path("organization"));
+        // The Standard Webhooks envelope: exactly type, timestamp (ISO 8601 UTC) and data.
+        assertThat(body.fieldNames()).toIterable().containsExactly("type", "timestamp", "data");
+        assertThat(java.time.Instant.parse(body.path("timestamp").asText())).isNotNull();
     }
 
     @Test

@@ -22,7 +22,7 @@ public final class HeraldBurst {
                   Histogram throttle, StepTable steps, int fingerprints, long builtAtClaim) {}
 
     private static final String ENQUEUE = """
-            SELECT count(herald_enqueue(i.organization_id, 'incident', i.id, i.id, 'incident.changed', i.kind, i.severity))
+            SELECT count(herald_enqueue(i.organization_id, 'incident', i.id, i.id, 'incident.updated', i.kind, i.severity))
             FROM incidents i WHERE i.id = ANY(?) AND i.organization_id = ?""";
     /** Each unit with its delivery, found by the delivery's unique idempotency key (work unit id : contact id). */
     private static final String UNITS = """

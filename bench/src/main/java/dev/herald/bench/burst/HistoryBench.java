@@ -53,7 +53,7 @@ public final class HistoryBench implements Callable<Integer> {
                 INSERT INTO deliveries (id, organization_id, work_unit_id, contact_id, idempotency_key, channel, status, attempts,
                                         response_code, created_at, sent_at, event, subject_type, subject_id)
                 SELECT gen_random_uuid(), ?, s.u, s.c, s.u::text || ':' || s.c::text, 'webhook', 'sent', 1, 200, s.t, s.t,
-                       'incident.changed', 'incident', gen_random_uuid()
+                       'incident.updated', 'incident', gen_random_uuid()
                 FROM (SELECT gen_random_uuid() AS u, (?::uuid[])[1 + g % 3] AS c,
                              now() - interval '1 hour' - random() * interval '29 days' AS t
                       FROM generate_series(1, ?) g) s

@@ -124,7 +124,7 @@ final class OldDesignDrain {
             r.set(cacheKey, ctx.toString(), SetArgs.Builder.ex(600)); // cached only after generation: racers all paid
             t = System.nanoTime();
         }
-        String body = Json.mapper().createObjectNode().put("type", "incident.changed").put("work_unit", m.workUnitId().toString())
+        String body = Json.mapper().createObjectNode().put("type", "incident.updated").put("work_unit", m.workUnitId().toString())
                 .set("data", ctx).toString();
         t = lap(steps, RENDER, t);
         String throttleKey = "old:" + runId + ":throttle:" + m.organizationId();
