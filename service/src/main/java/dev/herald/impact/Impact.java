@@ -85,6 +85,15 @@ public final class Impact {
         return store.page(org, scope, page);
     }
 
+    /**
+     * The affected subjects a contact hears impact events about (its subscription, as the fan-out evaluates it), for a
+     * receiver that reconciles after an outage of its own; 404 when the contact is not the organization's.
+     */
+    public Page<JsonNode> affectedFor(UUID org, UUID contact, PageRequest page) {
+        if (!store.contactOf(org, contact)) throw DomainException.notFound("contact " + contact);
+        return store.pageForContact(org, contact, page);
+    }
+
     /** One subject's impact (empty impacts when nothing reaches it), or empty when it never had any impact state. */
     public Optional<JsonNode> ofSubject(UUID org, NodeRef subject) {
         return store.ofSubject(org, subject);

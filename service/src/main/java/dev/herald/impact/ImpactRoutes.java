@@ -18,7 +18,8 @@ import java.util.UUID;
 
 /**
  * {@code GET /impact?organization_id&subjects&asset_types&regions&within&hops} (the affected subjects inside a scope,
- * paginated by subject id) and {@code GET /assets/{id}/impact} (one asset). Scope parameters are comma-separated
+ * paginated by subject id), {@code GET /impact?contact_id=X} (those the contact's subscription hears about: a receiver
+ * knocked out by the outage reconciles from it; another organization's contact answers 404) and {@code GET /assets/{id}/impact} (one asset). Scope parameters are comma-separated
  * lists: {@code subjects=asset:ID,intel_request:ID}, {@code asset_types=ID,...}, {@code regions=a,b},
  * {@code within=TYPE:ID&hops=N}. Malformed: 400; a record that is missing or another organization's: 422 (the same
  * answer for both); hops out of 1..graph.max-distance-cap: 422.
@@ -40,8 +41,16 @@ final class ImpactRoutes implements Routes {
     void list(Context ctx) {
         Caller caller = Caller.of(ctx);
         UUID org = caller.organizationFor(Requests.queryUuid(ctx, "organization_id", false));
-        ImpactScope scope = scope(ctx);
         PageRequest page = PageRequest.from(ctx, api.listDefaultLimit(), api.listMaxLimit());
+        UUID contact = Requests.queryUuid(ctx, "contact_id", false);
+        if (contact != null) {
+            for (String p : List.of("subjects", "asset_types", "regions", "within", "hops")) {
+                if (ctx.queryParam(p) != null) throw ApiException.badRequest("contact_id takes the contact's own scope; leave out " + p);
+            }
+            ctx.json(impact.affectedFor(org, contact, page));
+            return;
+        }
+        ImpactScope scope = scope(ctx);
         impact.validate(org, scope);
         ctx.json(impact.affected(org, scope, page));
     }

@@ -22,6 +22,20 @@ final class ImpactStore {
     /** The affected subjects of an organization inside a scope, by subject id. */
     static final ListSql LIST_PAGE = new ListSql("ImpactStore.LIST_PAGE", "id, item::text AS item",
             "impact_subject_view WHERE organization_id = ? AND affected AND impact_in_scope(organization_id, ?::jsonb, subject_type, id)");
+    /**
+     * The affected subjects a contact's subscription accepts an impact event about (the fan-out's own filter,
+     * herald_subscription_accepts, over each incident reaching the subject), by subject id.
+     */
+    static final ListSql LIST_FOR_CONTACT = new ListSql("ImpactStore.LIST_FOR_CONTACT", "id, item::text AS item", """
+            impact_subject_view v WHERE organization_id = ? AND affected AND EXISTS (
+                SELECT 1 FROM contacts c, impact_reach r
+                JOIN incidents i ON i.id = r.incident_id
+                LEFT JOIN assets a ON r.node_type = 'asset' AND a.id = r.node_id
+                LEFT JOIN locations l ON l.id = coalesce(a.location_id, i.location_id)
+                WHERE c.id = ? AND r.node_type = v.subject_type AND r.node_id = v.id
+                  AND herald_subscription_accepts(c, 'impact.started', i.kind, i.severity, l.id IS NOT NULL, l.region,
+                                                  l.locality, l.postcode, v.subject_type, v.id, a.asset_type_id))""");
+    static final String CONTACT_OF_ORG = "SELECT 1 FROM contacts WHERE id = ? AND organization_id = ? AND deleted_at IS NULL";
     static final String OF_SUBJECT = "SELECT item::text FROM impact_subject_view WHERE subject_type = ? AND id = ? AND organization_id = ?";
     static final String REBUILD = "SELECT impact_rebuild(?)";
     static final String ORGANIZATIONS = "SELECT id FROM organizations ORDER BY id";
@@ -45,6 +59,24 @@ final class ImpactStore {
         Page<Row> rows = RecordSql.page(db, LIST_PAGE, req, rs -> new Row(rs.getObject("id", UUID.class), Json.readStored(rs.getString("item"), "impact item")),
                 Row::id, org, scope.toJson());
         return new Page<>(rows.items().stream().map(Row::item).toList(), rows.nextCursor(), rows.hasMore(), rows.total());
+    }
+
+    Page<JsonNode> pageForContact(UUID org, UUID contact, PageRequest req) {
+        Page<Row> rows = RecordSql.page(db, LIST_FOR_CONTACT, req, rs -> new Row(rs.getObject("id", UUID.class), Json.readStored(rs.getString("item"), "impact item")),
+                Row::id, org, contact);
+        return new Page<>(rows.items().stream().map(Row::item).toList(), rows.nextCursor(), rows.hasMore(), rows.total());
+    }
+
+    boolean contactOf(UUID org, UUID contact) {
+        return db.read("ImpactStore.CONTACT_OF_ORG", c -> {
+            try (PreparedStatement ps = c.prepareStatement(CONTACT_OF_ORG)) {
+                ps.setObject(1, contact);
+                ps.setObject(2, org);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next();
+                }
+            }
+        });
     }
 
     Optional<JsonNode> ofSubject(UUID org, NodeRef subject) {
