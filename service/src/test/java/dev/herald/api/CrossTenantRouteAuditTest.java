@@ -134,6 +134,7 @@ class CrossTenantRouteAuditTest {
         add.accept(get.apply("/impact"), new Probe("GET", "/impact?subjects=intel_request:" + X, "intel_request", null));
         add.accept(get.apply("/impact"), new Probe("GET", "/impact?within=incident:" + X + "&hops=2", "incident", null));
         add.accept(get.apply("/impact"), new Probe("GET", "/impact?asset_types=" + X, "asset_type", null));
+        add.accept(get.apply("/impact"), new Probe("GET", "/impact?contact_id=" + X, "contact", null));
         // creations that name A's records or organization
         add.accept(new Route("POST", "/assets"), new Probe("POST", "/assets", "asset_type", map("asset_type_id", X, "location_id", ids.get("own.location"), "name", "n")));
         add.accept(new Route("POST", "/assets"), new Probe("POST", "/assets", "location", map("asset_type_id", ids.get("own.asset_type"), "location_id", X, "name", "n")));
