@@ -39,7 +39,8 @@ final class ContactChanges {
     /** The queue's side of a deletion (SQL {@code herald_cancel_queued}). */
     static final String CANCEL_QUEUED = "SELECT herald_cancel_queued(?, ?)";
     static final String ROTATE = """
-            UPDATE contacts SET previous_secret = secret, previous_secret_until = now() + ? * interval '1 millisecond', secret = ?
+            UPDATE contacts SET previous_secret = secret, previous_secret_until = now() + ? * interval '1 millisecond', secret = ?,
+                                public_key = ?
             WHERE id = ? AND organization_id = ? AND deleted_at IS NULL AND channel = 'webhook'
             RETURNING previous_secret_until""";
     static final String STATE = "SELECT channel, deleted_at FROM contacts WHERE id = ? AND organization_id = ?";
@@ -152,7 +153,7 @@ final class ContactChanges {
      * rotation within it drops the oldest). Answers until when the old one is valid. 404 when missing, 409 when deleted,
      * 422 for an email contact.
      */
-    OffsetDateTime rotate(UUID organizationId, UUID id, String newSecret, Duration overlap) {
+    OffsetDateTime rotate(UUID organizationId, UUID id, String newSecret, String newPublicKey, Duration overlap) {
         Channel channel = channelOfLive(organizationId, id);
         if (channel != Channel.WEBHOOK) {
             throw DomainException.invalid("channel", "secret rotation applies to webhook contacts only; contact " + id + " is " + channel.wire());
@@ -161,8 +162,9 @@ final class ContactChanges {
             try (PreparedStatement ps = c.prepareStatement(ROTATE)) {
                 ps.setLong(1, overlap.toMillis());
                 ps.setString(2, newSecret);
-                ps.setObject(3, id);
-                ps.setObject(4, organizationId);
+                ps.setString(3, newPublicKey);
+                ps.setObject(4, id);
+                ps.setObject(5, organizationId);
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next()) throw DomainException.notFound("contact " + id);
                     return rs.getObject(1, OffsetDateTime.class);

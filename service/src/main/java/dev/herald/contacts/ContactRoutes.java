@@ -2,6 +2,7 @@ package dev.herald.contacts;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.herald.errors.DomainException;
 import dev.herald.api.ApiException;
 import dev.herald.api.ApiSettings;
 import dev.herald.api.Caller;
@@ -51,7 +52,8 @@ final class ContactRoutes implements Routes {
 
     /** Body of {@code POST /organizations/{id}/contacts}. */
     record CreateContact(String channel, String target, String secret, JsonNode throttle, JsonNode subscription, JsonNode outboundAuth,
-                         Boolean operational, JsonNode retrySchedule, String name, String description, JsonNode rateLimit) {
+                         Boolean operational, JsonNode retrySchedule, String name, String description, JsonNode rateLimit,
+                         String signing) {
         @Override
         public String toString() { return "CreateContact[" + channel + " " + target + "]"; }
     }
@@ -93,8 +95,15 @@ final class ContactRoutes implements Routes {
     void rotate(Context ctx) {
         UUID id = Requests.pathUuid(ctx, "id");
         UUID org = contacts.organizationFor(Caller.of(ctx), id);
+        boolean asymmetric = contacts.find(org, id).map(c -> Contacts.ED25519.equals(c.signing())).orElse(false);
+        if (asymmetric) {
+            WebhookSecrets.SigningKeys keys = WebhookSecrets.generateSigning();
+            java.time.OffsetDateTime previousUntil = changes.rotate(org, id, keys.secret(), keys.publicKey(), secretOverlap);
+            ctx.json(java.util.Map.of("id", id, "public_key", keys.publicKey(), "previous_secret_valid_until", previousUntil));
+            return;
+        }
         String secret = WebhookSecrets.generate();
-        java.time.OffsetDateTime previousUntil = changes.rotate(org, id, secret, secretOverlap);
+        java.time.OffsetDateTime previousUntil = changes.rotate(org, id, secret, null, secretOverlap);
         ctx.json(java.util.Map.of("id", id, "secret", secret, "previous_secret_valid_until", previousUntil)); // shown this once
     }
 
@@ -103,10 +112,14 @@ final class ContactRoutes implements Routes {
         CreateContact body = Requests.body(ctx, CreateContact.class);
         Contacts.NewContact c = validate(org, body);
         String generated = null;
-        if (c.channel() == Channel.WEBHOOK && c.secret() == null) {
+        if (c.channel() == Channel.WEBHOOK && Contacts.ED25519.equals(body.signing())) {
+            WebhookSecrets.SigningKeys keys = WebhookSecrets.generateSigning(); // the private key never leaves Herald
+            c = new Contacts.NewContact(org, c.channel(), c.target(), keys.secret(), c.auth(), c.throttle(), c.subscription(),
+                    c.operational(), c.retrySchedule(), c.name(), c.description(), c.rateLimit(), keys.publicKey());
+        } else if (c.channel() == Channel.WEBHOOK && c.secret() == null) {
             generated = WebhookSecrets.generate();
             c = new Contacts.NewContact(org, c.channel(), c.target(), generated, c.auth(), c.throttle(), c.subscription(),
-                    c.operational(), c.retrySchedule(), c.name(), c.description(), c.rateLimit());
+                    c.operational(), c.retrySchedule(), c.name(), c.description(), c.rateLimit(), null);
         }
         ObjectNode out = Json.mapper().valueToTree(contacts.create(c));
         if (generated != null) {
@@ -147,8 +160,14 @@ final class ContactRoutes implements Routes {
         String target;
         String secret = null;
         OutboundAuth auth = null;
+        if (b.signing() != null && !b.signing().equals(Contacts.HMAC) && !b.signing().equals(Contacts.ED25519)) {
+            throw DomainException.invalid("signing", "signing must be " + Contacts.HMAC + " or " + Contacts.ED25519 + "; got '" + Requests.abbreviate(b.signing()) + "'");
+        }
         if (channel == Channel.WEBHOOK) {
             target = validator.url("target", b.target());
+            if (b.secret() != null && Contacts.ED25519.equals(b.signing())) {
+                throw DomainException.invalid("secret", "secret does not go with signing ed25519: Herald generates the key pair and answers the public key");
+            }
             if (b.secret() != null) {
                 try {
                     WebhookSecrets.key(b.secret());
@@ -169,6 +188,7 @@ final class ContactRoutes implements Routes {
         } else {
             target = validator.email("target", b.target());
             if (b.secret() != null) throw ApiException.unprocessable("secret applies to webhook contacts only");
+            if (b.signing() != null) throw DomainException.invalid("signing", "signing applies to webhook contacts only");
             if (b.outboundAuth() != null && !b.outboundAuth().isNull()) {
                 throw ApiException.unprocessable("outbound_auth applies to webhook contacts only");
             }
@@ -176,7 +196,7 @@ final class ContactRoutes implements Routes {
         return new Contacts.NewContact(org, channel, target, secret, auth, throttle(b.throttle()), subscription(b.subscription(), maxWithinHops),
                 Boolean.TRUE.equals(b.operational()), Requests.retrySchedule(b.retrySchedule(), "retry_schedule", maxRetryHorizon),
                 ContactPatches.text(b.name(), "name", 200), ContactPatches.text(b.description(), "description", 2000),
-                ContactPatches.rateLimit(b.rateLimit()));
+                ContactPatches.rateLimit(b.rateLimit()), null);
     }
 
     static JsonNode throttle(JsonNode t) {

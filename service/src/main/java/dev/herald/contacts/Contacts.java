@@ -29,13 +29,14 @@ import java.util.UUID;
 public final class Contacts {
     static final String INSERT = """
             INSERT INTO contacts (id, organization_id, channel, target, secret, outbound_auth, throttle, subscription,
-                                  operational, retry_schedule_ms, name, description, rate_limit)
-            VALUES (?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?::jsonb, ?, ?, ?, ?, ?::jsonb)
+                                  operational, retry_schedule_ms, name, description, rate_limit, public_key)
+            VALUES (?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?::jsonb, ?, ?, ?, ?, ?::jsonb, ?)
             RETURNING created_at""";
     private static final String COLUMNS = """
             id, organization_id, channel, target, outbound_auth::text, throttle::text, subscription::text, disabled_at, disabled_reason, created_at,
             operational, retry_schedule_ms, consecutive_failures, failing_since, last_failure_at, last_success_at, last_error, paused_until,
-            name, description, deleted_at, rate_limit::text, CASE WHEN previous_secret_until > now() THEN previous_secret_until END""";
+            name, description, deleted_at, rate_limit::text, CASE WHEN previous_secret_until > now() THEN previous_secret_until END,
+            public_key""";
     static final String FIND = "SELECT " + COLUMNS + " FROM contacts WHERE id = ? AND organization_id = ?";
     /** Every contact of an organization that is not deleted, disabled ones too, oldest first. */
     static final ListSql LIST_BY_ORG = new ListSql("Contacts.LIST_BY_ORG", COLUMNS,
@@ -58,7 +59,12 @@ public final class Contacts {
     public record Contact(UUID id, UUID organizationId, String channel, String target, JsonNode throttle, JsonNode subscription,
                           JsonNode outboundAuth, boolean disabled, OffsetDateTime disabledAt, String disabledReason, OffsetDateTime createdAt,
                           boolean operational, List<String> retrySchedule, Health health, String name, String description,
-                          OffsetDateTime deletedAt, JsonNode rateLimit, OffsetDateTime previousSecretValidUntil) {}
+                          OffsetDateTime deletedAt, JsonNode rateLimit, OffsetDateTime previousSecretValidUntil, String signing,
+                          String publicKey) {}
+
+    /** How a webhook contact's deliveries are signed: HMAC-SHA256 with a shared secret (v1), or Ed25519 (v1a). */
+    public static final String HMAC = "hmac-sha256";
+    public static final String ED25519 = "ed25519";
 
     /**
      * A contact's endpoint health as the API shows it: consecutive failed sends, since when it has been failing (null
@@ -71,7 +77,7 @@ public final class Contacts {
     /** A validated new contact; {@code secret} and {@code auth} are secrets. */
     record NewContact(UUID organizationId, Channel channel, String target, String secret, OutboundAuth auth, JsonNode throttle,
                       JsonNode subscription, boolean operational, RetrySchedule retrySchedule, String name, String description,
-                      JsonNode rateLimit) {
+                      JsonNode rateLimit, String publicKey) {
         @Override
         public String toString() { return "NewContact[" + channel.wire() + " " + target + "]"; }
     }
@@ -100,6 +106,7 @@ public final class Contacts {
                 ps.setString(11, c.name());
                 ps.setString(12, c.description());
                 ps.setString(13, c.rateLimit() == null ? null : c.rateLimit().toString());
+                ps.setString(14, c.publicKey());
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
                     return null;
@@ -203,7 +210,8 @@ public final class Contacts {
                 rs.getObject(10, OffsetDateTime.class), rs.getBoolean(11),
                 schedule == null ? null : RetrySchedule.stored(schedule).describe(), health, rs.getString(19), rs.getString(20),
                 rs.getObject(21, OffsetDateTime.class), Json.readStored(rs.getString(22), "contact rate_limit"),
-                rs.getObject(23, OffsetDateTime.class));
+                rs.getObject(23, OffsetDateTime.class),
+                "webhook".equals(rs.getString(3)) ? (rs.getString(24) != null ? ED25519 : HMAC) : null, rs.getString(24));
     }
 
     /** The HTTP routes of contacts. */

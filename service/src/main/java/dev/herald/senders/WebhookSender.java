@@ -4,7 +4,6 @@ import dev.herald.contacts.Channel;
 import dev.herald.contacts.ContactTarget;
 import dev.herald.contacts.OutboundAuth;
 import dev.herald.contacts.TargetValidator;
-import dev.herald.contacts.WebhookSecrets;
 import dev.herald.templates.RenderedMessage;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -82,13 +81,13 @@ public final class WebhookSender implements Sender, AutoCloseable {
             return new SendOutcome.Failed("webhook body of " + bytes.length + " bytes is above delivery.webhook.max-body-bytes " + maxBodyBytes, "too_large", null, null);
         }
         OutboundAuth auth;
-        byte[] key;
-        byte[] previousKey;
+        WebhookSigner signer;
+        WebhookSigner previous;
         URI uri;
         try {
             auth = OutboundAuth.parse(contact.outboundAuth());
-            key = WebhookSecrets.key(contact.secret());
-            previousKey = contact.previousSecret() == null ? null : WebhookSecrets.key(contact.previousSecret());
+            signer = WebhookSigner.of(contact.secret());
+            previous = contact.previousSecret() == null ? null : WebhookSigner.of(contact.previousSecret());
             uri = URI.create(contact.target());
         } catch (IllegalArgumentException e) {
             return new SendOutcome.Failed("contact " + contact.id() + " is misconfigured: " + e.getMessage(), "misconfigured", null, null);
@@ -104,7 +103,7 @@ public final class WebhookSender implements Sender, AutoCloseable {
                 .header("User-Agent", "Herald-Webhooks/1")
                 .header("webhook-id", id)
                 .header("webhook-timestamp", Long.toString(ts))
-                .header("webhook-signature", signatures(key, previousKey, id, ts, body))
+                .header("webhook-signature", signatures(signer, previous, id, ts, body))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(bytes));
         switch (auth) {
             case OutboundAuth.Headers h -> h.headers().forEach(req::header);
@@ -124,13 +123,13 @@ public final class WebhookSender implements Sender, AutoCloseable {
     }
 
     /**
-     * The {@code webhook-signature} value: one {@code v1,} signature, or during a secret rotation's overlap two,
+     * The {@code webhook-signature} value: one {@code v1,} (or {@code v1a,} for an Ed25519 key) signature, or during a secret rotation's overlap two,
      * space-separated (new secret first), as the Standard Webhooks spec allows; a receiver verifying with either
      * secret accepts it.
      */
-    static String signatures(byte[] key, byte[] previousKey, String id, long ts, String body) {
-        String current = WebhookVerifier.sign(key, id, ts, body);
-        return previousKey == null ? current : current + " " + WebhookVerifier.sign(previousKey, id, ts, body);
+    static String signatures(WebhookSigner signer, WebhookSigner previous, String id, long ts, String body) {
+        String current = signer.sign(id, ts, body);
+        return previous == null ? current : current + " " + previous.sign(id, ts, body);
     }
 
     /**

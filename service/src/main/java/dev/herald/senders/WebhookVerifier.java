@@ -13,7 +13,8 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Signs and verifies Standard Webhooks signatures: {@code webhook-signature: v1,<base64 HMAC-SHA256 of
- * "id.timestamp.body">}, keyed with the decoded {@code whsec_} secret. Verification compares in constant time, accepts
+ * "id.timestamp.body">}, keyed with the decoded {@code whsec_} secret; or, built from a {@code whpk_} public key,
+ * verifies {@code v1a,<base64 Ed25519 signature>} entries (asymmetric signing). Verification compares in constant time, accepts
  * any of several space-separated signatures (secret rotation) and rejects timestamps more than the tolerance (5 minutes
  * by default) away from the verifier's clock. Immutable and thread-safe.
  */
@@ -22,6 +23,7 @@ public final class WebhookVerifier {
     public static final Duration DEFAULT_TOLERANCE = Duration.ofMinutes(5);
 
     private final byte[] key;
+    private final java.security.PublicKey publicKey;
     private final Clock clock;
     private final Duration tolerance;
 
@@ -37,7 +39,9 @@ public final class WebhookVerifier {
     }
 
     public WebhookVerifier(String secret, Clock clock, Duration tolerance) {
-        this.key = WebhookSecrets.key(secret);
+        boolean asymmetric = secret != null && secret.startsWith(WebhookSecrets.PUBLIC_PREFIX);
+        this.key = asymmetric ? null : WebhookSecrets.key(secret);
+        this.publicKey = asymmetric ? WebhookSecrets.publicKey(secret) : null;
         this.clock = clock;
         this.tolerance = tolerance;
     }
@@ -71,19 +75,20 @@ public final class WebhookVerifier {
             throw new VerificationException("webhook-timestamp is " + (now - ts) + " s from now, beyond the tolerance of "
                     + tolerance.toSeconds() + " s");
         }
-        byte[] expected = hmac(key, id, ts, body == null ? "" : body);
+        byte[] expected = key == null ? null : hmac(key, id, ts, body == null ? "" : body);
+        String scheme = key == null ? "v1a" : "v1";
         for (String part : signatureHeader.trim().split(" +")) {
             int comma = part.indexOf(',');
-            if (comma < 0 || !part.substring(0, comma).equals("v1")) continue;
+            if (comma < 0 || !part.substring(0, comma).equals(scheme)) continue;
             byte[] given;
             try {
                 given = Base64.getDecoder().decode(part.substring(comma + 1));
             } catch (IllegalArgumentException e) {
                 continue;
             }
-            if (MessageDigest.isEqual(expected, given)) return;
+            if (expected != null ? MessageDigest.isEqual(expected, given) : ed25519(id, ts, body == null ? "" : body, given)) return;
         }
-        throw new VerificationException("no v1 signature matches");
+        throw new VerificationException("no " + scheme + " signature matches");
     }
 
     /** True when {@link #verify} passes. */
@@ -93,6 +98,19 @@ public final class WebhookVerifier {
             return true;
         } catch (VerificationException e) {
             return false;
+        }
+    }
+
+    private boolean ed25519(String id, long ts, String body, byte[] signature) {
+        try {
+            java.security.Signature s = java.security.Signature.getInstance("Ed25519");
+            s.initVerify(publicKey);
+            s.update(WebhookSigner.signed(id, ts, body));
+            return s.verify(signature);
+        } catch (java.security.SignatureException e) {
+            return false;
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("Ed25519 is unavailable", e);
         }
     }
 

@@ -36,7 +36,7 @@ public final class FaultyReceiver implements AutoCloseable {
     public volatile int status = 200;
     private volatile CountDownLatch hang;
     private volatile boolean dropping;
-    private final dev.herald.senders.WebhookVerifier verifier;
+    private volatile dev.herald.senders.WebhookVerifier verifier;
     private final int port;
     private HttpServer server;
 
@@ -45,6 +45,11 @@ public final class FaultyReceiver implements AutoCloseable {
         server = create(0);
         port = server.getAddress().getPort();
         server.start();
+    }
+
+    /** Verifies from now on with {@code key} (a whsec_ secret, or a whpk_ public key known only once the contact exists). */
+    public void verifyWith(String key) {
+        verifier = new dev.herald.senders.WebhookVerifier(key);
     }
 
     private HttpServer create(int onPort) throws IOException {
