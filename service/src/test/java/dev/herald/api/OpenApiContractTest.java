@@ -135,6 +135,8 @@ class OpenApiContractTest {
         check(f, "GET", "/incidents/{id}", "/incidents/" + i + "?dependencies=recursive", k, null);
         check(f, "GET", "/incidents/current", "/incidents/current", k, null);
         check(f, "GET", "/incidents/current/{id}", "/incidents/current/" + i, k, null);
+        check(f, "GET", "/impact", "/impact?count=true", k, null);
+        check(f, "GET", "/assets/{id}/impact", "/assets/" + a + "/impact", k, null);
         String c = check(f, "POST", "/organizations/{id}/contacts", "/organizations/" + o + "/contacts", k, Map.of("channel", "webhook",
                 "target", "http://127.0.0.1:9/h", "subscription", Map.of("types", List.of("incident.*")), "operational", true)).get("id").asText();
         check(f, "GET", "/organizations/{id}/contacts", "/organizations/" + o + "/contacts", k, null);
