@@ -16,6 +16,7 @@ import dev.herald.contacts.ContactSecrets;
 import dev.herald.contacts.Contacts;
 import dev.herald.current.CurrentIncidents;
 import dev.herald.graph.Graph;
+import dev.herald.impact.Impact;
 import dev.herald.incidents.Incidents;
 import dev.herald.incidents.InternetOutages;
 import dev.herald.incidents.Outages;
@@ -72,6 +73,7 @@ public final class Herald implements AutoCloseable {
     private final Assets assets;
     private final IntelRequests intelRequests;
     private final CurrentIncidents currentIncidents;
+    private final Impact impact;
     private final ChannelSender sender;
     private final Contacts contacts;
     private final Templates templates;
@@ -100,6 +102,8 @@ public final class Herald implements AutoCloseable {
         this.assets = new Assets(db);
         this.intelRequests = new IntelRequests(db);
         this.currentIncidents = CurrentIncidents.start(db, settings.current());
+        this.impact = new Impact(db, settings.graph());
+        impact.syncDefaultDistance();
         this.sender = ChannelSender.fromSettings(settings.webhook(), settings.smtp(), metrics, box);
         this.contacts = new Contacts(db, box);
         this.templates = new Templates(db, settings.templates());
@@ -182,6 +186,12 @@ public final class Herald implements AutoCloseable {
     /** Seals and opens the secrets stored in the database, under this process's master keys. */
     public SecretBox secretBox() { return secretBox; }
 
+    /** The OpenAPI document: the routes' contract with the event catalog as its webhooks. */
+    public static dev.herald.api.OpenApi openApi() {
+        return new dev.herald.api.OpenApi(dev.herald.events.EventCatalog.standard().types().stream()
+                .map(t -> new dev.herald.api.OpenApi.Webhook(t.type(), t.description(), t.schema())).toList());
+    }
+
     /** The routes of every feature, in registration order. */
     public List<Routes> routes() {
         List<Routes> r = new ArrayList<>();
@@ -191,7 +201,9 @@ public final class Herald implements AutoCloseable {
         r.add(keys.routes(api));
         r.add(audit.routes(api));
         r.add(new dev.herald.events.EventRoutes(dev.herald.events.EventCatalog.standard()));
+        r.add(openApi().routes());
         r.add(graph.routes(api));
+        r.add(impact.routes(api)); // before the record routes: /assets/{id}/impact
         r.add(Pipeline.routes(db, api, defaultParts()));
         // record routes last: GET /incidents/{id} must not shadow fixed paths such as /incidents/current (first match wins)
         r.add(locations.routes(api));
@@ -300,6 +312,9 @@ public final class Herald implements AutoCloseable {
 
     /** The current-incidents view (also the {@link dev.herald.current.CurrentIncidentLookup} of the pipeline). */
     public CurrentIncidents currentIncidents() { return currentIncidents; }
+
+    /** Impact: the state and event log the triggers keep, its rebuild and its reads. */
+    public Impact impact() { return impact; }
     /** Sends a rendered notification through the contact's channel (webhook or email). */
     public Sender sender() { return sender; }
 

@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** {@code ./herald bench <name>}: the benchmarks, each comparing Herald with a baseline on the same data in one run. */
 @Command(name = "herald bench", mixinStandardHelpOptions = true,
         description = "Benchmarks: each prints a table and writes bench-results/<name>.json.",
-        subcommands = {dev.herald.bench.current.CurrentBench.class, WebhookOAuthBench.class, dev.herald.bench.ratelimit.RateLimitBench.class, dev.herald.bench.graph.GraphBench.class, dev.herald.bench.pipeline.PipelineBurstBench.class, dev.herald.bench.queue.QueueBench.class, dev.herald.bench.burst.BurstBench.class, dev.herald.bench.outage.OutageBench.class, dev.herald.bench.burst.HistoryBench.class, dev.herald.bench.fanout.FanoutBench.class, dev.herald.bench.gate.GateCommand.class})
+        subcommands = {dev.herald.bench.current.CurrentBench.class, WebhookOAuthBench.class, dev.herald.bench.ratelimit.RateLimitBench.class, dev.herald.bench.graph.GraphBench.class, dev.herald.bench.pipeline.PipelineBurstBench.class, dev.herald.bench.queue.QueueBench.class, dev.herald.bench.burst.BurstBench.class, dev.herald.bench.outage.OutageBench.class, dev.herald.bench.burst.HistoryBench.class, dev.herald.bench.fanout.FanoutBench.class, dev.herald.bench.impact.ImpactBench.class, dev.herald.bench.gate.GateCommand.class})
 public final class BenchMain implements Runnable {
     public static void main(String[] args) {
         CommandLine cl = new CommandLine(new BenchMain());

@@ -63,6 +63,7 @@ public final class HttpServer implements AutoCloseable {
                 server.setErrorHandler(new JsonErrorHandler()); // what Jetty refuses before a route runs: JSON, not HTML
             });
             cfg.jetty.modifyServletContextHandler(h -> h.setErrorHandler(new JsonErrorHandler()));
+            cfg.staticFiles.enableWebjars(); // /webjars/swagger-ui/... for /docs, from the jar
             cfg.http.prefer405over404 = true; // a known path with another method is 405, not "no route"
             cfg.jsonMapper(new JavalinJackson(Json.mapper(), true));
             if (logRequests) {
@@ -114,7 +115,7 @@ public final class HttpServer implements AutoCloseable {
 
     private static void authenticate(Context ctx, ApiKeys keys, boolean openMetrics) {
         String path = ctx.path();
-        if (ctx.method() == HandlerType.GET && (path.equals("/health") || path.equals("/health/live"))) {
+        if (ctx.method() == HandlerType.GET && (path.equals("/health") || path.equals("/health/live") || OpenApiRoutes.open(path))) {
             return;
         }
         if (ctx.method() == HandlerType.GET && path.equals("/metrics") && openMetrics && loopback(ctx)) {

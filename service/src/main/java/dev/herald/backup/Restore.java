@@ -31,10 +31,14 @@ public final class Restore {
             UPDATE work_units SET state = 'queued', lease_until = NULL, leased_by = NULL, run_at = now(), updated_at = now(),
                    last_error = 'running when the backup was taken; queued again by the restore'
             WHERE state = 'running'""";
-    /** Derived state, recomputed from the restored rows: every organization's graph version and current-incidents view. */
+    /**
+     * Derived state, recomputed from the restored rows: every organization's graph version, current-incidents view and
+     * impact state (restored with the rest, so its rebuild writes no events unless the backup caught it mid-change).
+     */
     static final String REBUILD_DERIVED = """
             SELECT graph_bump(coalesce((SELECT array_agg(id) FROM organizations), '{}')),
-                   (SELECT count(current_incidents_rebuild(id)) FROM organizations)""";
+                   (SELECT count(current_incidents_rebuild(id)) FROM organizations),
+                   (SELECT count(impact_rebuild(id)) FROM organizations)""";
     static final String HAS_ROWS = "SELECT EXISTS (SELECT 1 FROM %s)";
 
     private Restore() {}

@@ -106,7 +106,7 @@ final class BackupDrillCommand implements Callable<Integer> {
                 progress.accept("loading the " + p.wire() + " workload into the source");
                 UUID org = Workload.seed(source.db(), source.settings().seed(), p, 42, progress).organizationId();
                 try (HttpServer http = source.serveHttp()) {
-                    DemoCommand.registerContact(source, http, org, receiver.url(), secret);
+                    DemoCommand.registerContact(source, http, org, receiver.url(), secret, java.util.Map.of());
                     source.pipeline().startConsumers();
                     DemoTraffic traffic = new DemoTraffic(source.db(), org, 42);
                     AtomicBoolean stop = new AtomicBoolean();

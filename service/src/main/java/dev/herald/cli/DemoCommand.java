@@ -70,7 +70,7 @@ final class DemoCommand implements Callable<Integer> {
             // Two transient failures up front, so the run shows retries under one webhook-id.
             try (HttpServer http = herald.serveHttp(); DemoReceiver receiver = new DemoReceiver(secret, 2)) {
                 System.out.println("API up on http://127.0.0.1:" + http.port() + "; webhook receiver on " + receiver.url());
-                UUID contact = registerContact(herald, http, org, receiver.url(), secret);
+                UUID contact = registerContact(herald, http, org, receiver.url(), secret, Map.of());
                 System.out.println("Contact " + contact + " subscribed through POST /organizations/" + org + "/contacts");
 
                 OffsetDateTime since = herald.db().read("Demo.NOW", c -> {
@@ -106,9 +106,18 @@ final class DemoCommand implements Callable<Integer> {
                 }
                 progress.maybePrint(traffic.changes(), true);
                 System.out.println();
-                return new DemoReport(receiver, stats.steps(org, since), stats.counts(org, since), traffic.changes(),
+                // Impact: a contact that hears about one tower only, through the graph.
+                DemoImpact impact = new DemoImpact(herald.db(), org);
+                DemoImpact.Scene scene = impact.prepare();
+                UUID towerContact = registerContact(herald, http, org, receiver.url(), secret,
+                        Map.of("types", java.util.List.of("impact.started", "impact.cleared"), "asset_ids", java.util.List.of(scene.tower().toString())));
+                System.out.println("Contact " + towerContact + " hears impact.started / impact.cleared for tower " + scene.tower() + " only\n");
+                boolean impactSeen = impact.play(scene, receiver, System.out, drainFor);
+                if (!impactSeen) System.out.println("The impact notifications did not arrive in time.");
+                int code = new DemoReport(receiver, stats.steps(org, since), stats.counts(org, since), traffic.changes(),
                         pipeline.contexts().assembliesByFingerprint().keySet().stream().filter(k -> k.startsWith(org.toString())).count())
                         .print(System.out);
+                return impactSeen ? code : 1;
             }
         }
     }
@@ -124,16 +133,18 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     /** Registers the receiver as a webhook contact through the public API, as a customer would. */
-    static UUID registerContact(Herald herald, HttpServer http, UUID org, String url, String secret) throws Exception {
-        herald.db().write("Demo.RETIRE_OLD_CONTACTS", c -> {
-            try (var ps = c.prepareStatement("UPDATE contacts SET disabled_at = now(), disabled_reason = 'replaced by a newer demo run' "
-                    + "WHERE organization_id = ? AND disabled_at IS NULL")) {
-                ps.setObject(1, org);
-                return ps.executeUpdate();
-            }
-        });
+    static UUID registerContact(Herald herald, HttpServer http, UUID org, String url, String secret, Map<String, Object> subscription) throws Exception {
+        if (subscription.isEmpty()) {
+            herald.db().write("Demo.RETIRE_OLD_CONTACTS", c -> {
+                try (var ps = c.prepareStatement("UPDATE contacts SET disabled_at = now(), disabled_reason = 'replaced by a newer demo run' "
+                        + "WHERE organization_id = ? AND disabled_at IS NULL")) {
+                    ps.setObject(1, org);
+                    return ps.executeUpdate();
+                }
+            });
+        }
         String key = herald.keys().create(null, "demo " + OffsetDateTime.now()).secret();
-        String body = Json.mapper().writeValueAsString(Map.of("channel", "webhook", "target", url, "secret", secret));
+        String body = Json.mapper().writeValueAsString(Map.of("channel", "webhook", "target", url, "secret", secret, "subscription", subscription));
         HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                         URI.create("http://127.0.0.1:" + http.port() + "/organizations/" + org + "/contacts"))
                 .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")

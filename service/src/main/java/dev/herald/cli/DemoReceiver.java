@@ -32,6 +32,8 @@ final class DemoReceiver implements AutoCloseable {
     private final AtomicLong accepted = new AtomicLong();
     private final AtomicLong invalid = new AtomicLong();
     private volatile String lastValid;
+    /** The first accepted request of each event type, as text. */
+    private final java.util.Map<String, String> firstOfType = new ConcurrentHashMap<>();
 
     DemoReceiver(String secret, int failFirst) {
         this.verifier = new WebhookVerifier(secret);
@@ -57,6 +59,17 @@ final class DemoReceiver implements AutoCloseable {
     /** The webhook-id of every accepted request, in arrival order, repeats included (the backup drill compares phases). */
     java.util.List<String> arrivals() { return java.util.List.copyOf(arrivals); }
 
+    /** The first accepted request of event {@code type} as text, waiting up to {@code wait}; null when none came. */
+    String awaitFirst(String type, java.time.Duration wait) throws InterruptedException {
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (System.nanoTime() < deadline) {
+            String t = firstOfType.get(type);
+            if (t != null) return t;
+            Thread.sleep(50);
+        }
+        return firstOfType.get(type);
+    }
+
     /** The last verified request as text (request line, webhook headers, pretty body), or null before any. */
     String lastValid() { return lastValid; }
 
@@ -81,6 +94,7 @@ final class DemoReceiver implements AutoCloseable {
                 ex.sendResponseHeaders(503, -1);
                 return;
             }
+            firstOfType.putIfAbsent(Json.mapper().readTree(body).path("type").asText(), lastValid);
             accepted.incrementAndGet();
             ids.add(h.getFirst("webhook-id"));
             arrivals.add(h.getFirst("webhook-id"));

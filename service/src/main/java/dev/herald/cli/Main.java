@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 /** {@code ./herald <command>}: the entry point. Errors end in one clear line on stderr and a non-zero exit. */
 @Command(name = "herald", mixinStandardHelpOptions = true, version = "Herald " + dev.herald.Herald.VERSION,
         description = "Herald notifies organizations about incidents that touch their assets and intel requests, fast and exactly once.",
-        subcommands = {ServeCommand.class, WorkerCommand.class, DemoCommand.class, SeedCommand.class, KeysCommand.class, ConfigCommand.class, ImportCommand.class, RebuildViewCommand.class,
+        subcommands = {ServeCommand.class, OpenApiCommand.class, WorkerCommand.class, DemoCommand.class, SeedCommand.class, KeysCommand.class, ConfigCommand.class, ImportCommand.class, RebuildViewCommand.class, RebuildImpactCommand.class,
                 BackupCommand.class, RestoreCommand.class, SecretsCommand.class},
         footerHeading = "%nAlso, run by the ./herald script itself:%n",
         footer = {"  test          Run the whole test suite (./mvnw verify).",

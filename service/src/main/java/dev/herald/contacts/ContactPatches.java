@@ -22,7 +22,7 @@ final class ContactPatches {
 
     private ContactPatches() {}
 
-    static ContactChanges.Patch parse(ObjectNode b, Channel channel, TargetValidator validator, Duration maxRetryHorizon) {
+    static ContactChanges.Patch parse(ObjectNode b, Channel channel, TargetValidator validator, Duration maxRetryHorizon, int maxWithinHops) {
         for (Iterator<String> it = b.fieldNames(); it.hasNext(); ) {
             String f = it.next();
             if (!FIELDS.contains(f)) {
@@ -50,7 +50,7 @@ final class ContactPatches {
         }
         return new ContactChanges.Patch(target,
                 present(b, "throttle") ? ContactRoutes.throttle(b.get("throttle")) : null, cleared(b, "throttle"),
-                present(b, "subscription") ? ContactRoutes.subscription(b.get("subscription")) : null, cleared(b, "subscription"),
+                present(b, "subscription") ? ContactRoutes.subscription(b.get("subscription"), maxWithinHops) : null, cleared(b, "subscription"),
                 auth, cleared(b, "outbound_auth"),
                 present(b, "retry_schedule") ? Requests.retrySchedule(b.get("retry_schedule"), "retry_schedule", maxRetryHorizon) : null,
                 cleared(b, "retry_schedule"),

@@ -36,6 +36,7 @@ final class ContactRoutes implements Routes {
     private final int defaultLimit;
     private final int maxLimit;
     private final java.time.Duration maxRetryHorizon;
+    private final int maxWithinHops;
 
     ContactRoutes(Contacts contacts, ContactChanges changes, Organizations organizations, ContactSettings settings, ApiSettings api) {
         this.contacts = contacts;
@@ -46,6 +47,7 @@ final class ContactRoutes implements Routes {
         this.defaultLimit = api.listDefaultLimit();
         this.maxLimit = api.listMaxLimit();
         this.maxRetryHorizon = settings.maxRetryHorizon();
+        this.maxWithinHops = settings.maxWithinHops();
     }
 
     /** Body of {@code POST /organizations/{id}/contacts}. */
@@ -79,7 +81,7 @@ final class ContactRoutes implements Routes {
         JsonNode body = Requests.body(ctx, JsonNode.class);
         if (!body.isObject()) throw ApiException.badRequest("request body must be a JSON object");
         Channel channel = changes.channelOfLive(org, id);
-        changes.apply(org, id, ContactPatches.parse((ObjectNode) body, channel, validator, maxRetryHorizon));
+        changes.apply(org, id, ContactPatches.parse((ObjectNode) body, channel, validator, maxRetryHorizon, maxWithinHops));
         ctx.json(contacts.find(org, id).orElseThrow(() -> ApiException.notFound("contact " + id)));
     }
 
@@ -191,7 +193,7 @@ final class ContactRoutes implements Routes {
                 throw ApiException.unprocessable("outbound_auth applies to webhook contacts only");
             }
         }
-        return new Contacts.NewContact(org, channel, target, secret, auth, throttle(b.throttle()), subscription(b.subscription()),
+        return new Contacts.NewContact(org, channel, target, secret, auth, throttle(b.throttle()), subscription(b.subscription(), maxWithinHops),
                 Boolean.TRUE.equals(b.operational()), Requests.retrySchedule(b.retrySchedule(), "retry_schedule", maxRetryHorizon),
                 ContactPatches.text(b.name(), "name", 200), ContactPatches.text(b.description(), "description", 2000),
                 ContactPatches.rateLimit(b.rateLimit()), null);
@@ -209,7 +211,7 @@ final class ContactRoutes implements Routes {
         return t;
     }
 
-    static JsonNode subscription(JsonNode s) {
-        return Subscriptions.check(s);
+    static JsonNode subscription(JsonNode s, int maxWithinHops) {
+        return Subscriptions.check(s, maxWithinHops);
     }
 }

@@ -12,11 +12,11 @@ import java.time.Duration;
  * @param maxRetryHorizon     longest total of a contact's own retry schedule ({@code delivery.max-retry-horizon})
  * @param secretOverlap       how long a rotated-out secret stays valid ({@code delivery.secret-overlap})
  */
-public record ContactSettings(boolean allowPrivateTargets, Duration maxRetryHorizon, Duration secretOverlap) {
+public record ContactSettings(boolean allowPrivateTargets, Duration maxRetryHorizon, Duration secretOverlap, int maxWithinHops) {
 
     /** Reads the contacts' settings. */
     public static ContactSettings from(HeraldConfig config) {
         return new ContactSettings(config.get(Settings.DELIVERY_ALLOW_PRIVATE_TARGETS), config.get(Settings.DELIVERY_MAX_RETRY_HORIZON),
-                config.get(Settings.DELIVERY_SECRET_OVERLAP));
+                config.get(Settings.DELIVERY_SECRET_OVERLAP), config.get(Settings.GRAPH_MAX_DISTANCE_CAP));
     }
 }

@@ -30,7 +30,8 @@ import java.util.UUID;
  * {"types": ["incident.*", "impact.started"],         event types or patterns (absent: every type except impact.*)
  *  "kinds": ["power"], "min_severity": 3,              the incident's kind and severity
  *  "regions": [...], "localities": [...], "postcodes": [...],   the event's location (incident's, or the asset's)
- *  "asset_types": [uuid], "asset_ids": [uuid], "intel_request_ids": [uuid]}   the event's subject (any of the three)
+ *  "asset_types": [uuid], "asset_ids": [uuid], "intel_request_ids": [uuid],   the event's subject (any of the three)
+ *  "within": {"type": "asset", "id": uuid, "hops": 2}}  the subject is that record or within hops edges downstream
  * }</pre>
  * Stateless; {@link #references} runs inside the caller's write transaction.
  */
@@ -46,12 +47,14 @@ final class Subscriptions {
             "asset_ids", new String[] {"assets", "asset"},
             "intel_request_ids", new String[] {"intel_requests", "intel request"});
     private static final Set<String> FIELDS = Set.of("types", "kinds", "min_severity", "regions", "localities", "postcodes",
-            "asset_types", "asset_ids", "intel_request_ids");
+            "asset_types", "asset_ids", "intel_request_ids", "within");
+    /** The records a {@code within} filter can count hops from, and their tables. */
+    private static final Map<String, String> WITHIN_TABLES = Map.of("asset", "assets", "intel_request", "intel_requests", "incident", "incidents");
 
     private Subscriptions() {}
 
     /** A checked subscription (null stays null: no filter). */
-    static JsonNode check(JsonNode s) {
+    static JsonNode check(JsonNode s, int maxWithinHops) {
         if (s == null || s.isNull()) return null;
         if (!s.isObject()) throw invalid("subscription", "must be an object with any of " + new java.util.TreeSet<>(FIELDS));
         for (Iterator<String> it = s.fieldNames(); it.hasNext(); ) {
@@ -79,6 +82,7 @@ final class Subscriptions {
             put(out, f, ids);
             subjectFilter |= !ids.isEmpty();
         }
+        within(s.get("within"), maxWithinHops, out);
         if (subjectFilter) {
             // Only events about an asset or an intel request can match a subject filter: refuse one that never could.
             boolean assets = out.has("asset_types") || out.has("asset_ids");
@@ -99,6 +103,21 @@ final class Subscriptions {
      */
     static void references(Connection c, UUID organizationId, JsonNode sub) throws SQLException {
         if (sub == null) return;
+        JsonNode within = sub.get("within");
+        if (within != null) {
+            String type = within.get("type").asText();
+            // table comes from the fixed map, never from input
+            String sql = "SELECT 1 FROM " + WITHIN_TABLES.get(type) + " WHERE id = ? AND organization_id = ? AND deleted_at IS NULL";
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setObject(1, UUID.fromString(within.get("id").asText()));
+                ps.setObject(2, organizationId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        throw invalid("subscription.within.id", type.replace('_', ' ') + " " + within.get("id").asText() + " does not exist in this organization");
+                    }
+                }
+            }
+        }
         for (Map.Entry<String, String[]> f : ID_FIELDS.entrySet()) {
             JsonNode ids = sub.get(f.getKey());
             if (ids == null || ids.isEmpty()) continue;
@@ -120,6 +139,33 @@ final class Subscriptions {
                 }
             }
         }
+    }
+
+    private static void within(JsonNode w, int maxHops, ObjectNode out) {
+        if (w == null || w.isNull()) return;
+        String f = "subscription.within";
+        if (!w.isObject()) throw invalid(f, "must be an object {\"type\", \"id\", \"hops\"}");
+        for (Iterator<String> it = w.fieldNames(); it.hasNext(); ) {
+            String k = it.next();
+            if (!Set.of("type", "id", "hops").contains(k)) throw invalid(f, "unknown field '" + abbreviate(k) + "'; known: type, id, hops");
+        }
+        JsonNode type = w.get("type");
+        if (type == null || !type.isTextual() || !WITHIN_TABLES.containsKey(type.asText())) {
+            throw invalid(f + ".type", "must be one of " + new java.util.TreeSet<>(WITHIN_TABLES.keySet()));
+        }
+        JsonNode id = w.get("id");
+        UUID uuid;
+        try {
+            uuid = UUID.fromString(id == null ? "" : id.asText());
+        } catch (IllegalArgumentException e) {
+            throw invalid(f + ".id", "must be a UUID");
+        }
+        if (!id.isTextual() || !uuid.toString().equals(id.asText().toLowerCase(java.util.Locale.ROOT))) throw invalid(f + ".id", "must be a UUID");
+        JsonNode hops = w.get("hops");
+        if (hops == null || !hops.isIntegralNumber() || hops.asLong() < 1 || hops.asLong() > maxHops) {
+            throw invalid(f + ".hops", "must be a whole number from 1 to " + maxHops + " (graph.max-distance-cap)");
+        }
+        out.putObject("within").put("type", type.asText()).put("id", uuid.toString()).put("hops", hops.asInt());
     }
 
     private static List<EventType> types(JsonNode v, ObjectNode out) {

@@ -37,6 +37,9 @@ public final class EventCatalog {
         t.put("contact.disabled", Set.of("contact"));
         t.put("delivery.exhausted", Set.of("delivery"));
         t.put("herald.test", Set.of("contact"));
+        for (String s : List.of("impact.started", "impact.updated", "impact.ended", "impact.cleared")) {
+            t.put(s, Set.of("asset", "intel_request"));
+        }
         return Collections.unmodifiableMap(t);
     }
 

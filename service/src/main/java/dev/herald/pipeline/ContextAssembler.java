@@ -28,7 +28,7 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * Builds the context a notification is rendered from: the organization, the subject (the incident's current-incidents
  * entry, or its row once resolved; or the intel request), its dependents within the organization's max distance, and the
- * affected assets. Independent fetches run concurrently; the result is cached by the work unit's fingerprint through
+ * affected assets; for an impact event, the event's data as the change's transaction stored it. Independent fetches run concurrently; the result is cached by the work unit's fingerprint through
  * {@link SingleFlight}, so a burst for one subject assembles it once. Counts assemblies per fingerprint. Thread-safe.
  */
 public final class ContextAssembler {
@@ -151,8 +151,15 @@ public final class ContextAssembler {
                 .orElseThrow(() -> new IllegalStateException("organization " + k + " is gone")));
     }
 
+    /** The fingerprint prefix of an impact event's units (SQL herald_enqueue_impact): their context is the event's data. */
+    static final String IMPACT = "impact:";
+
     private JsonNode assemble(ContextSubject about, JsonNode org, int maxDistance) {
         UUID orgId = about.organizationId();
+        if (about.fingerprint() != null && about.fingerprint().startsWith(IMPACT)) {
+            long event = Long.parseLong(about.fingerprint().substring(IMPACT.length()));
+            return reads.impactEvent(orgId, event).orElseThrow(() -> new IllegalStateException("impact event " + event + " is gone"));
+        }
         if ("contact".equals(about.subjectType()) || "delivery".equals(about.subjectType())) {
             return operational(about, org);
         }

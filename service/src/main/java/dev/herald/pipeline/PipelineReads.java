@@ -43,6 +43,8 @@ final class PipelineReads {
             WHERE a.organization_id = ? AND a.id = ANY(?) AND a.deleted_at IS NULL
             ORDER BY a.id""";
 
+    /** The data of an impact event (V89), exactly as stored in the change's transaction: the context of its units. */
+    static final String IMPACT_EVENT = "SELECT data::text FROM impact_events WHERE id = ? AND organization_id = ?";
     /** The contact an operational event is about, with its health; never a secret. */
     static final String OPERATIONAL_CONTACT = """
             SELECT jsonb_build_object('id', id, 'channel', channel, 'target', target, 'disabled', disabled_at IS NOT NULL,
@@ -73,6 +75,18 @@ final class PipelineReads {
 
     Optional<JsonNode> intelRequest(UUID org, UUID id) {
         return one("Pipeline.INTEL_REQUEST", INTEL_REQUEST, id, org);
+    }
+
+    Optional<JsonNode> impactEvent(UUID org, long id) {
+        return db.read("Pipeline.IMPACT_EVENT", c -> {
+            try (PreparedStatement ps = c.prepareStatement(IMPACT_EVENT)) {
+                ps.setLong(1, id);
+                ps.setObject(2, org);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(Json.readStored(rs.getString(1), "impact event")) : Optional.<JsonNode>empty();
+                }
+            }
+        });
     }
 
     Optional<JsonNode> operationalContact(UUID org, UUID id) {

@@ -84,11 +84,13 @@ public final class Workload {
             try (Statement st = c.createStatement()) {
                 for (CsvTable t : g.tablesInLoadOrder()) st.execute("ANALYZE " + t.table);
             }
-            // Derived state that the disabled triggers would have maintained: the graph version and the current-incidents view.
-            progress.accept("building the current-incidents view");
-            try (PreparedStatement ps = c.prepareStatement("SELECT graph_bump(ARRAY[?]::uuid[]), current_incidents_rebuild(?)")) {
+            // Derived state that the disabled triggers would have maintained: the graph version, the current-incidents view
+            // and the impact state (its events: the impact.started of everything the seed affects).
+            progress.accept("building the current-incidents view and the impact state");
+            try (PreparedStatement ps = c.prepareStatement("SELECT graph_bump(ARRAY[?]::uuid[]), current_incidents_rebuild(?), impact_rebuild(?)")) {
                 ps.setObject(1, g.organizationId);
                 ps.setObject(2, g.organizationId);
+                ps.setObject(3, g.organizationId);
                 ps.execute();
             }
             double seconds = (System.nanoTime() - start) / 1e9;

@@ -127,6 +127,14 @@ class CrossTenantRouteAuditTest {
         for (String list : new String[] {"/asset-types", "/assets", "/deliveries", "/incidents", "/incidents/current", "/intel-requests", "/locations"}) {
             add.accept(get.apply(list), new Probe("GET", list + "?organization_id=" + X, "org", null));
         }
+        // impact: A's asset by id (404 like a missing one), A's records in a scope (422 like missing ones), A's organization
+        add.accept(get.apply("/assets/{id}/impact"), new Probe("GET", "/assets/" + X + "/impact", "asset", null));
+        add.accept(get.apply("/impact"), new Probe("GET", "/impact?organization_id=" + X, "org", null));
+        add.accept(get.apply("/impact"), new Probe("GET", "/impact?subjects=asset:" + X, "asset", null));
+        add.accept(get.apply("/impact"), new Probe("GET", "/impact?subjects=intel_request:" + X, "intel_request", null));
+        add.accept(get.apply("/impact"), new Probe("GET", "/impact?within=incident:" + X + "&hops=2", "incident", null));
+        add.accept(get.apply("/impact"), new Probe("GET", "/impact?asset_types=" + X, "asset_type", null));
+        add.accept(get.apply("/impact"), new Probe("GET", "/impact?contact_id=" + X, "contact", null));
         // creations that name A's records or organization
         add.accept(new Route("POST", "/assets"), new Probe("POST", "/assets", "asset_type", map("asset_type_id", X, "location_id", ids.get("own.location"), "name", "n")));
         add.accept(new Route("POST", "/assets"), new Probe("POST", "/assets", "location", map("asset_type_id", ids.get("own.asset_type"), "location_id", X, "name", "n")));
@@ -215,8 +223,9 @@ class CrossTenantRouteAuditTest {
         assertThat(probes().keySet()).containsAll(walked);
     }
 
-    /** Routes that hold no organization's data and take no id of one: the event catalog is the same for every caller. */
-    static final Set<Route> TENANT_FREE = Set.of(new Route("GET", "/event-types"), new Route("GET", "/event-types/{type}"));
+    /** Routes that hold no organization's data and take no id of one: the event catalog and the API's own contract. */
+    static final Set<Route> TENANT_FREE = Set.of(new Route("GET", "/event-types"), new Route("GET", "/event-types/{type}"),
+            new Route("GET", "/openapi.json"), new Route("GET", "/docs"), new Route("GET", "/docs/init.js"));
 
     @Test
     void anotherOrganizationsIdAnswersExactlyLikeAMissingOne() {
