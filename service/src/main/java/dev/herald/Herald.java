@@ -202,6 +202,7 @@ public final class Herald implements AutoCloseable {
         r.add(audit.routes(api));
         r.add(new dev.herald.events.EventRoutes(dev.herald.events.EventCatalog.standard()));
         r.add(openApi().routes());
+        r.add(new dev.herald.console.ConsoleRoutes(keys, new dev.herald.pipeline.PipelineStats(db), config.get(Settings.CONSOLE_API_TIMEOUT)));
         r.add(graph.routes(api));
         r.add(impact.routes(api)); // before the record routes: /assets/{id}/impact
         r.add(Pipeline.routes(db, api, defaultParts()));

@@ -101,7 +101,7 @@ public final class HttpServer implements AutoCloseable {
             cfg.routes.exception(Exception.class, (e, ctx) -> internal(ctx, e));
             cfg.routes.error(404, ctx -> {
                 String type = ctx.res().getContentType();
-                if (type == null || !type.contains("json")) {
+                if (type == null || !(type.contains("json") || type.contains("html"))) { // a page's own 404 (the console) stays
                     error(ctx, 404, "not_found", "no route for " + ctx.method() + " " + ctx.path());
                 }
             });
@@ -117,6 +117,9 @@ public final class HttpServer implements AutoCloseable {
         String path = ctx.path();
         if (ctx.method() == HandlerType.GET && (path.equals("/health") || path.equals("/health/live") || OpenApiRoutes.open(path))) {
             return;
+        }
+        if (path.equals("/console") || path.startsWith("/console/")) {
+            return; // the console authenticates its own requests by cookie, then calls this API with the key (dev.herald.console)
         }
         if (ctx.method() == HandlerType.GET && path.equals("/metrics") && openMetrics && loopback(ctx)) {
             return;

@@ -44,6 +44,15 @@ public final class PipelineStats {
                    count(*) FILTER (WHERE state = 'failed') AS failed
             FROM u""";
 
+    /** An organization's live queue: queued and claimed units, and the age of the oldest queued one. */
+    static final String QUEUE = """
+            SELECT count(*) FILTER (WHERE state = 'queued') AS queued, count(*) FILTER (WHERE state = 'running') AS claimed,
+                   coalesce(extract(epoch FROM now() - min(created_at) FILTER (WHERE state = 'queued')), 0) AS oldest_s
+            FROM work_units WHERE organization_id = ? AND state IN ('queued', 'running')""";
+
+    /** The live queue of one organization: units waiting, units claimed, seconds the oldest waiting unit has waited. */
+    public record Queue(long queued, long claimed, double oldestQueuedSeconds) {}
+
     /** Timings of one step over delivered work units, in milliseconds. */
     public record Step(String step, long count, double p50, double p99, double max) {}
 
@@ -79,6 +88,18 @@ public final class PipelineStats {
                     rs.next();
                     return new Counts(rs.getLong("total"), rs.getLong("delivered"), rs.getLong("superseded"), rs.getLong("retried"),
                             rs.getLong("dead"), rs.getLong("pending"), rs.getLong("throttled"), rs.getLong("failed"));
+                }
+            }
+        });
+    }
+
+    public Queue queue(UUID organizationId) {
+        return db.read("PipelineStats.QUEUE", c -> {
+            try (PreparedStatement ps = c.prepareStatement(QUEUE)) {
+                ps.setObject(1, organizationId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return new Queue(rs.getLong("queued"), rs.getLong("claimed"), rs.getDouble("oldest_s"));
                 }
             }
         });
