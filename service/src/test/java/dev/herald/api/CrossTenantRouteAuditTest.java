@@ -220,6 +220,9 @@ class CrossTenantRouteAuditTest {
     void everyRegisteredRouteIsWalked() {
         Set<Route> walked = new java.util.HashSet<>(registered());
         walked.removeAll(TENANT_FREE);
+        // The console's pages are authenticated by their session cookie, not a bearer key; another organization's id in a
+        // console URL is checked by ConsoleSecurityTest and ConsoleBrowserTest.
+        walked.removeIf(r -> r.path().equals("/console") || r.path().startsWith("/console/"));
         assertThat(probes().keySet()).containsAll(walked);
     }
 
