@@ -121,6 +121,25 @@ public final class ConsoleRoutes implements Routes {
         return Optional.of(org);
     }
 
+    /** A page or action of one organization: run only when signed in (else a redirect) and the organization is visible. */
+    @FunctionalInterface
+    private interface OrgHandler {
+        void handle(Session s, UUID org);
+    }
+
+    private void page(Context ctx, OrgHandler h) {
+        Optional<Session> s = require(ctx);
+        if (s.isEmpty()) return;
+        organization(ctx, s.get()).ifPresent(org -> h.handle(s.get(), org));
+    }
+
+    /** As {@link #page}, for a form: the CSRF token is checked before anything else. */
+    private void action(Context ctx, OrgHandler h) {
+        Optional<Session> s = require(ctx);
+        if (s.isEmpty() || !csrfOk(ctx, s.get())) return;
+        organization(ctx, s.get()).ifPresent(org -> h.handle(s.get(), org));
+    }
+
     private boolean csrfOk(Context ctx, Session s) {
         String given = ctx.formParam("csrf");
         if (given != null && MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8), s.csrf().getBytes(StandardCharsets.UTF_8))) return true;
@@ -165,18 +184,16 @@ public final class ConsoleRoutes implements Routes {
     }
 
     void overview(Context ctx) {
-        Optional<Session> s = require(ctx);
-        if (s.isEmpty()) return;
-        Optional<UUID> org = organization(ctx, s.get());
-        if (org.isEmpty()) return;
-        StringBuilder b = new StringBuilder("<section id=\"live\" data-source=\"/console/overview.json?organization_id=" + org.get() + "\">");
-        for (String[] f : new String[][] {{"queued", "Queue depth"}, {"oldest", "Oldest queued"}, {"claimed", "Claimed"},
-                {"rate", "Delivered / s"}, {"delivered", "Delivered (5 min)"}, {"failed", "Failed (5 min)"}, {"dead", "Dead (5 min)"}}) {
-            b.append("<div class=\"stat\"><span class=\"label\">").append(f[1]).append("</span><span class=\"value\" id=\"").append(f[0]).append("\">-</span></div>");
-        }
-        b.append("</section><h2>Throughput and latency (this page's samples)</h2><svg id=\"chart\" width=\"640\" height=\"120\" role=\"img\" aria-label=\"throughput and p99 latency\"></svg>");
-        b.append("<h2>Step timings, last 5 minutes (ms)</h2><table id=\"steps\"><thead><tr><th>step</th><th>count</th><th>p50</th><th>p99</th></tr></thead><tbody></tbody></table>");
-        html(ctx, 200, Html.page("Overview", org.get().toString(), s.get().csrf(), b.toString()));
+        page(ctx, (s, org) -> {
+            StringBuilder b = new StringBuilder("<section id=\"live\" data-source=\"/console/overview.json?organization_id=" + org + "\">");
+            for (String[] f : new String[][] {{"queued", "Queue depth"}, {"oldest", "Oldest queued"}, {"claimed", "Claimed"},
+                    {"rate", "Delivered / s"}, {"delivered", "Delivered (5 min)"}, {"failed", "Failed (5 min)"}, {"dead", "Dead (5 min)"}}) {
+                b.append("<div class=\"stat\"><span class=\"label\">").append(f[1]).append("</span><span class=\"value\" id=\"").append(f[0]).append("\">-</span></div>");
+            }
+            b.append("</section><h2>Throughput and latency (this page's samples)</h2><svg id=\"chart\" width=\"640\" height=\"120\" role=\"img\" aria-label=\"throughput and p99 latency\"></svg>");
+            b.append("<h2>Step timings, last 5 minutes (ms)</h2><table id=\"steps\"><thead><tr><th>step</th><th>count</th><th>p50</th><th>p99</th></tr></thead><tbody></tbody></table>");
+            html(ctx, 200, Html.page("Overview", org.toString(), s.csrf(), b.toString()));
+        });
     }
 
     void overviewJson(Context ctx) {
@@ -213,28 +230,26 @@ public final class ConsoleRoutes implements Routes {
     }
 
     void contacts(Context ctx) {
-        Optional<Session> s = require(ctx);
-        if (s.isEmpty()) return;
-        Optional<UUID> org = organization(ctx, s.get());
-        if (org.isEmpty()) return;
-        ConsoleApi.Answer a = api.get(ctx, s.get().key(), "/organizations/" + org.get() + "/contacts", Map.of("limit", "200"));
-        StringBuilder b = new StringBuilder(message(ctx));
-        b.append("<table id=\"contacts\"><thead><tr><th>contact</th><th>target</th><th>health</th><th>failures</th><th>failing since</th><th>disabled</th><th></th></tr></thead><tbody>");
-        for (JsonNode c : a.body().path("items")) {
-            String id = c.path("id").asText();
-            JsonNode h = c.path("health");
-            b.append("<tr data-contact=\"").append(esc(id)).append("\"><td>").append(esc(c.path("name").asText(id))).append("</td><td>")
-                    .append(esc(c.path("target").asText())).append("</td><td class=\"status\">").append(esc(h.path("status").asText()))
-                    .append("</td><td>").append(Html.count(h.path("consecutive_failures").asDouble())).append("</td><td>")
-                    .append(esc(h.path("failing_since").asText(""))).append("</td><td>").append(c.path("disabled").asBoolean() ? "yes" : "no").append("</td><td>");
-            for (String action : List.of("enable", "test", "recover")) {
-                b.append(form("/console/contacts/" + esc(id) + "/" + action, s.get().csrf(), org.get(), action,
-                        action.equals("recover") ? "<input type=\"hidden\" name=\"since\" value=\"" + OffsetDateTime.now().minusDays(7) + "\">" : ""));
+        page(ctx, (s, org) -> {
+            ConsoleApi.Answer a = api.get(ctx, s.key(), "/organizations/" + org + "/contacts", Map.of("limit", "200"));
+            StringBuilder b = new StringBuilder(message(ctx));
+            b.append("<table id=\"contacts\"><thead><tr><th>contact</th><th>target</th><th>health</th><th>failures</th><th>failing since</th><th>disabled</th><th></th></tr></thead><tbody>");
+            for (JsonNode c : a.body().path("items")) {
+                String id = c.path("id").asText();
+                JsonNode h = c.path("health");
+                b.append("<tr data-contact=\"").append(esc(id)).append("\"><td>").append(esc(c.path("name").asText(id))).append("</td><td>")
+                        .append(esc(c.path("target").asText())).append("</td><td class=\"status\">").append(esc(h.path("status").asText()))
+                        .append("</td><td>").append(Html.count(h.path("consecutive_failures").asDouble())).append("</td><td>")
+                        .append(esc(h.path("failing_since").asText(""))).append("</td><td>").append(c.path("disabled").asBoolean() ? "yes" : "no").append("</td><td>");
+                for (String action : List.of("enable", "test", "recover")) {
+                    b.append(form("/console/contacts/" + esc(id) + "/" + action, s.csrf(), org, action,
+                            action.equals("recover") ? "<input type=\"hidden\" name=\"since\" value=\"" + OffsetDateTime.now().minusDays(7) + "\">" : ""));
+                }
+                b.append("</td></tr>");
             }
-            b.append("</td></tr>");
-        }
-        b.append("</tbody></table>");
-        html(ctx, 200, Html.page("Contacts", org.get().toString(), s.get().csrf(), b.toString()));
+            b.append("</tbody></table>");
+            html(ctx, 200, Html.page("Contacts", org.toString(), s.csrf(), b.toString()));
+        });
     }
 
     private static String form(String action, String csrf, UUID org, String label, String extra) {
@@ -248,43 +263,39 @@ public final class ConsoleRoutes implements Routes {
     }
 
     void contactAction(Context ctx) {
-        Optional<Session> s = require(ctx);
-        if (s.isEmpty() || !csrfOk(ctx, s.get())) return;
-        Optional<UUID> org = organization(ctx, s.get());
-        if (org.isEmpty()) return;
-        String action = ctx.pathParam("action");
-        if (!List.of("enable", "test", "recover").contains(action)) {
-            notFound(ctx, s.get());
-            return;
-        }
-        Object body = action.equals("recover") ? Map.of("since", String.valueOf(ctx.formParam("since"))) : Map.of();
-        ConsoleApi.Answer a = api.post(ctx, s.get().key(), "/contacts/" + ctx.pathParam("id") + "/" + action, body);
-        if (a.status() == 404) {
-            notFound(ctx, s.get());
-            return;
-        }
-        String said = a.ok() ? action + ": " + Json.write(a.body()) : action + " refused: " + a.error();
-        ctx.redirect("/console/contacts" + ConsoleApi.query(Map.of("organization_id", org.get().toString(), "message", said)));
+        action(ctx, (s, org) -> {
+            String action = ctx.pathParam("action");
+            if (!List.of("enable", "test", "recover").contains(action)) {
+                notFound(ctx, s);
+                return;
+            }
+            Object body = action.equals("recover") ? Map.of("since", String.valueOf(ctx.formParam("since"))) : Map.of();
+            ConsoleApi.Answer a = api.post(ctx, s.key(), "/contacts/" + ctx.pathParam("id") + "/" + action, body);
+            if (a.status() == 404) {
+                notFound(ctx, s);
+                return;
+            }
+            String said = a.ok() ? action + ": " + Json.write(a.body()) : action + " refused: " + a.error();
+            ctx.redirect("/console/contacts" + ConsoleApi.query(Map.of("organization_id", org.toString(), "message", said)));
+        });
     }
 
     void deliveries(Context ctx) {
-        Optional<Session> s = require(ctx);
-        if (s.isEmpty()) return;
-        Optional<UUID> org = organization(ctx, s.get());
-        if (org.isEmpty()) return;
-        Map<String, String> q = new LinkedHashMap<>();
-        q.put("organization_id", org.get().toString());
-        for (String f : List.of("contact_id", "status", "event", "since", "until")) q.put(f, ctx.queryParam(f));
-        q.put("limit", "100");
-        ConsoleApi.Answer a = api.get(ctx, s.get().key(), "/deliveries", q);
-        StringBuilder b = new StringBuilder("<form method=\"get\" action=\"/console/deliveries\" id=\"search\"><input type=\"hidden\" name=\"organization_id\" value=\"" + org.get() + "\">");
-        for (String f : List.of("contact_id", "status", "event", "since", "until")) {
-            b.append("<label>").append(f).append(" <input name=\"").append(f).append("\" value=\"").append(esc(q.get(f) == null ? "" : q.get(f))).append("\"></label> ");
-        }
-        b.append("<button>Search</button></form>");
-        if (!a.ok()) b.append("<p id=\"error\">").append(esc(a.error())).append("</p>");
-        b.append(deliveryTable(a.body().path("items"), org.get(), null));
-        html(ctx, 200, Html.page("Deliveries", org.get().toString(), s.get().csrf(), b.toString()));
+        page(ctx, (s, org) -> {
+            Map<String, String> q = new LinkedHashMap<>();
+            q.put("organization_id", org.toString());
+            for (String f : List.of("contact_id", "status", "event", "since", "until")) q.put(f, ctx.queryParam(f));
+            q.put("limit", "100");
+            ConsoleApi.Answer a = api.get(ctx, s.key(), "/deliveries", q);
+            StringBuilder b = new StringBuilder("<form method=\"get\" action=\"/console/deliveries\" id=\"search\"><input type=\"hidden\" name=\"organization_id\" value=\"" + org + "\">");
+            for (String f : List.of("contact_id", "status", "event", "since", "until")) {
+                b.append("<label>").append(f).append(" <input name=\"").append(f).append("\" value=\"").append(esc(q.get(f) == null ? "" : q.get(f))).append("\"></label> ");
+            }
+            b.append("<button>Search</button></form>");
+            if (!a.ok()) b.append("<p id=\"error\">").append(esc(a.error())).append("</p>");
+            b.append(deliveryTable(a.body().path("items"), org, null));
+            html(ctx, 200, Html.page("Deliveries", org.toString(), s.csrf(), b.toString()));
+        });
     }
 
     private static String deliveryTable(JsonNode items, UUID org, String csrf) {
@@ -305,31 +316,29 @@ public final class ConsoleRoutes implements Routes {
     }
 
     void delivery(Context ctx) {
-        Optional<Session> s = require(ctx);
-        if (s.isEmpty()) return;
-        Optional<UUID> org = organization(ctx, s.get());
-        if (org.isEmpty()) return;
-        ConsoleApi.Answer a = api.get(ctx, s.get().key(), "/deliveries/" + ctx.pathParam("id") + "/attempts", Map.of());
-        if (!a.ok()) {
-            notFound(ctx, s.get());
-            return;
-        }
-        StringBuilder b = new StringBuilder("<h2>Attempts</h2><table id=\"attempts\"><thead><tr><th>#</th><th>started</th><th>ms</th><th>outcome</th><th>answer</th><th>error</th><th>process</th></tr></thead><tbody>");
-        for (JsonNode t : a.body().path("attempts")) {
-            b.append("<tr><td>").append(Html.count(t.path("attempt").asDouble())).append("</td><td>").append(esc(t.path("started_at").asText()))
-                    .append("</td><td>").append(Html.ms(t.path("duration_ms").asDouble())).append("</td><td>").append(esc(t.path("outcome").asText()))
-                    .append("</td><td>").append(esc(t.path("response_code").asText(""))).append(' ').append(esc(t.path("response_excerpt").asText("")))
-                    .append("</td><td>").append(esc(t.path("error").asText(""))).append("</td><td>").append(esc(t.path("process").asText())).append("</td></tr>");
-        }
-        b.append("</tbody></table>");
-        String unit = ctx.queryParam("work_unit_id");
-        ConsoleApi.Answer d = api.get(ctx, s.get().key(), "/deliveries", Map.of("organization_id", org.get().toString(), "limit", "1000"));
-        for (JsonNode x : d.body().path("items")) if (x.path("id").asText().equals(ctx.pathParam("id"))) unit = x.path("work_unit_id").asText();
-        if (unit != null) {
-            ConsoleApi.Answer w = api.get(ctx, s.get().key(), "/work-units/" + unit, Map.of());
-            if (w.ok()) b.append(waterfall(w.body().path("timings")));
-        }
-        html(ctx, 200, Html.page("Delivery " + ctx.pathParam("id"), org.get().toString(), s.get().csrf(), b.toString()));
+        page(ctx, (s, org) -> {
+            ConsoleApi.Answer a = api.get(ctx, s.key(), "/deliveries/" + ctx.pathParam("id") + "/attempts", Map.of());
+            if (!a.ok()) {
+                notFound(ctx, s);
+                return;
+            }
+            StringBuilder b = new StringBuilder("<h2>Attempts</h2><table id=\"attempts\"><thead><tr><th>#</th><th>started</th><th>ms</th><th>outcome</th><th>answer</th><th>error</th><th>process</th></tr></thead><tbody>");
+            for (JsonNode t : a.body().path("attempts")) {
+                b.append("<tr><td>").append(Html.count(t.path("attempt").asDouble())).append("</td><td>").append(esc(t.path("started_at").asText()))
+                        .append("</td><td>").append(Html.ms(t.path("duration_ms").asDouble())).append("</td><td>").append(esc(t.path("outcome").asText()))
+                        .append("</td><td>").append(esc(t.path("response_code").asText(""))).append(' ').append(esc(t.path("response_excerpt").asText("")))
+                        .append("</td><td>").append(esc(t.path("error").asText(""))).append("</td><td>").append(esc(t.path("process").asText())).append("</td></tr>");
+            }
+            b.append("</tbody></table>");
+            String unit = ctx.queryParam("work_unit_id");
+            ConsoleApi.Answer d = api.get(ctx, s.key(), "/deliveries", Map.of("organization_id", org.toString(), "limit", "1000"));
+            for (JsonNode x : d.body().path("items")) if (x.path("id").asText().equals(ctx.pathParam("id"))) unit = x.path("work_unit_id").asText();
+            if (unit != null) {
+                ConsoleApi.Answer w = api.get(ctx, s.key(), "/work-units/" + unit, Map.of());
+                if (w.ok()) b.append(waterfall(w.body().path("timings")));
+            }
+            html(ctx, 200, Html.page("Delivery " + ctx.pathParam("id"), org.toString(), s.csrf(), b.toString()));
+        });
     }
 
     /** One message's steps as bars on a shared time axis (wait, claim, context, render, throttle, send), in ms. */
@@ -355,70 +364,64 @@ public final class ConsoleRoutes implements Routes {
     }
 
     void dead(Context ctx) {
-        Optional<Session> s = require(ctx);
-        if (s.isEmpty()) return;
-        Optional<UUID> org = organization(ctx, s.get());
-        if (org.isEmpty()) return;
-        Map<String, String> q = new LinkedHashMap<>();
-        q.put("organization_id", org.get().toString());
-        q.put("status", "failed");
-        for (String f : List.of("contact_id", "event", "since", "until")) q.put(f, ctx.queryParam(f));
-        q.put("limit", "200");
-        ConsoleApi.Answer a = api.get(ctx, s.get().key(), "/deliveries", q);
-        StringBuilder b = new StringBuilder(message(ctx));
-        b.append(form("/console/dead/redrive", s.get().csrf(), org.get(), "Redrive every dead unit shown",
-                "<input type=\"hidden\" name=\"contact_id\" value=\"" + esc(q.get("contact_id") == null ? "" : q.get("contact_id"))
-                        + "\"><input type=\"hidden\" name=\"event\" value=\"" + esc(q.get("event") == null ? "" : q.get("event")) + "\">"));
-        b.append(deliveryTable(a.body().path("items"), org.get(), s.get().csrf()));
-        html(ctx, 200, Html.page("Dead letter", org.get().toString(), s.get().csrf(), b.toString()));
+        page(ctx, (s, org) -> {
+            Map<String, String> q = new LinkedHashMap<>();
+            q.put("organization_id", org.toString());
+            q.put("status", "failed");
+            for (String f : List.of("contact_id", "event", "since", "until")) q.put(f, ctx.queryParam(f));
+            q.put("limit", "200");
+            ConsoleApi.Answer a = api.get(ctx, s.key(), "/deliveries", q);
+            StringBuilder b = new StringBuilder(message(ctx));
+            b.append(form("/console/dead/redrive", s.csrf(), org, "Redrive every dead unit shown",
+                    "<input type=\"hidden\" name=\"contact_id\" value=\"" + esc(q.get("contact_id") == null ? "" : q.get("contact_id"))
+                            + "\"><input type=\"hidden\" name=\"event\" value=\"" + esc(q.get("event") == null ? "" : q.get("event")) + "\">"));
+            b.append(deliveryTable(a.body().path("items"), org, s.csrf()));
+            html(ctx, 200, Html.page("Dead letter", org.toString(), s.csrf(), b.toString()));
+        });
     }
 
     void redrive(Context ctx) {
-        Optional<Session> s = require(ctx);
-        if (s.isEmpty() || !csrfOk(ctx, s.get())) return;
-        Optional<UUID> org = organization(ctx, s.get());
-        if (org.isEmpty()) return;
-        String unit = ctx.formParam("work_unit_id");
-        ConsoleApi.Answer a;
-        if (unit != null && !unit.isBlank()) {
-            a = api.post(ctx, s.get().key(), "/work-units/" + unit + "/redrive", Map.of());
-        } else {
-            Map<String, Object> body = new LinkedHashMap<>();
-            for (String f : List.of("contact_id", "event")) {
-                String v = ctx.formParam(f);
-                if (v != null && !v.isBlank()) body.put(f, v);
+        action(ctx, (s, org) -> {
+            String unit = ctx.formParam("work_unit_id");
+            ConsoleApi.Answer a;
+            if (unit != null && !unit.isBlank()) {
+                a = api.post(ctx, s.key(), "/work-units/" + unit + "/redrive", Map.of());
+            } else {
+                Map<String, Object> body = new LinkedHashMap<>();
+                for (String f : List.of("contact_id", "event")) {
+                    String v = ctx.formParam(f);
+                    if (v != null && !v.isBlank()) body.put(f, v);
+                }
+                a = api.post(ctx, s.key(), "/work-units/redrive", body);
             }
-            a = api.post(ctx, s.get().key(), "/work-units/redrive", body);
-        }
-        if (a.status() == 404) {
-            notFound(ctx, s.get());
-            return;
-        }
-        String said = a.ok() ? "redriven: " + Json.write(a.body()) : "redrive refused: " + a.error();
-        ctx.redirect("/console/dead" + ConsoleApi.query(Map.of("organization_id", org.get().toString(), "message", said)));
+            if (a.status() == 404) {
+                notFound(ctx, s);
+                return;
+            }
+            String said = a.ok() ? "redriven: " + Json.write(a.body()) : "redrive refused: " + a.error();
+            ctx.redirect("/console/dead" + ConsoleApi.query(Map.of("organization_id", org.toString(), "message", said)));
+        });
     }
 
     void incidents(Context ctx) {
-        Optional<Session> s = require(ctx);
-        if (s.isEmpty()) return;
-        Optional<UUID> org = organization(ctx, s.get());
-        if (org.isEmpty()) return;
-        ConsoleApi.Answer a = api.get(ctx, s.get().key(), "/incidents/current", Map.of("organization_id", org.get().toString(), "limit", "200"));
-        ConsoleApi.Answer impact = api.get(ctx, s.get().key(), "/impact", Map.of("organization_id", org.get().toString(), "limit", "200"));
-        StringBuilder b = new StringBuilder("<table id=\"incidents\"><thead><tr><th>incident</th><th>kind</th><th>severity</th><th>outages</th><th>assets</th><th>intel requests</th></tr></thead><tbody>");
-        for (JsonNode e : a.body().path("items")) {
-            JsonNode i = e.path("incident");
-            b.append("<tr><td>").append(esc(i.path("title").asText(i.path("id").asText()))).append("</td><td>").append(esc(i.path("kind").asText()))
-                    .append("</td><td>").append(Html.count(i.path("severity").asDouble())).append("</td><td>").append(Html.count(e.path("outages").size()))
-                    .append("</td><td>").append(Html.count(e.path("assets").size())).append("</td><td>").append(Html.count(e.path("intel_requests").size())).append("</td></tr>");
-        }
-        b.append("</tbody></table><h2>Affected subjects (impact)</h2><table id=\"impact\"><thead><tr><th>subject</th><th>incidents reaching it</th><th>estimated restoration</th></tr></thead><tbody>");
-        for (JsonNode x : impact.body().path("items")) {
-            b.append("<tr><td>").append(esc(x.path("subject").path("type").asText())).append(' ').append(esc(x.path("subject").path("name").asText(x.path("subject").path("id").asText())))
-                    .append("</td><td>").append(Html.count(x.path("impacts").size())).append("</td><td>").append(esc(x.path("estimated_restoration").asText("unknown"))).append("</td></tr>");
-        }
-        b.append("</tbody></table>");
-        html(ctx, 200, Html.page("Current incidents", org.get().toString(), s.get().csrf(), b.toString()));
+        page(ctx, (s, org) -> {
+            ConsoleApi.Answer a = api.get(ctx, s.key(), "/incidents/current", Map.of("organization_id", org.toString(), "limit", "200"));
+            ConsoleApi.Answer impact = api.get(ctx, s.key(), "/impact", Map.of("organization_id", org.toString(), "limit", "200"));
+            StringBuilder b = new StringBuilder("<table id=\"incidents\"><thead><tr><th>incident</th><th>kind</th><th>severity</th><th>outages</th><th>assets</th><th>intel requests</th></tr></thead><tbody>");
+            for (JsonNode e : a.body().path("items")) {
+                JsonNode i = e.path("incident");
+                b.append("<tr><td>").append(esc(i.path("title").asText(i.path("id").asText()))).append("</td><td>").append(esc(i.path("kind").asText()))
+                        .append("</td><td>").append(Html.count(i.path("severity").asDouble())).append("</td><td>").append(Html.count(e.path("outages").size()))
+                        .append("</td><td>").append(Html.count(e.path("assets").size())).append("</td><td>").append(Html.count(e.path("intel_requests").size())).append("</td></tr>");
+            }
+            b.append("</tbody></table><h2>Affected subjects (impact)</h2><table id=\"impact\"><thead><tr><th>subject</th><th>incidents reaching it</th><th>estimated restoration</th></tr></thead><tbody>");
+            for (JsonNode x : impact.body().path("items")) {
+                b.append("<tr><td>").append(esc(x.path("subject").path("type").asText())).append(' ').append(esc(x.path("subject").path("name").asText(x.path("subject").path("id").asText())))
+                        .append("</td><td>").append(Html.count(x.path("impacts").size())).append("</td><td>").append(esc(x.path("estimated_restoration").asText("unknown"))).append("</td></tr>");
+            }
+            b.append("</tbody></table>");
+            html(ctx, 200, Html.page("Current incidents", org.toString(), s.csrf(), b.toString()));
+        });
     }
 
     void asset(Context ctx) {

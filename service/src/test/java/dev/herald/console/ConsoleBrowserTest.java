@@ -87,14 +87,6 @@ class ConsoleBrowserTest {
         browser.findElement(By.id("sign-in")).click();
     }
 
-    static void sql(String statement, Object... params) {
-        app.herald.db().write("Test.SQL", c -> {
-            try (var ps = c.prepareStatement(statement)) {
-                for (int i = 0; i < params.length; i++) ps.setObject(i + 1, params[i]);
-                return ps.execute();
-            }
-        });
-    }
 
     static UUID org(String name) {
         return app.herald.organizations().create(name + " " + UUID.randomUUID(), null, true, null).id();
@@ -102,8 +94,8 @@ class ConsoleBrowserTest {
 
     static void incidents(UUID org, int n) {
         UUID location = UUID.randomUUID();
-        sql("INSERT INTO locations (id, organization_id, lat, lon) VALUES (?, ?, 50, 8)", location, org);
-        sql("INSERT INTO incidents (id, organization_id, location_id, kind, severity) "
+        app.sql("INSERT INTO locations (id, organization_id, lat, lon) VALUES (?, ?, 50, 8)", location, org);
+        app.sql("INSERT INTO incidents (id, organization_id, location_id, kind, severity) "
                 + "SELECT gen_random_uuid(), ?, ?, 'power', 3 FROM generate_series(1, ?)", org, location, n);
     }
 
@@ -120,7 +112,7 @@ class ConsoleBrowserTest {
         try (FaultyReceiver receiver = new FaultyReceiver(secret)) {
             app.post("/organizations/" + org + "/contacts", key, Map.of("channel", "webhook", "target", receiver.url(), "secret", secret));
             signIn(key);
-            Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> shown("delivered") == 0);
+            Awaitility.await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> shown("delivered") == 0);
             assertThat(browser.getTitle()).startsWith("Overview");
             incidents(org, 400);
             Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> shown("delivered") > 0);
@@ -148,10 +140,12 @@ class ConsoleBrowserTest {
                     && app.get("/deliveries?status=failed", key).body().path("items").size() == 1);
             receiver.status = 200;
             signIn(key);
+            Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> browser.getTitle().startsWith("Overview"));
             browser.get(app.baseUrl() + "/console/dead?organization_id=" + org);
             assertThat(browser.findElements(By.cssSelector("table.deliveries tbody tr"))).hasSize(1);
             screenshot("console-dead-letter.png");
             browser.findElement(By.cssSelector("table.deliveries tbody tr form button")).click();
+            Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> !browser.findElements(By.id("message")).isEmpty());
             assertThat(browser.findElement(By.id("message")).getText()).startsWith("redriven");
             Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> !receiver.accepted.isEmpty());
             Awaitility.await().atMost(Duration.ofSeconds(30)).until(() ->
@@ -168,6 +162,7 @@ class ConsoleBrowserTest {
         String theirContact = app.post("/organizations/" + theirs + "/contacts", theirKey, Map.of("channel", "email", "target", "t@example.com"))
                 .body().path("id").asText();
         signIn(myKey);
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> browser.getTitle().startsWith("Overview"));
         browser.get(app.baseUrl() + "/console/contacts?organization_id=" + theirs);
         assertThat(browser.findElement(By.id("error")).getText()).contains("No such organization");
         assertThat(browser.getPageSource()).doesNotContain(theirContact).doesNotContain("t@example.com");
@@ -179,6 +174,7 @@ class ConsoleBrowserTest {
     @Test
     void aWrongKeyIsToldSoAndGetsNoCookie() {
         signIn("hk_wrong-key");
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> !browser.findElements(By.id("error")).isEmpty());
         assertThat(browser.findElement(By.id("error")).getText()).contains("not valid");
         assertThat(browser.manage().getCookieNamed(ConsoleRoutes.COOKIE)).isNull();
     }

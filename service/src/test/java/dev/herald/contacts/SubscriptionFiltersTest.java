@@ -56,25 +56,17 @@ class SubscriptionFiltersTest {
         });
     }
 
-    static void sql(String statement, Object... params) {
-        app.herald.db().write("Test.SQL", c -> {
-            try (var ps = c.prepareStatement(statement)) {
-                for (int i = 0; i < params.length; i++) ps.setObject(i + 1, params[i]);
-                return ps.execute();
-            }
-        });
-    }
 
     static UUID location(String region, String locality, String postcode) {
         UUID id = UUID.randomUUID();
-        sql("INSERT INTO locations (id, organization_id, lat, lon, region, locality, postcode) VALUES (?, ?, 50, 8, ?, ?, ?)",
+        app.sql("INSERT INTO locations (id, organization_id, lat, lon, region, locality, postcode) VALUES (?, ?, 50, 8, ?, ?, ?)",
                 id, org, region, locality, postcode);
         return id;
     }
 
     static UUID incident(UUID location, String kind, int severity) {
         UUID id = UUID.randomUUID();
-        sql("INSERT INTO incidents (id, organization_id, location_id, kind, severity) VALUES (?, ?, ?, ?, ?)", id, org, location, kind, severity);
+        app.sql("INSERT INTO incidents (id, organization_id, location_id, kind, severity) VALUES (?, ?, ?, ?, ?)", id, org, location, kind, severity);
         return id;
     }
 
@@ -87,8 +79,8 @@ class SubscriptionFiltersTest {
         UUID star = contact(Map.of("types", List.of("*")));
 
         UUID incident = incident(location("Hesse", "Frankfurt", "60311"), "power", 3);
-        sql("INSERT INTO outages (id, organization_id, incident_id, utility) VALUES (?, ?, ?, 'Grid')", UUID.randomUUID(), org, incident);
-        sql("UPDATE incidents SET status = 'resolved', resolved_at = now() WHERE id = ?", incident);
+        app.sql("INSERT INTO outages (id, organization_id, incident_id, utility) VALUES (?, ?, ?, 'Grid')", UUID.randomUUID(), org, incident);
+        app.sql("UPDATE incidents SET status = 'resolved', resolved_at = now() WHERE id = ?", incident);
 
         assertThat(units(everything, "incident.opened")).isEqualTo(1);
         assertThat(units(everything, "outage.added")).isEqualTo(1);
@@ -123,9 +115,9 @@ class SubscriptionFiltersTest {
     @Test
     void assetAndIntelRequestFiltersMatchTheEventsSubject() {
         UUID intel = UUID.randomUUID(), other = UUID.randomUUID();
-        sql("INSERT INTO intel_requests (id, organization_id, question) VALUES (?, ?, 'q1'), (?, ?, 'q2')", intel, org, other, org);
+        app.sql("INSERT INTO intel_requests (id, organization_id, question) VALUES (?, ?, 'q1'), (?, ?, 'q2')", intel, org, other, org);
         UUID one = contact(Map.of("intel_request_ids", List.of(intel.toString())));
-        sql("UPDATE intel_requests SET status = 'answered' WHERE id IN (?, ?)", intel, other);
+        app.sql("UPDATE intel_requests SET status = 'answered' WHERE id IN (?, ?)", intel, other);
         assertThat(units(one, "intel_request.updated")).isEqualTo(1);
         // A subject filter never matches an incident event: nothing about that intel request is in it.
         incident(location("Hesse", "Frankfurt", "60311"), "power", 5);

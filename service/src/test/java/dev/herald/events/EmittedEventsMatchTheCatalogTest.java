@@ -43,14 +43,6 @@ class EmittedEventsMatchTheCatalogTest {
         app.close();
     }
 
-    void sql(String statement, Object... params) {
-        app.herald.db().write("Test.SQL", c -> {
-            try (var ps = c.prepareStatement(statement)) {
-                for (int i = 0; i < params.length; i++) ps.setObject(i + 1, params[i]);
-                return ps.execute();
-            }
-        });
-    }
 
     @Test
     void everyEmittedEventIsAnEnvelopeWhoseDataValidatesAgainstItsSchema() throws Exception {
@@ -66,24 +58,24 @@ class EmittedEventsMatchTheCatalogTest {
 
             UUID location = UUID.randomUUID(), type = UUID.randomUUID(), asset = UUID.randomUUID(), incident = UUID.randomUUID();
             UUID outage = UUID.randomUUID(), intel = UUID.randomUUID();
-            sql("INSERT INTO locations (id, organization_id, lat, lon, locality, region, postcode) VALUES (?, ?, 51.5, -0.12, 'Westminster', 'London', 'SW1A 1AA')", location, org);
-            sql("INSERT INTO asset_types (id, organization_id, name) VALUES (?, ?, 'tower')", type, org);
-            sql("INSERT INTO assets (id, organization_id, asset_type_id, location_id, name) VALUES (?, ?, ?, ?, 'Tower 7')", asset, org, type, location);
-            sql("INSERT INTO intel_requests (id, organization_id, question) VALUES (?, ?, 'On generator?')", intel, org);
-            sql("INSERT INTO incidents (id, organization_id, location_id, kind, severity, title) VALUES (?, ?, ?, 'power', 3, 'Substation')", incident, org, location);
-            sql("INSERT INTO dependencies (organization_id, blocker_type, blocker_id, dependent_type, dependent_id) VALUES (?, 'incident', ?, 'asset', ?)", org, incident, asset);
-            sql("INSERT INTO dependencies (organization_id, blocker_type, blocker_id, dependent_type, dependent_id) VALUES (?, 'incident', ?, 'intel_request', ?)", org, incident, intel);
-            sql("INSERT INTO outages (id, organization_id, incident_id, location_id, utility, customers_affected) VALUES (?, ?, ?, ?, 'Grid', 120)", outage, org, incident, location);
-            sql("UPDATE outages SET estimated_restoration = now() + interval '3 hours' WHERE id = ?", outage);
-            sql("INSERT INTO internet_outages (id, organization_id, incident_id, provider, service) VALUES (?, ?, ?, 'ExampleNet', 'fibre')", UUID.randomUUID(), org, incident);
-            sql("UPDATE incidents SET severity = 4 WHERE id = ?", incident);
-            sql("UPDATE intel_requests SET status = 'answered' WHERE id = ?", intel);
-            sql("UPDATE incidents SET status = 'resolved', resolved_at = now() WHERE id = ?", incident);
+            app.sql("INSERT INTO locations (id, organization_id, lat, lon, locality, region, postcode) VALUES (?, ?, 51.5, -0.12, 'Westminster', 'London', 'SW1A 1AA')", location, org);
+            app.sql("INSERT INTO asset_types (id, organization_id, name) VALUES (?, ?, 'tower')", type, org);
+            app.sql("INSERT INTO assets (id, organization_id, asset_type_id, location_id, name) VALUES (?, ?, ?, ?, 'Tower 7')", asset, org, type, location);
+            app.sql("INSERT INTO intel_requests (id, organization_id, question) VALUES (?, ?, 'On generator?')", intel, org);
+            app.sql("INSERT INTO incidents (id, organization_id, location_id, kind, severity, title) VALUES (?, ?, ?, 'power', 3, 'Substation')", incident, org, location);
+            app.sql("INSERT INTO dependencies (organization_id, blocker_type, blocker_id, dependent_type, dependent_id) VALUES (?, 'incident', ?, 'asset', ?)", org, incident, asset);
+            app.sql("INSERT INTO dependencies (organization_id, blocker_type, blocker_id, dependent_type, dependent_id) VALUES (?, 'incident', ?, 'intel_request', ?)", org, incident, intel);
+            app.sql("INSERT INTO outages (id, organization_id, incident_id, location_id, utility, customers_affected) VALUES (?, ?, ?, ?, 'Grid', 120)", outage, org, incident, location);
+            app.sql("UPDATE outages SET estimated_restoration = now() + interval '3 hours' WHERE id = ?", outage);
+            app.sql("INSERT INTO internet_outages (id, organization_id, incident_id, provider, service) VALUES (?, ?, ?, 'ExampleNet', 'fibre')", UUID.randomUUID(), org, incident);
+            app.sql("UPDATE incidents SET severity = 4 WHERE id = ?", incident);
+            app.sql("UPDATE intel_requests SET status = 'answered' WHERE id = ?", intel);
+            app.sql("UPDATE incidents SET status = 'resolved', resolved_at = now() WHERE id = ?", incident);
             // Operational events about the other contact, and a delivery of the receiver's once one exists.
-            sql("SELECT herald_enqueue_operational(?, 'contact', ?, ?, 'contact.failing')", org, other, other);
+            app.sql("SELECT herald_enqueue_operational(?, 'contact', ?, ?, 'contact.failing')", org, other, other);
             // A queued contact.failing is superseded by a contact.disabled about the same contact: let it go out first.
             Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> receiver.ofType("contact.failing") > 0);
-            sql("SELECT herald_enqueue_operational(?, 'contact', ?, ?, 'contact.disabled')", org, other, other);
+            app.sql("SELECT herald_enqueue_operational(?, 'contact', ?, ?, 'contact.disabled')", org, other, other);
             try {
                 Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> receiver.accepted.size() >= 10);
             } catch (org.awaitility.core.ConditionTimeoutException e) {
@@ -104,7 +96,7 @@ class EmittedEventsMatchTheCatalogTest {
                     }
                 }
             });
-            sql("SELECT herald_enqueue_operational(?, 'delivery', ?, NULL, 'delivery.exhausted')", org, delivery);
+            app.sql("SELECT herald_enqueue_operational(?, 'delivery', ?, NULL, 'delivery.exhausted')", org, delivery);
             assertThat(app.post("/contacts/" + ops + "/test", key, Map.of()).body().get("outcome").asText()).isEqualTo("delivered");
 
             Set<String> all = EventCatalog.standard().types().stream().map(EventType::type).collect(Collectors.toCollection(TreeSet::new));

@@ -39,14 +39,6 @@ class ImpactNotificationsTest {
         app.close();
     }
 
-    static void sql(String statement, Object... params) {
-        app.herald.db().write("Test.SQL", c -> {
-            try (var ps = c.prepareStatement(statement)) {
-                for (int i = 0; i < params.length; i++) ps.setObject(i + 1, params[i]);
-                return ps.execute();
-            }
-        });
-    }
 
     static String contact(UUID org, String key, String url, String secret, Object subscription) {
         var r = app.post("/organizations/" + org + "/contacts", key, Map.of("channel", "webhook", "target", url, "secret", secret,
@@ -67,11 +59,11 @@ class ImpactNotificationsTest {
         String key = app.herald.keys().create(org, "t").secret();
         UUID loc = UUID.randomUUID(), tower = UUID.randomUUID(), store = UUID.randomUUID();
         UUID towerAsset = UUID.randomUUID(), storeAsset = UUID.randomUUID(), intel = UUID.randomUUID(), incident = UUID.randomUUID();
-        sql("INSERT INTO locations (id, organization_id, lat, lon, region) VALUES (?, ?, 50, 8, 'Hesse')", loc, org);
-        sql("INSERT INTO asset_types (id, organization_id, name) VALUES (?, ?, 'tower'), (?, ?, 'store')", tower, org, store, org);
-        sql("INSERT INTO assets (id, organization_id, asset_type_id, location_id, name) VALUES (?, ?, ?, ?, 'Tower 7'), (?, ?, ?, ?, 'Store 2')",
+        app.sql("INSERT INTO locations (id, organization_id, lat, lon, region) VALUES (?, ?, 50, 8, 'Hesse')", loc, org);
+        app.sql("INSERT INTO asset_types (id, organization_id, name) VALUES (?, ?, 'tower'), (?, ?, 'store')", tower, org, store, org);
+        app.sql("INSERT INTO assets (id, organization_id, asset_type_id, location_id, name) VALUES (?, ?, ?, ?, 'Tower 7'), (?, ?, ?, ?, 'Store 2')",
                 towerAsset, org, tower, loc, storeAsset, org, store, loc);
-        sql("INSERT INTO intel_requests (id, organization_id, question) VALUES (?, ?, 'Backhaul down?')", intel, org);
+        app.sql("INSERT INTO intel_requests (id, organization_id, question) VALUES (?, ?, 'Backhaul down?')", intel, org);
 
         String secret = WebhookSecrets.generate();
         try (FaultyReceiver towers = new FaultyReceiver(secret); FaultyReceiver near = new FaultyReceiver(secret);
@@ -82,8 +74,8 @@ class ImpactNotificationsTest {
             contact(org, key, plain.url(), secret, Map.of()); // no types: every type except impact.*
 
             // incident -> intel request -> tower; incident -> store
-            sql("INSERT INTO incidents (id, organization_id, location_id, kind, severity, title) VALUES (?, ?, ?, 'power', 4, 'Substation')", incident, org, loc);
-            sql("INSERT INTO dependencies (organization_id, blocker_type, blocker_id, dependent_type, dependent_id) VALUES "
+            app.sql("INSERT INTO incidents (id, organization_id, location_id, kind, severity, title) VALUES (?, ?, ?, 'power', 4, 'Substation')", incident, org, loc);
+            app.sql("INSERT INTO dependencies (organization_id, blocker_type, blocker_id, dependent_type, dependent_id) VALUES "
                     + "(?, 'incident', ?, 'intel_request', ?), (?, 'intel_request', ?, 'asset', ?), (?, 'incident', ?, 'asset', ?)",
                     org, incident, intel, org, intel, towerAsset, org, incident, storeAsset);
 
@@ -103,7 +95,7 @@ class ImpactNotificationsTest {
             assertThat(resync.body().get("items").findValuesAsText("id")).contains(towerAsset.toString()).doesNotContain(storeAsset.toString());
             assertThat(resync.body().get("items")).hasSize(1);
 
-            sql("UPDATE incidents SET status = 'resolved', resolved_at = now() WHERE id = ?", incident);
+            app.sql("UPDATE incidents SET status = 'resolved', resolved_at = now() WHERE id = ?", incident);
             Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> towers.ofType("impact.cleared") >= 1 && near.ofType("impact.cleared") >= 2);
             JsonNode cleared = bodies(towers, "impact.cleared").get(0);
             assertThat(cleared.at("/data/subject/id").asText()).isEqualTo(towerAsset.toString());
@@ -131,7 +123,7 @@ class ImpactNotificationsTest {
         UUID other = app.herald.organizations().create("Other " + UUID.randomUUID(), null, false, null).id();
         String otherKey = app.herald.keys().create(other, "t").secret();
         UUID foreign = UUID.randomUUID();
-        sql("INSERT INTO intel_requests (id, organization_id, question) VALUES (?, ?, 'theirs')", foreign, other);
+        app.sql("INSERT INTO intel_requests (id, organization_id, question) VALUES (?, ?, 'theirs')", foreign, other);
         String path = "/organizations/" + org + "/contacts";
         var tooFar = app.post(path, key, Map.of("channel", "email", "target", "a@example.com", "subscription",
                 Map.of("types", List.of("impact.*"), "within", Map.of("type", "intel_request", "id", foreign.toString(), "hops", 1_000_000))));

@@ -84,6 +84,16 @@ public final class TestApp implements AutoCloseable {
 
     public Response get(String path, String key) { return call("GET", path, key, null); }
 
+    /** Runs one SQL statement in its own transaction, as any writer would (the triggers run). */
+    public void sql(String statement, Object... params) {
+        herald.db().write("Test.SQL", c -> {
+            try (var ps = c.prepareStatement(statement)) {
+                for (int i = 0; i < params.length; i++) ps.setObject(i + 1, params[i]);
+                return ps.execute();
+            }
+        });
+    }
+
     public Response post(String path, String key, Object body) { return call("POST", path, key, body); }
 
     public Response patch(String path, String key, Object body) { return call("PATCH", path, key, body); }
