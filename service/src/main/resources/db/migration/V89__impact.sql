@@ -94,6 +94,8 @@ BEGIN
                                        path jsonb) ON COMMIT DELETE ROWS;
         CREATE TEMP TABLE impact_ev (subject_type text, subject_id uuid, incident_id uuid, type text, ord int,
                                      path jsonb, distance int) ON COMMIT DELETE ROWS;
+        CREATE INDEX ON impact_ev (subject_id, subject_type);
+        CREATE INDEX ON impact_diff (node_id, node_type, incident_id);
         CREATE TEMP TABLE impact_rest (subject_type text, subject_id uuid, rest timestamptz, affected boolean)
             ON COMMIT DELETE ROWS;
         CREATE TEMP TABLE impact_changed_nodes (organization_id uuid, id uuid) ON COMMIT DELETE ROWS;
@@ -154,7 +156,7 @@ $$;
 -- nothing else was said to it, for the pairs of the incidents in restoration_of; impact.cleared when a subject is no
 -- longer reached by anything. Returns the number of events written.
 CREATE FUNCTION impact_recompute(org uuid, roots uuid[], restoration_of uuid[] DEFAULT '{}',
-                                 severity_of uuid[] DEFAULT '{}') RETURNS int LANGUAGE plpgsql AS $$
+                                 severity_of uuid[] DEFAULT '{}', emit boolean DEFAULT true) RETURNS int LANGUAGE plpgsql AS $$
 DECLARE
     maxd int;
     k int;
@@ -260,7 +262,8 @@ BEGIN
     SELECT DISTINCT ON (r.node_type, r.node_id) r.node_type, r.node_id, r.incident_id, 'impact.updated', 2, r.path, r.distance
     FROM impact_rest t
     JOIN impact_subjects s ON s.subject_type = t.subject_type AND s.subject_id = t.subject_id
-    JOIN impact_reach r ON r.node_type = t.subject_type AND r.node_id = t.subject_id AND r.incident_id = ANY (restoration_of)
+    JOIN impact_reach r ON r.node_type = t.subject_type AND r.node_id = t.subject_id
+                       AND r.incident_id IN (SELECT unnest(restoration_of))
     WHERE t.affected
       AND NOT EXISTS (SELECT 1 FROM impact_ev e WHERE e.subject_type = t.subject_type AND e.subject_id = t.subject_id)
       AND t.rest IS DISTINCT FROM CASE WHEN s.affected THEN s.estimated_restoration END
@@ -273,9 +276,9 @@ BEGIN
 
     at := clock_timestamp();
     WITH subj AS (
-        SELECT DISTINCT subject_type, subject_id FROM impact_ev
+        SELECT subject_type, subject_id, count(*) AS events FROM impact_ev GROUP BY subject_type, subject_id
     ), now_state AS (
-        SELECT s.subject_type, s.subject_id, s.sequence, t.affected, t.rest,
+        SELECT s.subject_type, s.subject_id, s.sequence, subj.events, t.affected, t.rest,
                CASE s.subject_type WHEN 'asset' THEN (SELECT a.name FROM assets a WHERE a.id = s.subject_id)
                     ELSE (SELECT q.question FROM intel_requests q WHERE q.id = s.subject_id) END AS name
         FROM impact_subjects s JOIN subj USING (subject_type, subject_id)
@@ -306,35 +309,36 @@ BEGIN
                                   AND q.deleted_at IS NULL) THEN 'subject_deleted'
                            ELSE 'unreachable' END) ELSE '{}'::jsonb END
         FROM numbered e LEFT JOIN incidents i ON i.id = e.incident_id
+        WHERE emit
         ORDER BY e.subject_type, e.subject_id, e.seq
         RETURNING 1
     )
     UPDATE impact_subjects s
-    SET sequence = ns.sequence + (SELECT count(*) FROM impact_ev e
-                                  WHERE e.subject_type = s.subject_type AND e.subject_id = s.subject_id),
-        affected = ns.affected, estimated_restoration = ns.rest, updated_at = at
+    SET sequence = ns.sequence + CASE WHEN emit THEN ns.events ELSE 0 END, affected = ns.affected, estimated_restoration = ns.rest, updated_at = at
     FROM now_state ns
     WHERE s.subject_type = ns.subject_type AND s.subject_id = ns.subject_id AND (SELECT count(*) FROM written) >= 0;
 
     SELECT count(*) INTO n FROM impact_ev;
     RETURN n;
 END $$;
-COMMENT ON FUNCTION impact_recompute(uuid, uuid[], uuid[], uuid[]) IS
+COMMENT ON FUNCTION impact_recompute(uuid, uuid[], uuid[], uuid[], boolean) IS
     'recomputes the searches of some incidents of one organization, applies the differences and writes their impact events';
 
 -- Recomputes every incident of the organization (open ones and those still holding state), the estimated
 -- restorations of all of them, and writes the events of the differences. After a load that skipped the triggers; it
--- is also the baseline the benchmark compares the incremental path with. Returns the number of events written.
-CREATE FUNCTION impact_rebuild(org uuid) RETURNS int LANGUAGE plpgsql AS $$
+-- is also the baseline the benchmark compares the incremental path with. Returns the number of differences (events).
+-- emit = false (the seed of a new organization: nobody has been told anything yet) stores the state without writing
+-- events or advancing sequences; receivers learn it from GET /impact.
+CREATE FUNCTION impact_rebuild(org uuid, emit boolean DEFAULT true) RETURNS int LANGUAGE plpgsql AS $$
 DECLARE
     ids uuid[];
 BEGIN
     PERFORM impact_lock(org);
     ids := ARRAY(SELECT id FROM incidents WHERE organization_id = org AND status = 'open' AND deleted_at IS NULL
                  UNION SELECT DISTINCT incident_id FROM impact_reach WHERE organization_id = org);
-    RETURN impact_recompute(org, ids, ids, '{}');
+    RETURN impact_recompute(org, ids, ids, '{}', emit);
 END $$;
-COMMENT ON FUNCTION impact_rebuild(uuid) IS 'recomputes the whole impact state of an organization and writes the events of the differences';
+COMMENT ON FUNCTION impact_rebuild(uuid, boolean) IS 'recomputes the whole impact state of an organization and writes the events of the differences';
 
 -- Triggers (statement level, transition tables). Each groups the changed rows by organization, in id order.
 
