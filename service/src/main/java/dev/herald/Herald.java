@@ -102,7 +102,7 @@ public final class Herald implements AutoCloseable {
         this.assets = new Assets(db);
         this.intelRequests = new IntelRequests(db);
         this.currentIncidents = CurrentIncidents.start(db, settings.current());
-        this.impact = new Impact(db, settings.graph());
+        this.impact = new Impact(db, settings.graph(), dev.herald.impact.ImpactSettings.from(config));
         impact.syncDefaultDistance();
         this.sender = ChannelSender.fromSettings(settings.webhook(), settings.smtp(), metrics, box);
         this.contacts = new Contacts(db, box);

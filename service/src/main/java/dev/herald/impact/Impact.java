@@ -26,8 +26,8 @@ public final class Impact {
     private final ImpactStore store;
     private final GraphSettings graph;
 
-    public Impact(Database db, GraphSettings graph) {
-        this.store = new ImpactStore(db);
+    public Impact(Database db, GraphSettings graph, ImpactSettings settings) {
+        this.store = new ImpactStore(db, settings.rebuildTimeout());
         this.graph = graph;
     }
 

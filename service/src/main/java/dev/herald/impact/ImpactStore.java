@@ -47,9 +47,11 @@ final class ImpactStore {
     static final String ASSET_TYPES_OF_ORG = "SELECT count(*) FROM asset_types WHERE id = ANY (?) AND organization_id = ? AND deleted_at IS NULL";
 
     private final Database db;
+    private final java.time.Duration rebuildTimeout;
 
-    ImpactStore(Database db) {
+    ImpactStore(Database db, java.time.Duration rebuildTimeout) {
         this.db = db;
+        this.rebuildTimeout = rebuildTimeout;
     }
 
     /** Item: the subject's JSON as impact_subject_view builds it; id: its sort key. */
@@ -122,7 +124,7 @@ final class ImpactStore {
     }
 
     int rebuild(UUID org) {
-        return db.write("ImpactStore.REBUILD", c -> {
+        return db.transaction("ImpactStore.REBUILD", rebuildTimeout, c -> {
             try (PreparedStatement ps = c.prepareStatement(REBUILD)) {
                 ps.setObject(1, org);
                 try (ResultSet rs = ps.executeQuery()) {

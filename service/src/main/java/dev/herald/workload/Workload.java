@@ -85,9 +85,9 @@ public final class Workload {
                 for (CsvTable t : g.tablesInLoadOrder()) st.execute("ANALYZE " + t.table);
             }
             // Derived state that the disabled triggers would have maintained: the graph version, the current-incidents view
-            // and the impact state (its events: the impact.started of everything the seed affects).
+            // and the impact state (stored without events: a new organization has told nobody anything yet).
             progress.accept("building the current-incidents view and the impact state");
-            try (PreparedStatement ps = c.prepareStatement("SELECT graph_bump(ARRAY[?]::uuid[]), current_incidents_rebuild(?), impact_rebuild(?)")) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT graph_bump(ARRAY[?]::uuid[]), current_incidents_rebuild(?), impact_rebuild(?, false)")) {
                 ps.setObject(1, g.organizationId);
                 ps.setObject(2, g.organizationId);
                 ps.setObject(3, g.organizationId);

@@ -25,6 +25,8 @@ final class ImpactWrites {
     private long writes;
     /** Test hook: the kinds of write left out (to show the test notices a missing trigger path). */
     final java.util.Set<Integer> skip = new java.util.HashSet<>();
+    /** Whether a transaction may hold several writes (off for concurrent writers, see ImpactRandomTest). */
+    boolean multiStatement = true;
 
     ImpactWrites(Connection c, UUID org, long seed, int size) throws SQLException {
         this.org = org;
@@ -53,7 +55,7 @@ final class ImpactWrites {
     void apply(DataSource ds, int n) throws SQLException {
         int done = 0;
         while (done < n) {
-            int inTx = rnd.nextInt(8) == 0 ? Math.min(n - done, 2 + rnd.nextInt(4)) : 1;
+            int inTx = multiStatement && rnd.nextInt(8) == 0 ? Math.min(n - done, 2 + rnd.nextInt(4)) : 1;
             try (Connection c = ds.getConnection()) {
                 c.setAutoCommit(false);
                 try {
