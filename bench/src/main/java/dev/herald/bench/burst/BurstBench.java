@@ -93,7 +93,7 @@ public final class BurstBench implements Callable<Integer> {
     }
 
     /** Settings both this process and the worker children run with: loopback receivers, limits that never deny. */
-    static Map<String, String> sharedSettings() {
+    public static Map<String, String> sharedSettings() {
         Map<String, String> s = new LinkedHashMap<>();
         s.put(Settings.DELIVERY_ALLOW_PRIVATE_TARGETS.key(), "true");
         // The burst measures what a throttle CHECK costs, not a deliberate rate: limits high enough to admit everything.
