@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * Sessions are kept connected and reused ({@link SmtpSessionPool}, {@code delivery.smtp.pool-*}). Thread-safe; share
  * one instance.
  */
-final class EmailSender implements Sender {
+final class EmailSender implements Sender, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EmailSender.class);
 
     private final Session session;
@@ -76,7 +76,13 @@ final class EmailSender implements Sender {
                 settings.timeout());
     }
 
-    /** The session pool (tests and the benchmark read its counts). */
+    /** Closes the kept SMTP sessions. */
+    @Override
+    public void close() {
+        pool.close();
+    }
+
+    /** The session pool (tests read its counts). */
     SmtpSessionPool pool() { return pool; }
 
     @Override
