@@ -26,7 +26,7 @@ import java.util.concurrent.LinkedBlockingQueue;
  * per line on stdin (an empty line ends them), starts one loopback HTTP server per secret, prints {@code PORT <i> <port>}
  * per server and then {@code READY}. Each request is verified with its contact's secret (Standard Webhooks; a bad one
  * is answered 401) and answered 204; then one line goes to stdout:
- * {@code R <contact> <valid 1|0> <received epoch microseconds> <webhook-id> <marker>}, where the marker is the first
+ * {@code R <contact> <valid 1|0> <received epoch microseconds> <webhook-id> <marker> <body bytes>}, where the marker is the first
  * {@code lat/...} token of the body (the bench puts it in the incident's title: phase, sequence and scheduled time).
  * The receipt time is taken from the wall clock when the body has been read, before verification, as a receiver's
  * 2xx would follow it. Exits when stdin closes.
@@ -100,6 +100,6 @@ public final class ReceiverMain {
             while (end < body.length() && (Character.isLetterOrDigit(body.charAt(end)) || body.charAt(end) == '/')) end++;
             marker = body.substring(m, end);
         }
-        LINES.add("R " + contact + " " + (valid ? 1 : 0) + " " + received + " " + id + " " + marker);
+        LINES.add("R " + contact + " " + (valid ? 1 : 0) + " " + received + " " + id + " " + marker + " " + body.length());
     }
 }

@@ -17,16 +17,19 @@ import java.util.function.Consumer;
  * {@link Receipt} for the listener, on one reader thread. Its stderr goes to {@code bench-results/latency-receivers.log}.
  * Close it to stop the child.
  */
-final class Receivers implements AutoCloseable {
-    /** One request as the receiver saw it: contact index, signature verified, wall-clock receipt (epoch micros), webhook-id, body marker. */
-    record Receipt(int contact, boolean valid, long receivedEpochMicros, String webhookId, String marker) {}
+public final class Receivers implements AutoCloseable {
+    /**
+     * One request as the receiver saw it: contact index, signature verified, wall-clock receipt (epoch micros),
+     * webhook-id, body marker ({@code -} when none), body length in characters.
+     */
+    public record Receipt(int contact, boolean valid, long receivedEpochMicros, String webhookId, String marker, int bodyChars) {}
 
     private final Process process;
     private final OutputStream stdin;
     private final List<String> urls = new ArrayList<>();
     private final Thread reader;
 
-    Receivers(List<String> secrets, Consumer<Receipt> listener) throws IOException {
+    public Receivers(List<String> secrets, Consumer<Receipt> listener) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
         Path log = Path.of("bench-results", "latency-receivers.log");
         log.toFile().getParentFile().mkdirs();
@@ -45,8 +48,9 @@ final class Receivers implements AutoCloseable {
             try {
                 for (String line = out.readLine(); line != null; line = out.readLine()) {
                     String[] f = line.split(" ");
-                    if (f.length == 6 && f[0].equals("R")) {
-                        listener.accept(new Receipt(Integer.parseInt(f[1]), f[2].equals("1"), Long.parseLong(f[3]), f[4], f[5]));
+                    if (f.length == 7 && f[0].equals("R")) {
+                        listener.accept(new Receipt(Integer.parseInt(f[1]), f[2].equals("1"), Long.parseLong(f[3]), f[4], f[5],
+                                Integer.parseInt(f[6])));
                     }
                 }
             } catch (IOException e) {
@@ -56,10 +60,10 @@ final class Receivers implements AutoCloseable {
     }
 
     /** The receivers' URLs, one per secret, in the secrets' order. */
-    List<String> urls() { return urls; }
+    public List<String> urls() { return urls; }
 
     /** The receiver process's id (its CPU is not Herald's). */
-    long pid() { return process.pid(); }
+    public long pid() { return process.pid(); }
 
     @Override
     public void close() {
