@@ -83,6 +83,7 @@ public final class BurstBench implements Callable<Integer> {
                     + "--warm-up-messages >= 0");
         }
         Baselines.LocalRedis localRedis = db.load().get(Settings.REDIS_URL).isPresent() ? null : Baselines.startRedis();
+        redisParent = localRedis != null ? ProcessHandle.current().pid() : -1;
         try {
             Map<String, String> flags = new LinkedHashMap<>();
             if (localRedis != null) flags.put(Settings.REDIS_URL.key(), localRedis.url());
@@ -105,6 +106,9 @@ public final class BurstBench implements Callable<Integer> {
         s.put(Settings.LIMITS_BURST.key(), "1000000");
         return s;
     }
+
+    /** The parent of the Redis server whose CPU is counted: this JVM when it started one, else -1 (any). */
+    private long redisParent = -1;
 
     /** CPU the receivers' own process has used so far (zero when they run in this JVM). */
     private static java.time.Duration receiverCpu(BurstFixture f) {
@@ -158,7 +162,14 @@ public final class BurstBench implements Callable<Integer> {
                 Thread.sleep(1000); // consumers idle and listening: the burst lands on a waiting pool
                 // Every assembly of every process, read-ahead included, is counted in Redis by the single-flight that publishes it.
                 long buildsBefore = herald.singleFlight().builds(CacheKinds.CONTEXT);
-                CpuMeter cpu = new CpuMeter();
+                // this run's PostgreSQL and Redis only: other sessions on a shared machine run their own
+                long backend = herald.db().read("BurstBench.BACKEND_PID", c -> {
+                    try (var st = c.createStatement(); var rs = st.executeQuery("SELECT pg_backend_pid()")) {
+                        rs.next();
+                        return rs.getLong(1);
+                    }
+                });
+                CpuMeter cpu = new CpuMeter(CpuMeter.parentOf(backend), redisParent);
                 java.time.Duration receiversCpu0 = receiverCpu(f);
                 long base = HeraldBurst.enqueue(herald, f);
                 double committed = Instant.now().toEpochMilli() / 1000.0;

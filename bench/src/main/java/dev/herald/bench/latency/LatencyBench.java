@@ -87,6 +87,10 @@ public final class LatencyBench implements Callable<Integer> {
     @Option(names = "--warm-up-rate", defaultValue = "40", description = "Writes per second of the warm-up. Default: ${DEFAULT-VALUE}")
     int warmUpRate;
 
+    @Option(names = "--max-connections", defaultValue = "64", description = "Most API connections open at once (a write waits for one; "
+            + "the wait counts in its latency). Default: ${DEFAULT-VALUE}")
+    int maxConnections;
+
     @Option(names = "--statements", description = "Print the statements that took the most database time during each variant's rates (pg_stat_statements)")
     boolean statements;
 
@@ -137,7 +141,8 @@ public final class LatencyBench implements Callable<Integer> {
                     String key = herald.keys().create(org, "bench latency").secret();
                     try (HttpServer http = herald.serveHttp()) {
                         herald.pipeline().startConsumers();
-                        OpenLoop gen = new OpenLoop("127.0.0.1", http.port(), key, ids, sev.stream().mapToInt(Integer::intValue).toArray());
+                        OpenLoop gen = new OpenLoop("127.0.0.1", http.port(), key, ids, sev.stream().mapToInt(Integer::intValue).toArray(),
+                                maxConnections);
                         current[0] = gen;
                         try {
                             System.err.printf(Locale.ROOT, "latency [%s]: %,d incidents, %d contacts; warming up %.0f s at %d/s%n", variant, ids.size(), contacts, warm, warmUpRate);
@@ -253,13 +258,14 @@ public final class LatencyBench implements Callable<Integer> {
         long jvm1 = os.getProcessCpuTime();
         Histogram w = p.write(), e = p.e2e();
         long writes = p.writesOk.get();
-        boolean sustained = p.failures.get() == 0 && drained && oldestMax[0] <= backlogBoundMs;
+        boolean sustained = !p.stoppedEarly && p.failures.get() == 0 && drained && oldestMax[0] <= backlogBoundMs;
         ObjectNode row = dev.herald.json.Json.mapper().createObjectNode();
         row.put("rate", rate);
         row.put("variant", variant);
         row.put("sustained", sustained);
         row.put("writes", writes);
         row.put("write_failures", p.failures.get());
+        row.put("stopped_early", p.stoppedEarly);
         row.put("write_p50_ms", BenchReport.pctMs(w, 50));
         row.put("write_p99_ms", BenchReport.pctMs(w, 99));
         row.put("deliveries", p.delivered.get());

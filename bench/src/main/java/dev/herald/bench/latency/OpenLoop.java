@@ -22,7 +22,9 @@ import java.util.concurrent.locks.LockSupport;
  * marker {@code lat/<phase>/<seq>/<scheduled epoch micros>}, which reaches the receivers inside the webhook body, so
  * the end-to-end latency is measured from the write's scheduled start. Incidents are taken round-robin, so one incident
  * is written again only after every other one was. Keep-alive connections are pooled; one write uses one connection
- * at a time. Use from one thread.
+ * at a time, and at most {@code maxConnections} are open: a write that finds none free waits for one, and that wait
+ * counts in its latency (measured from the scheduled start), so the bound protects the machine without hiding a slow
+ * server. Use from one thread.
  */
 final class OpenLoop {
     private final String host;
@@ -31,12 +33,14 @@ final class OpenLoop {
     private final List<UUID> incidents;
     private final int[] severities;
     private final ConcurrentLinkedDeque<RawHttpClient> pool = new ConcurrentLinkedDeque<>();
+    private final java.util.concurrent.Semaphore connections;
     /** Phases by id, for the receipts (markers name their phase). */
     private final Map<String, Phase> phases = new ConcurrentHashMap<>();
     private int cursor;
     private int phaseNo;
 
-    OpenLoop(String host, int port, String bearer, List<UUID> incidents, int[] severities) {
+    OpenLoop(String host, int port, String bearer, List<UUID> incidents, int[] severities, int maxConnections) {
+        this.connections = new java.util.concurrent.Semaphore(maxConnections);
         this.host = host;
         this.port = port;
         this.bearer = bearer;
@@ -52,7 +56,11 @@ final class OpenLoop {
         if (p != null) p.received(r, Long.parseLong(m[3]));
     }
 
-    /** Offers {@code rate} writes per second for {@code seconds}; returns when every write has answered (or timed out). */
+    /**
+     * Offers {@code rate} writes per second for {@code seconds}; returns when every write has answered (or timed out).
+     * Stops offering early once more than two seconds' worth of writes (at least 200) are unanswered: the rate is then
+     * plainly not sustained, and going on would only queue more work on a shared machine ({@link Phase#stoppedEarly}).
+     */
     Phase run(int rate, double seconds, int contacts) throws InterruptedException {
         Phase phase = new Phase("p" + (++phaseNo), rate, contacts);
         phases.put(phase.id, phase);
@@ -64,6 +72,11 @@ final class OpenLoop {
         double interval = 1e9 / rate;
         for (int i = 0; i < count; i++) {
             long target = start + Math.round(i * interval);
+            if (i - (count - done.getCount()) > Math.max(200, 2L * rate)) { // started minus answered
+                phase.stoppedEarly = true;
+                for (int rest = i; rest < count; rest++) done.countDown();
+                break;
+            }
             for (long d = target - System.nanoTime(); d > 0; d = target - System.nanoTime()) LockSupport.parkNanos(d);
             int k = cursor++ % incidents.size();
             severities[k] = severities[k] % 5 + 1;
@@ -83,6 +96,15 @@ final class OpenLoop {
     }
 
     private void send(Phase phase, String path, String body, long scheduled) {
+        connections.acquireUninterruptibly();
+        try {
+            sendOnConnection(phase, path, body, scheduled);
+        } finally {
+            connections.release();
+        }
+    }
+
+    private void sendOnConnection(Phase phase, String path, String body, long scheduled) {
         RawHttpClient c = pool.pollFirst();
         if (c == null) c = new RawHttpClient(host, port);
         try {

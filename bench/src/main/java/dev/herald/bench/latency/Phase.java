@@ -26,6 +26,8 @@ final class Phase {
     /** Largest age of the oldest queued or running work unit seen while the phase ran, milliseconds. */
     volatile double oldestAgeMaxMs;
     volatile long lastReceiptEpochMicros;
+    /** The generator stopped offering this rate before its end: too many writes were unanswered. */
+    volatile boolean stoppedEarly;
 
     Phase(String id, int rate, int contacts) {
         this.id = id;
