@@ -95,6 +95,9 @@ public final class Repeat {
             print(e.getKey(), merged);
             System.out.println("wrote " + file.toAbsolutePath() + " (median of " + n + " runs)");
         }
+        try (Stream<Path> walk = Files.walk(work)) { // the runs' own files: merged now
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
         return 0;
     }
 
