@@ -62,9 +62,13 @@ public final class BenchReport {
         return Path.of(System.getProperty("herald.bench.results", "bench-results"));
     }
 
-    /** Prints the table and writes {@code bench-results/<name>.json}; returns the file. */
+    /**
+     * Prints the table and writes {@code bench-results/<name>.json} with the machine's load at the JVM's start and now
+     * ({@code load}, see {@link LoadSample#between}); returns the file.
+     */
     public Path finish() {
         printTable();
+        json.set("load", LoadSample.between(LoadSample.START, LoadSample.now()));
         try {
             Path dir = resultsDir();
             Files.createDirectories(dir);

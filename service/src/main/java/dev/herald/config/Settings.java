@@ -223,6 +223,12 @@ public final class Settings {
             "How long an email send waits to connect to the SMTP server.");
     public static final Setting<Duration> SMTP_TIMEOUT = Setting.duration("delivery.smtp.timeout", "10s", ms(50), Duration.ofMinutes(5),
             "How long an email send waits for each SMTP reply or write.");
+    public static final Setting<Integer> SMTP_POOL_SIZE = Setting.integer("delivery.smtp.pool-size", 4, 0, 256,
+            "Most SMTP sessions kept connected to the server and used at once (a send waits up to delivery.smtp.timeout for one); 0 = a new connection per message.");
+    public static final Setting<Duration> SMTP_POOL_IDLE = Setting.duration("delivery.smtp.pool-idle", "30s", ms(100), Duration.ofHours(1),
+            "A kept SMTP session idle longer than this is closed instead of reused (keep it below the server's own idle timeout).");
+    public static final Setting<Integer> SMTP_POOL_MAX_MESSAGES = Setting.integer("delivery.smtp.pool-max-messages", 100, 1, 1_000_000,
+            "Messages sent on one kept SMTP session before it is closed and a fresh one opened (servers limit messages per connection).");
     public static final Setting<Integer> TEMPLATE_MAX_CHARS = Setting.integer("delivery.template.max-chars", 65_536, 64, 1_000_000,
             "Largest template an organization may save (422 above).");
     public static final Setting<Integer> TEMPLATE_MAX_RENDERED_CHARS = Setting.integer("delivery.template.max-rendered-chars", 1_000_000, 1024, 100_000_000,
@@ -343,7 +349,7 @@ public final class Settings {
             DELIVERY_CONTACT_BUSY_DELAY, DELIVERY_CIRCUIT_FAILURES, DELIVERY_CIRCUIT_OPEN, DELIVERY_CIRCUIT_OPEN_MAX, DELIVERY_FAILING_AFTER,
             DELIVERY_DISABLE_AFTER, DELIVERY_SUCCESS_RECORD_INTERVAL, DELIVERY_SECRET_OVERLAP, RETENTION_DELIVERIES, RETENTION_PARTITIONS_AHEAD,
             SMTP_HOST, SMTP_PORT, SMTP_USER, SMTP_PASSWORD, SMTP_FROM, SMTP_STARTTLS, SMTP_STARTTLS_REQUIRED, SMTP_SSL,
-            SMTP_CONNECT_TIMEOUT, SMTP_TIMEOUT, TEMPLATE_MAX_CHARS, TEMPLATE_MAX_RENDERED_CHARS,
+            SMTP_CONNECT_TIMEOUT, SMTP_TIMEOUT, SMTP_POOL_SIZE, SMTP_POOL_IDLE, SMTP_POOL_MAX_MESSAGES, TEMPLATE_MAX_CHARS, TEMPLATE_MAX_RENDERED_CHARS,
             TEMPLATE_RENDER_TIMEOUT, TEMPLATE_RENDER_THREADS, TEMPLATE_RENDER_QUEUE, TEMPLATE_SUSPEND, TEMPLATE_SAMPLE_DEPENDENTS,
             LIMITS_RATE, LIMITS_PERIOD, LIMITS_BURST, LIMITS_SCOPE, LIMITS_MAX_KEYS,
             REDIS_TIMEOUT, REDIS_CONNECT_TIMEOUT, REDIS_RETRY_AFTER, CACHE_LEASE, CACHE_WAIT,

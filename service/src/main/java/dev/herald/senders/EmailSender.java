@@ -7,7 +7,6 @@ import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
-import jakarta.mail.Transport;
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeBodyPart;
@@ -31,9 +30,10 @@ import org.slf4j.LoggerFactory;
  * {@code Message-ID} is derived from the delivery id, so a retry after a crash carries the same id. Outcomes: accepted →
  * Delivered(250); a 4xx reply, connection failure, timeout or authentication failure (our configuration, not the
  * recipient) → Retry; a 5xx reply or a malformed address → Failed. Never logs the password or the message.
- * Thread-safe; share one instance.
+ * Sessions are kept connected and reused ({@link SmtpSessionPool}, {@code delivery.smtp.pool-*}). Thread-safe; share
+ * one instance.
  */
-final class EmailSender implements Sender {
+final class EmailSender implements Sender, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EmailSender.class);
 
     private final Session session;
@@ -42,6 +42,7 @@ final class EmailSender implements Sender {
     private final String password;
     private final Clock clock;
     private final String messageIdDomain;
+    private final SmtpSessionPool pool;
 
     public EmailSender(SmtpSettings settings) {
         this(settings, Clock.systemUTC());
@@ -71,7 +72,18 @@ final class EmailSender implements Sender {
         }
         String addr = from.getAddress();
         this.messageIdDomain = addr.contains("@") ? addr.substring(addr.indexOf('@') + 1) : "herald.local";
+        this.pool = new SmtpSessionPool(session, user, password, settings.poolSize(), settings.poolIdle(), settings.poolMaxMessages(),
+                settings.timeout());
     }
+
+    /** Closes the kept SMTP sessions. */
+    @Override
+    public void close() {
+        pool.close();
+    }
+
+    /** The session pool (tests read its counts). */
+    SmtpSessionPool pool() { return pool; }
 
     @Override
     public SendOutcome send(ContactTarget contact, UUID deliveryId, int attempt, RenderedMessage message) {
@@ -91,8 +103,7 @@ final class EmailSender implements Sender {
         }
         SendOutcome out;
         try {
-            if (user != null) Transport.send(mail, user, password);
-            else Transport.send(mail);
+            pool.send(t -> t.sendMessage(mail, mail.getAllRecipients()));
             out = new SendOutcome.Delivered(250);
         } catch (MessagingException e) {
             out = classify(e);
@@ -132,7 +143,7 @@ final class EmailSender implements Sender {
 
     /** A 4xx reply or a transport problem is transient; a 5xx reply is permanent. */
     static SendOutcome classify(MessagingException e) {
-        Integer code = replyCode(e);
+        Integer code = replyCodeOf(e);
         String reason = describe(e, code);
         String excerpt = SendOutcome.excerptOf(reason);
         if (code != null && code >= 500 && code < 600) return new SendOutcome.Failed(reason, "smtp", code, excerpt);
@@ -142,7 +153,8 @@ final class EmailSender implements Sender {
         return new SendOutcome.Retry(reason, null, code == null ? "connect" : "smtp", code, excerpt);
     }
 
-    private static Integer replyCode(Throwable e) {
+    /** The SMTP reply code in a failure's chain, or null when the server never answered (a transport problem). */
+    static Integer replyCodeOf(Throwable e) {
         for (Throwable t = e; t != null; ) {
             switch (t) {
                 case SMTPAddressFailedException a -> { return a.getReturnCode(); }

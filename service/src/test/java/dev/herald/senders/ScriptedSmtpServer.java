@@ -13,13 +13,18 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * A minimal real SMTP server on loopback that answers one chosen command with a chosen reply (e.g. RCPT with 550 or
- * DATA with 451), or never greets (hang), so permanent and transient SMTP failures can be exercised end to end.
+ * DATA with 451), or never greets (hang), or drops each connection right after accepting a message (a server that
+ * closed a kept-alive session), so permanent and transient SMTP failures can be exercised end to end. Counts the
+ * connections it accepted and the messages it queued.
  */
 final class ScriptedSmtpServer implements AutoCloseable {
     private final ServerSocket socket;
     private final String failVerb;
     private final String failReply;
     private final boolean hang;
+    private boolean dropAfterMessage;
+    private final java.util.concurrent.atomic.AtomicInteger connections = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger messages = new java.util.concurrent.atomic.AtomicInteger();
     private final CountDownLatch closing = new CountDownLatch(1);
 
     private ScriptedSmtpServer(String failVerb, String failReply, boolean hang) throws IOException {
@@ -40,12 +45,26 @@ final class ScriptedSmtpServer implements AutoCloseable {
         return new ScriptedSmtpServer(null, null, true);
     }
 
+    /** Accepts every message and closes the connection right after each, without a word. */
+    static ScriptedSmtpServer droppingAfterEachMessage() throws IOException {
+        ScriptedSmtpServer s = new ScriptedSmtpServer(null, null, false);
+        s.dropAfterMessage = true;
+        return s;
+    }
+
     int port() { return socket.getLocalPort(); }
+
+    /** Connections accepted so far. */
+    int connections() { return connections.get(); }
+
+    /** Messages answered 250 after DATA so far. */
+    int messages() { return messages.get(); }
 
     private void acceptLoop() {
         while (!socket.isClosed()) {
             try {
                 Socket s = socket.accept();
+                connections.incrementAndGet();
                 Thread.ofVirtual().start(() -> converse(s));
             } catch (IOException e) {
                 return;
@@ -68,6 +87,8 @@ final class ScriptedSmtpServer implements AutoCloseable {
                     if (line.equals(".")) {
                         inData = false;
                         say(out, "DATA-END".equals(failVerb) ? failReply : "250 queued");
+                        if (!"DATA-END".equals(failVerb)) messages.incrementAndGet();
+                        if (dropAfterMessage) return;
                     }
                     continue;
                 }

@@ -66,6 +66,10 @@ public final class BurstBench implements Callable<Integer> {
             + "incidents; 450 with --quick). Default: ${DEFAULT-VALUE}")
     int warmUpMessages;
 
+    @Option(names = "--receivers-in-process", description = "Run the verifying receivers in this JVM (as before) instead of their own "
+            + "process; then this JVM's CPU is Herald's and the receivers' together")
+    boolean receiversInProcess;
+
     @Option(names = "--timeout-s", defaultValue = "300", description = "Give up on Herald's drain after this. Default: ${DEFAULT-VALUE}")
     long timeoutS;
 
@@ -79,6 +83,7 @@ public final class BurstBench implements Callable<Integer> {
                     + "--warm-up-messages >= 0");
         }
         Baselines.LocalRedis localRedis = db.load().get(Settings.REDIS_URL).isPresent() ? null : Baselines.startRedis();
+        redisParent = localRedis != null ? ProcessHandle.current().pid() : -1;
         try {
             Map<String, String> flags = new LinkedHashMap<>();
             if (localRedis != null) flags.put(Settings.REDIS_URL.key(), localRedis.url());
@@ -93,13 +98,26 @@ public final class BurstBench implements Callable<Integer> {
     }
 
     /** Settings both this process and the worker children run with: loopback receivers, limits that never deny. */
-    static Map<String, String> sharedSettings() {
+    public static Map<String, String> sharedSettings() {
         Map<String, String> s = new LinkedHashMap<>();
         s.put(Settings.DELIVERY_ALLOW_PRIVATE_TARGETS.key(), "true");
         // The burst measures what a throttle CHECK costs, not a deliberate rate: limits high enough to admit everything.
         s.put(Settings.LIMITS_RATE.key(), "1000000");
         s.put(Settings.LIMITS_BURST.key(), "1000000");
         return s;
+    }
+
+    /** The parent of the Redis server whose CPU is counted: this JVM when it started one, else -1 (any). */
+    private long redisParent = -1;
+
+    /** CPU the receivers' own process has used so far (zero when they run in this JVM). */
+    private static java.time.Duration receiverCpu(BurstFixture f) {
+        if (f.receiverPid() < 0) return java.time.Duration.ZERO;
+        return ProcessHandle.of(f.receiverPid()).flatMap(p -> p.info().totalCpuDuration()).orElse(java.time.Duration.ZERO);
+    }
+
+    private static double round3(double v) {
+        return Double.isNaN(v) ? -1 : Math.round(v * 1000) / 1000.0;
     }
 
     private int run(Herald herald, Profile profile, int total, int sample) throws Exception {
@@ -110,7 +128,7 @@ public final class BurstBench implements Callable<Integer> {
         herald.graph().preload(org); // a running service has its graph snapshot loaded (worker children load theirs in the warm-up)
         int incidents = total / contacts;
         int warmUpIncidents = quick ? 10 : 400;
-        try (BurstFixture f = new BurstFixture(herald.db(), org, contacts, incidents, warmUpIncidents);
+        try (BurstFixture f = new BurstFixture(herald.db(), org, contacts, incidents, warmUpIncidents, !receiversInProcess);
              var oldPool = BenchDataSources.pool(herald, "old-design", consumers + 2)) {
             if (sample > 0) OldRecursiveQuery.createOldTable(oldPool, org);
             System.err.printf("burst: %,d messages (%,d incidents x %d contacts), %d consumers in %d process(es)%n",
@@ -118,6 +136,7 @@ public final class BurstBench implements Callable<Integer> {
             HeraldBurst.Result h;
             long warmAcceptedTotal;
             Double assemblies = null;
+            com.fasterxml.jackson.databind.node.ObjectNode cpuJson = dev.herald.json.Json.mapper().createObjectNode();
             WorkerProcesses workers = null;
             try {
                 if (processes == 1) {
@@ -143,13 +162,31 @@ public final class BurstBench implements Callable<Integer> {
                 Thread.sleep(1000); // consumers idle and listening: the burst lands on a waiting pool
                 // Every assembly of every process, read-ahead included, is counted in Redis by the single-flight that publishes it.
                 long buildsBefore = herald.singleFlight().builds(CacheKinds.CONTEXT);
-                CpuMeter cpu = new CpuMeter();
+                // this run's PostgreSQL and Redis only: other sessions on a shared machine run their own
+                long backend = herald.db().read("BurstBench.BACKEND_PID", c -> {
+                    try (var st = c.createStatement(); var rs = st.executeQuery("SELECT pg_backend_pid()")) {
+                        rs.next();
+                        return rs.getLong(1);
+                    }
+                });
+                CpuMeter cpu = new CpuMeter(CpuMeter.parentOf(backend), redisParent);
+                java.time.Duration receiversCpu0 = receiverCpu(f);
                 long base = HeraldBurst.enqueue(herald, f);
                 double committed = Instant.now().toEpochMilli() / 1000.0;
                 if (!HeraldBurst.awaitDrained(herald, f, base, warm + f.messages(), Duration.ofSeconds(timeoutS))) {
                     System.err.printf("herald: not drained after %d s (%,d of %,d delivered)%n", timeoutS, f.distinctAccepted(), f.messages());
                 }
                 CpuMeter.Spent spent = cpu.stop();
+                java.time.Duration receiversCpu = receiverCpu(f).minus(receiversCpu0);
+                int n = f.messages();
+                cpuJson.put("machine", round3(spent.machineMs() / n));
+                cpuJson.put("herald_jvm", round3(spent.jvmMs() / n));
+                cpuJson.put("herald_jit", round3(spent.jitMs() / n));
+                cpuJson.put("postgres", round3(spent.postgresMs() / n));
+                cpuJson.put("redis", round3(spent.redisMs() / n));
+                if (f.receiverPid() < 0) cpuJson.putNull("receivers");
+                else cpuJson.put("receivers", round3(receiversCpu.toNanos() / 1e6 / n));
+                cpuJson.put("receivers_in", f.receiverPid() < 0 ? "the bench JVM (counted in herald_jvm)" : "their own JVM");
                 System.err.printf("herald: CPU per message %.2f ms in this JVM (consumers and receivers; JIT %.2f), %.2f ms on the machine; "
                         + "average webhook body %,d bytes%n", spent.jvmMs() / f.messages(), spent.jitMs() / f.messages(),
                         spent.machineMs() / f.messages(), f.averageBodyBytes());
@@ -189,7 +226,7 @@ public final class BurstBench implements Callable<Integer> {
             long oldDistinct = f.distinctAccepted() - warmAccepted - heraldDistinct;
             long oldDuplicates = f.duplicates() - heraldDuplicates;
             new BurstReport(profile, processes, consumers).write(h, f.messages(), heraldDistinct, heraldDuplicates, heraldInvalid,
-                    assemblies, old, oldDistinct, oldDuplicates, f.invalidSignatures() - heraldInvalid);
+                    assemblies, old, oldDistinct, oldDuplicates, f.invalidSignatures() - heraldInvalid, cpuJson);
             return 0;
         }
     }

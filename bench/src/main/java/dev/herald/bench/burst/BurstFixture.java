@@ -3,6 +3,7 @@ package dev.herald.bench.burst;
 import dev.herald.contacts.Channel;
 import dev.herald.contacts.ContactTarget;
 import dev.herald.contacts.WebhookSecrets;
+import dev.herald.bench.latency.Receivers;
 import dev.herald.infra.Database;
 import dev.herald.testing.WebhookReceiver;
 import java.sql.PreparedStatement;
@@ -12,14 +13,38 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * The burst's data: the organization's webhook contacts, each on its own local {@link WebhookReceiver} (verifying every
- * signature with the contact's secret and counting each webhook-id), and the open incidents whose change notifies
+ * The burst's data: the organization's webhook contacts, each on its own local receiver verifying every signature with
+ * the contact's secret and counting each webhook-id (a {@link WebhookReceiver} in this JVM, or, with
+ * {@code receiversInOwnProcess}, one of {@link Receivers} in a child JVM, so that this JVM's CPU is Herald's), and the open incidents whose change notifies
  * every contact: {@code incidents x contacts} messages (7,617 = 2,539 x 3 on the large profile). Earlier bench
  * contacts of the organization are disabled first, so the fan-out reaches exactly these. Close it to stop the receivers.
  */
 public final class BurstFixture implements AutoCloseable {
-    /** One contact and its receiver. */
+    /** One contact and its receiver (null when the receivers run in their own process). */
     record Endpoint(ContactTarget contact, WebhookReceiver receiver) {}
+
+    /** The counts of the receivers in their own process, from their receipts. Thread-safe. */
+    private static final class Tally {
+        final java.util.Set<String> ids = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        final java.util.concurrent.atomic.AtomicLong accepted = new java.util.concurrent.atomic.AtomicLong();
+        final java.util.concurrent.atomic.AtomicLong requests = new java.util.concurrent.atomic.AtomicLong();
+        final java.util.concurrent.atomic.AtomicLong invalid = new java.util.concurrent.atomic.AtomicLong();
+        final java.util.concurrent.atomic.AtomicLong bodyBytes = new java.util.concurrent.atomic.AtomicLong();
+
+        void add(Receivers.Receipt r) {
+            requests.incrementAndGet();
+            bodyBytes.addAndGet(r.bodyChars());
+            if (!r.valid()) {
+                invalid.incrementAndGet();
+                return;
+            }
+            accepted.incrementAndGet();
+            ids.add(r.webhookId());
+        }
+    }
+
+    private final Receivers external;
+    private final Tally tally = new Tally();
 
     private static final String DISABLE_OLD = """
             UPDATE contacts SET disabled_at = now(), disabled_reason = 'replaced by a newer bench run'
@@ -36,11 +61,27 @@ public final class BurstFixture implements AutoCloseable {
     final List<UUID> warmUp;
 
     BurstFixture(Database db, UUID organizationId, int contacts, int incidentCount, int warmUpCount) {
+        this(db, organizationId, contacts, incidentCount, warmUpCount, false);
+    }
+
+    BurstFixture(Database db, UUID organizationId, int contacts, int incidentCount, int warmUpCount, boolean receiversInOwnProcess) {
         this.organizationId = organizationId;
+        List<String> secrets = new ArrayList<>();
+        for (int i = 0; i < contacts; i++) secrets.add(WebhookSecrets.generate());
+        if (receiversInOwnProcess) {
+            try {
+                external = new Receivers(secrets, tally::add);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("cannot start the receiver process", e);
+            }
+        } else {
+            external = null;
+        }
         for (int i = 0; i < contacts; i++) {
-            String secret = WebhookSecrets.generate();
-            WebhookReceiver r = WebhookReceiver.start(secret);
-            endpoints.add(new Endpoint(new ContactTarget(UUID.randomUUID(), organizationId, Channel.WEBHOOK, r.url(), secret, null), r));
+            String secret = secrets.get(i);
+            WebhookReceiver r = external == null ? WebhookReceiver.start(secret) : null;
+            String url = r != null ? r.url() : external.urls().get(i);
+            endpoints.add(new Endpoint(new ContactTarget(UUID.randomUUID(), organizationId, Channel.WEBHOOK, url, secret, null), r));
         }
         replaceContacts(db, organizationId, endpoints.stream().map(Endpoint::contact).toList());
         List<UUID> found = openIncidents(db, organizationId, incidentCount + warmUpCount);
@@ -94,19 +135,31 @@ public final class BurstFixture implements AutoCloseable {
 
     int messages() { return incidents.size() * endpoints.size(); }
 
-    long accepted() { return endpoints.stream().mapToLong(e -> e.receiver().accepted()).sum(); }
-
-    /** Average request body size at the receivers, bytes. */
-    long averageBodyBytes() {
-        long n = endpoints.stream().mapToLong(e -> e.receiver().requests()).sum();
-        return n == 0 ? 0 : endpoints.stream().mapToLong(e -> e.receiver().bodyBytes()).sum() / n;
+    long accepted() {
+        return external != null ? tally.accepted.get() : endpoints.stream().mapToLong(e -> e.receiver().accepted()).sum();
     }
 
-    long distinctAccepted() { return endpoints.stream().mapToLong(e -> e.receiver().distinctAccepted()).sum(); }
+    /** Average request body size at the receivers, bytes (characters when the receivers run in their own process). */
+    long averageBodyBytes() {
+        long n = external != null ? tally.requests.get() : endpoints.stream().mapToLong(e -> e.receiver().requests()).sum();
+        long bytes = external != null ? tally.bodyBytes.get() : endpoints.stream().mapToLong(e -> e.receiver().bodyBytes()).sum();
+        return n == 0 ? 0 : bytes / n;
+    }
 
-    long duplicates() { return endpoints.stream().mapToLong(e -> e.receiver().duplicates()).sum(); }
+    long distinctAccepted() {
+        return external != null ? tally.ids.size() : endpoints.stream().mapToLong(e -> e.receiver().distinctAccepted()).sum();
+    }
 
-    long invalidSignatures() { return endpoints.stream().mapToLong(e -> e.receiver().invalidSignatures()).sum(); }
+    long duplicates() {
+        return external != null ? tally.accepted.get() - tally.ids.size() : endpoints.stream().mapToLong(e -> e.receiver().duplicates()).sum();
+    }
+
+    long invalidSignatures() {
+        return external != null ? tally.invalid.get() : endpoints.stream().mapToLong(e -> e.receiver().invalidSignatures()).sum();
+    }
+
+    /** The receivers' process id when they run in their own process, else -1. */
+    long receiverPid() { return external == null ? -1 : external.pid(); }
 
     /**
      * The old design's sample: whole incidents (every contact's message of each), spread evenly over the burst, in the
@@ -131,6 +184,7 @@ public final class BurstFixture implements AutoCloseable {
 
     @Override
     public void close() {
-        endpoints.forEach(e -> e.receiver().close());
+        endpoints.stream().filter(e -> e.receiver() != null).forEach(e -> e.receiver().close());
+        if (external != null) external.close();
     }
 }

@@ -20,9 +20,10 @@ final class BurstReport {
     }
 
     void write(HeraldBurst.Result h, int messages, long distinct, long duplicates, long invalid, Double assemblies,
-               OldDesignDrain.Result old, long oldDistinct, long oldDuplicates, long oldInvalid) {
+               OldDesignDrain.Result old, long oldDistinct, long oldDuplicates, long oldInvalid, ObjectNode cpuPerMessageMs) {
         BenchReport r = new BenchReport("burst");
         ObjectNode j = r.json();
+        j.set("cpu_per_message_ms", cpuPerMessageMs);
         j.put("profile", profile.wire());
         j.put("processes", processes);
         j.put("consumers", consumers);

@@ -10,13 +10,13 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 /**
- * A minimal HTTP/1.1 GET client on one kept-alive loopback socket, for latency measurement only: it adds no thread
- * hand-offs of its own (the JDK HttpClient moves every exchange through its selector thread and futures, which on
+ * A minimal HTTP/1.1 client on one kept-alive loopback socket (GET, and any method with a JSON body), for latency
+ * measurement only: it adds no thread hand-offs of its own (the JDK HttpClient moves every exchange through its selector thread and futures, which on
  * 2 cores costs more than the handler being measured). Understands Content-Length and chunked bodies. Not thread-safe.
  */
-final class RawHttpClient implements AutoCloseable {
+public final class RawHttpClient implements AutoCloseable {
     /** Status and body of one response. */
-    record Response(int status, String body) {}
+    public record Response(int status, String body) {}
 
     private final String host;
     private final int port;
@@ -24,12 +24,17 @@ final class RawHttpClient implements AutoCloseable {
     private InputStream in;
     private OutputStream out;
 
-    RawHttpClient(String host, int port) {
+    public RawHttpClient(String host, int port) {
         this.host = host;
         this.port = port;
     }
 
-    Response get(String path, String bearer) throws IOException {
+    public Response get(String path, String bearer) throws IOException {
+        return request("GET", path, bearer, null);
+    }
+
+    /** Sends {@code method path} with an optional JSON body and reads the whole response. */
+    public Response request(String method, String path, String bearer, String jsonBody) throws IOException {
         if (socket == null || socket.isClosed()) {
             socket = new Socket(host, port);
             socket.setTcpNoDelay(true);
@@ -37,9 +42,14 @@ final class RawHttpClient implements AutoCloseable {
             in = new BufferedInputStream(socket.getInputStream(), 1 << 16);
             out = socket.getOutputStream();
         }
-        String req = "GET " + path + " HTTP/1.1\r\nHost: " + host + ":" + port + "\r\nAuthorization: Bearer " + bearer
-                + "\r\nAccept: application/json\r\n\r\n";
-        out.write(req.getBytes(StandardCharsets.US_ASCII));
+        byte[] payload = jsonBody == null ? new byte[0] : jsonBody.getBytes(StandardCharsets.UTF_8);
+        String req = method + " " + path + " HTTP/1.1\r\nHost: " + host + ":" + port + "\r\nAuthorization: Bearer " + bearer
+                + "\r\nAccept: application/json\r\n"
+                + (jsonBody == null ? "" : "Content-Type: application/json\r\nContent-Length: " + payload.length + "\r\n") + "\r\n";
+        byte[] head = req.getBytes(StandardCharsets.US_ASCII);
+        byte[] all = java.util.Arrays.copyOf(head, head.length + payload.length); // one write: one segment with TCP_NODELAY
+        System.arraycopy(payload, 0, all, head.length, payload.length);
+        out.write(all);
         out.flush();
         String statusLine = line();
         int status = Integer.parseInt(statusLine.split(" ")[1]);
