@@ -82,7 +82,7 @@ public final class EmailBurstBench implements Callable<Integer> {
     private static ChannelSender sender(int port, int poolSize) {
         HeraldConfig c = HeraldConfig.defaults(Map.of(Settings.SMTP_HOST.key(), "127.0.0.1", Settings.SMTP_PORT.key(), Integer.toString(port),
                 Settings.SMTP_FROM.key(), "Herald <alerts@herald.test>", Settings.SMTP_POOL_SIZE.key(), Integer.toString(poolSize)));
-        return ChannelSender.fromSettings(WebhookSettings.from(c), SmtpSettings.from(c), null);
+        return ChannelSender.fromSettings(WebhookSettings.from(c), SmtpSettings.from(c), null, dev.herald.secrets.SecretBox.plaintextOnly()); // email carries no sealed secret
     }
 
     private static RenderedMessage message() {
