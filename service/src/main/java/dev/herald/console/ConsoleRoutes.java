@@ -306,7 +306,8 @@ public final class ConsoleRoutes implements Routes {
                     .append(esc(d.path("created_at").asText())).append("</td><td>").append(esc(d.path("event").asText())).append("</td><td class=\"status\">")
                     .append(esc(d.path("status").asText())).append("</td><td>").append(Html.count(d.path("attempts").asDouble())).append("</td><td>")
                     .append(esc(d.path("response_code").asText(""))).append("</td><td>").append(esc(d.path("error").asText(""))).append("</td><td>")
-                    .append("<a href=\"/console/deliveries/").append(esc(id)).append("?organization_id=").append(org).append("\">attempts</a>");
+                    .append("<a href=\"/console/deliveries/").append(esc(id)).append("?organization_id=").append(org)
+                    .append("&amp;work_unit_id=").append(esc(d.path("work_unit_id").asText())).append("\">attempts</a>");
             if (csrf != null) {
                 b.append(form("/console/dead/redrive", csrf, org, "redrive", "<input type=\"hidden\" name=\"work_unit_id\" value=\"" + esc(d.path("work_unit_id").asText()) + "\">"));
             }
@@ -330,10 +331,8 @@ public final class ConsoleRoutes implements Routes {
                         .append("</td><td>").append(esc(t.path("error").asText(""))).append("</td><td>").append(esc(t.path("process").asText())).append("</td></tr>");
             }
             b.append("</tbody></table>");
-            String unit = ctx.queryParam("work_unit_id");
-            ConsoleApi.Answer d = api.get(ctx, s.key(), "/deliveries", Map.of("organization_id", org.toString(), "limit", "1000"));
-            for (JsonNode x : d.body().path("items")) if (x.path("id").asText().equals(ctx.pathParam("id"))) unit = x.path("work_unit_id").asText();
-            if (unit != null) {
+            String unit = ctx.queryParam("work_unit_id"); // the list's link carries it; the API scopes it to the key
+            if (unit != null && !unit.isBlank()) {
                 ConsoleApi.Answer w = api.get(ctx, s.key(), "/work-units/" + unit, Map.of());
                 if (w.ok()) b.append(waterfall(w.body().path("timings")));
             }

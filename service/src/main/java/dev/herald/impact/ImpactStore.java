@@ -58,14 +58,17 @@ final class ImpactStore {
     record Row(UUID id, JsonNode item) {}
 
     Page<JsonNode> page(UUID org, ImpactScope scope, PageRequest req) {
-        Page<Row> rows = RecordSql.page(db, LIST_PAGE, req, rs -> new Row(rs.getObject("id", UUID.class), Json.readStored(rs.getString("item"), "impact item")),
-                Row::id, org, scope.toJson());
-        return new Page<>(rows.items().stream().map(Row::item).toList(), rows.nextCursor(), rows.hasMore(), rows.total());
+        return items(LIST_PAGE, req, org, scope.toJson());
     }
 
     Page<JsonNode> pageForContact(UUID org, UUID contact, PageRequest req) {
-        Page<Row> rows = RecordSql.page(db, LIST_FOR_CONTACT, req, rs -> new Row(rs.getObject("id", UUID.class), Json.readStored(rs.getString("item"), "impact item")),
-                Row::id, org, contact);
+        return items(LIST_FOR_CONTACT, req, org, contact);
+    }
+
+    /** One page of a list of impact items (paginated by subject id), as their JSON. */
+    private Page<JsonNode> items(ListSql sql, PageRequest req, Object... filters) {
+        Page<Row> rows = RecordSql.page(db, sql, req, rs -> new Row(rs.getObject("id", UUID.class), Json.readStored(rs.getString("item"), "impact item")),
+                Row::id, filters);
         return new Page<>(rows.items().stream().map(Row::item).toList(), rows.nextCursor(), rows.hasMore(), rows.total());
     }
 

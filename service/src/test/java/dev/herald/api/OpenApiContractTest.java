@@ -79,12 +79,9 @@ class OpenApiContractTest {
             var envelope = Json.mapper().createObjectNode().put("type", t.type()).put("timestamp", "2026-12-04T10:00:00.123456Z");
             envelope.set("data", t.example());
             String pointer = "/webhooks/" + t.type() + "/post/requestBody/content/application~1json/schema";
-            var schema = doc.json().deepCopy();
-            ((com.fasterxml.jackson.databind.node.ObjectNode) schema).put("$schema", "https://json-schema.org/draft/2020-12/schema")
-                    .put("$ref", "#" + pointer.replace("/webhooks/" + t.type(), "/webhooks/" + t.type().replace("~", "~0")));
-            assertThat(dev.herald.testing.JsonSchemas.errors(schema, envelope)).as(t.type()).isEmpty();
+            assertThat(doc.errorsAt(pointer, envelope)).as(t.type()).isEmpty();
             envelope.put("type", "something.else");
-            assertThat(dev.herald.testing.JsonSchemas.errors(schema, envelope)).as("the type is fixed per webhook").isNotEmpty();
+            assertThat(doc.errorsAt(pointer, envelope)).as("the type is fixed per webhook").isNotEmpty();
         }
     }
 

@@ -144,6 +144,11 @@ class ConsoleBrowserTest {
             browser.get(app.baseUrl() + "/console/dead?organization_id=" + org);
             assertThat(browser.findElements(By.cssSelector("table.deliveries tbody tr"))).hasSize(1);
             screenshot("console-dead-letter.png");
+            // The delivery's attempts and its work unit's step waterfall, from the row's link.
+            browser.get(browser.findElement(By.linkText("attempts")).getAttribute("href"));
+            assertThat(browser.findElements(By.cssSelector("#attempts tbody tr"))).hasSize(1);
+            assertThat(browser.findElements(By.cssSelector("#waterfall tbody tr"))).hasSize(6);
+            browser.get(app.baseUrl() + "/console/dead?organization_id=" + org);
             browser.findElement(By.cssSelector("table.deliveries tbody tr form button")).click();
             Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> !browser.findElements(By.id("message")).isEmpty());
             assertThat(browser.findElement(By.id("message")).getText()).startsWith("redriven");

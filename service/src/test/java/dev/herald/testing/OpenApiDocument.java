@@ -30,10 +30,15 @@ public final class OpenApiDocument {
         if (doc.at(schemaPointer).isMissingNode()) {
             return body == null || body.isMissingNode() || body.isNull() ? List.of() : List.of("the document declares no body for " + pointer);
         }
+        return errorsAt(schemaPointer, body);
+    }
+
+    /** The validation errors of {@code instance} against the schema at JSON pointer {@code pointer} in the document. */
+    public List<String> errorsAt(String pointer, JsonNode instance) {
         ObjectNode schema = doc.deepCopy();
         schema.put("$schema", "https://json-schema.org/draft/2020-12/schema");
-        schema.put("$ref", "#" + schemaPointer);
-        return JsonSchemas.errors(schema, body);
+        schema.put("$ref", "#" + pointer);
+        return JsonSchemas.errors(schema, instance);
     }
 
     private static String escape(String path) {
