@@ -102,7 +102,7 @@ public final class Herald implements AutoCloseable {
         this.assets = new Assets(db);
         this.intelRequests = new IntelRequests(db);
         this.currentIncidents = CurrentIncidents.start(db, settings.current());
-        this.impact = new Impact(db, settings.graph(), dev.herald.impact.ImpactSettings.from(config));
+        this.impact = new Impact(db, settings.graph(), dev.herald.impact.ImpactSettings.from(config), metrics.registry());
         impact.syncDefaultDistance();
         this.sender = ChannelSender.fromSettings(settings.webhook(), settings.smtp(), metrics, box);
         this.contacts = new Contacts(db, box);
@@ -264,7 +264,10 @@ public final class Herald implements AutoCloseable {
      * with {@link Pipeline#startConsumers()}.
      */
     public synchronized Pipeline pipeline(Pipeline.Parts parts) {
-        if (pipeline == null) pipeline = new Pipeline(settings.pipeline(), db, metrics, parts);
+        if (pipeline == null) {
+            pipeline = new Pipeline(settings.pipeline(), db, metrics, parts);
+            pipeline.alsoWhenConsumersStart(impact::startApplier); // impact is applied where the work is done
+        }
         return pipeline;
     }
 
@@ -314,7 +317,7 @@ public final class Herald implements AutoCloseable {
     /** The current-incidents view (also the {@link dev.herald.current.CurrentIncidentLookup} of the pipeline). */
     public CurrentIncidents currentIncidents() { return currentIncidents; }
 
-    /** Impact: the state and event log the triggers keep, its rebuild and its reads. */
+    /** Impact: the state and event log (applied from the changes the triggers record), its rebuild and its reads. */
     public Impact impact() { return impact; }
     /** Sends a rendered notification through the contact's channel (webhook or email). */
     public Sender sender() { return sender; }
@@ -335,6 +338,7 @@ public final class Herald implements AutoCloseable {
         synchronized (this) {
             if (pipeline != null) pipeline.close(); // consumers stop before the parts they use
         }
+        impact.close();
         backups.close();
         sender.close();
         templates.close();

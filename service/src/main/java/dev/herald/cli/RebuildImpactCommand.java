@@ -25,6 +25,8 @@ final class RebuildImpactCommand implements Callable<Integer> {
         UUID org = organization == null ? null : Args.uuid(organization, "--organization");
         try (Herald herald = Herald.open(db.load())) {
             Impact impact = herald.impact();
+            int pending = impact.applyPending(); // what writers recorded and no applier took yet
+            if (pending > 0) System.out.println("rebuild-impact: applied " + pending + " recorded change(s) first");
             List<UUID> all = impact.organizations();
             if (org != null && !all.contains(org)) throw new CommandFailure("organization " + org + " does not exist");
             List<UUID> orgs = org != null ? List.of(org) : all;

@@ -9,6 +9,8 @@ import dev.herald.errors.DomainException;
 import dev.herald.graph.GraphSettings;
 import dev.herald.graph.NodeRef;
 import dev.herald.infra.Database;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -16,19 +18,50 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The impact feature's surface. The state and the event log are written by database triggers in the writer's
- * transaction (so nothing here is on the write path); this class reads them, validates scopes, rebuilds an
- * organization after a load that skipped triggers, and tells the triggers the configured default max distance.
- * Thread-safe (stateless beyond the database).
+ * The impact feature's surface. Database triggers record, in the writer's transaction, what changed that can alter
+ * impact (cheap, so nothing heavy is on the write path); the applier ({@link #startApplier}) turns those records into
+ * the state and the event log in its own transactions, shortly after the write (woken by a notification). This class
+ * starts it, reads the state, validates scopes, rebuilds an organization after a load that skipped triggers, and tells
+ * the database the configured default max distance. Reads are as of the last apply: {@link #applyPending} brings them
+ * up to date synchronously. Thread-safe.
  */
-public final class Impact {
+public final class Impact implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Impact.class);
+    private final Database db;
     private final ImpactStore store;
     private final GraphSettings graph;
+    private final ImpactSettings settings;
+    private ImpactApplier applier;
 
-    public Impact(Database db, GraphSettings graph, ImpactSettings settings) {
+    public Impact(Database db, GraphSettings graph, ImpactSettings settings, MeterRegistry registry) {
+        this.db = db;
         this.store = new ImpactStore(db, settings.rebuildTimeout());
         this.graph = graph;
+        this.settings = settings;
+        Gauge.builder("herald.impact.pending.age", store, ImpactStore::oldestPendingSeconds).baseUnit("seconds")
+                .description("Age of the oldest recorded impact change not yet applied (0 when none)").register(registry);
+    }
+
+    /**
+     * Starts this process's applier (idempotent): every process that runs consumers runs one; they share the work per
+     * organization.
+     */
+    public synchronized void startApplier() {
+        if (applier == null) applier = new ImpactApplier(db, store, settings).start();
+    }
+
+    /**
+     * Applies every change recorded so far, in this thread, and returns how many it consumed: after it returns, every
+     * write committed before the call is reflected in the state and the event log.
+     */
+    public int applyPending() {
+        return ImpactApplier.applyPending(store, settings.applyBatch());
+    }
+
+    @Override
+    public synchronized void close() {
+        if (applier != null) applier.close();
+        applier = null;
     }
 
     /**

@@ -17,7 +17,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
-/** The impact tables' reads and the rebuild call; the writes are the triggers' (V89). Thread-safe (stateless). */
+/**
+ * The impact tables' reads and the calls that write them: apply (the recorded changes, V93) and rebuild (V89).
+ * Thread-safe (stateless).
+ */
 final class ImpactStore {
     /** The affected subjects of an organization inside a scope, by subject id. */
     static final ListSql LIST_PAGE = new ListSql("ImpactStore.LIST_PAGE", "id, item::text AS item",
@@ -38,6 +41,9 @@ final class ImpactStore {
     static final String CONTACT_OF_ORG = "SELECT 1 FROM contacts WHERE id = ? AND organization_id = ? AND deleted_at IS NULL";
     static final String OF_SUBJECT = "SELECT item::text FROM impact_subject_view WHERE subject_type = ? AND id = ? AND organization_id = ?";
     static final String REBUILD = "SELECT impact_rebuild(?)";
+    static final String APPLY = "SELECT impact_apply(?, ?)";
+    static final String PENDING_ORGANIZATIONS = "SELECT DISTINCT organization_id FROM impact_changes ORDER BY 1";
+    static final String OLDEST_PENDING = "SELECT coalesce(extract(epoch FROM now() - min(recorded_at)), 0) FROM impact_changes";
     static final String ORGANIZATIONS = "SELECT id FROM organizations ORDER BY id";
     static final String DEFAULT_DISTANCE = "SELECT impact_default_max_distance()";
     /** DDL cannot take parameters; the value is an int from validated settings, never input. */
@@ -134,6 +140,30 @@ final class ImpactStore {
                     rs.next();
                     return rs.getInt(1);
                 }
+            }
+        });
+    }
+
+    /** Applies up to {@code max} recorded changes of {@code org} in one transaction; returns how many it consumed. */
+    int apply(UUID org, int max) {
+        return db.transaction("ImpactStore.APPLY", rebuildTimeout, c -> {
+            try (PreparedStatement ps = c.prepareStatement(APPLY)) {
+                ps.setObject(1, org);
+                ps.setInt(2, max);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getInt(1);
+                }
+            }
+        });
+    }
+
+    /** Age of the oldest recorded change not yet applied, in seconds (0 when none). */
+    double oldestPendingSeconds() {
+        return db.read("ImpactStore.OLDEST_PENDING", c -> {
+            try (PreparedStatement ps = c.prepareStatement(OLDEST_PENDING); ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getDouble(1);
             }
         });
     }

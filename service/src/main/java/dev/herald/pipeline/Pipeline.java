@@ -47,6 +47,7 @@ public final class Pipeline implements AutoCloseable {
     private final DeliveryUpkeep upkeep;
     private ConsumerPool pool;
     private ContextReadAhead readAhead;
+    private final java.util.List<Runnable> alongside = new java.util.ArrayList<>();
 
     public Pipeline(PipelineSettings settings, Database db, Metrics metrics, Parts parts) {
         this.settings = settings;
@@ -65,6 +66,15 @@ public final class Pipeline implements AutoCloseable {
                 settings.delivery(), guard, operational, pm, System::nanoTime, Clock.systemUTC());
     }
 
+    /**
+     * Runs {@code start} when this process starts consumers (not when {@code work.consumers} is 0): for background work
+     * that belongs to the processes doing the work, such as applying impact changes. Register before
+     * {@link #startConsumers}.
+     */
+    public synchronized void alsoWhenConsumersStart(Runnable start) {
+        alongside.add(start);
+    }
+
     /** Starts {@code work.consumers} consumers (none when it is 0). Idempotent. */
     public synchronized ConsumerPool startConsumers() {
         if (pool == null) {
@@ -74,6 +84,7 @@ public final class Pipeline implements AutoCloseable {
             if (t.consumers() > 0) {
                 upkeep.prepare();
                 pool.start();
+                alongside.forEach(Runnable::run);
                 int window = t.readAhead();
                 if (window > 0) {
                     readAhead = new ContextReadAhead(queue, contexts, waker, window, t.readAheadConcurrency(),

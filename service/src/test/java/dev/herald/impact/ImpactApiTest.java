@@ -64,6 +64,7 @@ class ImpactApiTest {
         edge("incident", inc, "intel_request", q);
         edge("intel_request", q, "asset", a1);
         edge("asset", a1, "asset", a2);
+        app.herald.impact().applyPending(); // reads are as of the last apply (no applier runs here: no consumers)
 
         var one = app.get("/assets/" + a1 + "/impact", key);
         assertThat(one.status()).as(one.raw()).isEqualTo(200);
@@ -102,6 +103,7 @@ class ImpactApiTest {
 
         var resolved = app.patch("/incidents/" + inc, key, Map.of("status", "resolved"));
         assertThat(resolved.status()).as(resolved.raw()).isEqualTo(200);
+        app.herald.impact().applyPending();
         events = events(a1);
         assertThat(events).extracting(e -> e.path("type").asText()).containsExactly("impact.started", "impact.ended", "impact.cleared");
         assertThat(events.get(1).path("data").path("reason").asText()).isEqualTo("incident_resolved");

@@ -26,7 +26,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The impact proof: long random sequences of every kind of write that can change impact; after each batch the stored
+ * The impact proof: long random sequences of every kind of write that can change impact, applied by the applier
+ * running concurrently (at whatever points it is woken); after each batch and a final apply the stored
  * impact state equals a brute-force search from every open incident ({@link ImpactModel#expected}), and replaying the
  * emitted impact_events in order at a model receiver reproduces exactly that state, with sequences contiguous per
  * subject (none missing, none repeated) and no event that says nothing new. Every event's data validates against the
@@ -40,6 +41,9 @@ class ImpactRandomTest {
     @BeforeAll
     static void start() throws Exception {
         app = new TestApp();
+        // the applier runs concurrently with the writers, as in a service: applies interleave with writes at random
+        // points, and check() applies the rest before comparing
+        app.herald.impact().startApplier();
         SchemaRegistry registry = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
         for (String t : List.of("impact.started", "impact.updated", "impact.ended", "impact.cleared")) {
             try (InputStream in = ImpactRandomTest.class.getResourceAsStream("/dev/herald/events/catalog/" + t + ".json")) {
@@ -70,8 +74,8 @@ class ImpactRandomTest {
     }
 
     /**
-     * Two writers on one organization at once, on their own connections (as two processes would): the per-organization
-     * lock serializes their impact work, so the state still equals the brute force and the log, read in id order,
+     * Two writers on one organization at once, on their own connections (as two processes would), and the applier
+     * applying their recorded changes meanwhile: the state still equals the brute force and the log, read in id order,
      * still replays to it with contiguous sequences.
      */
     @Tag("slow") // 2 x 800 concurrent random writes
@@ -132,6 +136,7 @@ class ImpactRandomTest {
     }
 
     static void check(Connection c, UUID org, ImpactModel.Receiver receiver, long writes) throws SQLException {
+        app.herald.impact().applyPending();
         ImpactModel.State expected = ImpactModel.expected(c, org);
         assertThat(ImpactModel.stored(c, org).pairs()).as("stored pairs after %d writes", writes).isEqualTo(expected.pairs());
         assertThat(ImpactModel.stored(c, org).restoration()).as("stored restorations after %d writes", writes).isEqualTo(expected.restoration());

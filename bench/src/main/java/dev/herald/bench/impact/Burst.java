@@ -38,7 +38,20 @@ final class Burst {
         }
         AtomicInteger left = new AtomicInteger(n);
         long t0 = System.nanoTime();
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        ExecutorService pool = Executors.newFixedThreadPool(threads + 1);
+        java.util.concurrent.atomic.AtomicBoolean writing = new java.util.concurrent.atomic.AtomicBoolean(true);
+        // the applier, as a service runs it: applies what the writers recorded while they write, then the rest
+        Future<?> applier = pool.submit(() -> {
+            try (Connection c = ds.getConnection()) {
+                while (writing.get()) {
+                    if (Changes.one(c, "SELECT impact_apply(?, 500)", org) == 0) Thread.sleep(5);
+                }
+                while (Changes.one(c, "SELECT impact_apply(?, 500)", org) > 0) {
+                    // drain
+                }
+            }
+            return null;
+        });
         try {
             Future<?>[] fs = new Future<?>[threads];
             for (int t = 0; t < threads; t++) {
@@ -51,7 +64,10 @@ final class Burst {
                 });
             }
             for (Future<?> f : fs) f.get();
+            writing.set(false);
+            applier.get();
         } finally {
+            writing.set(false);
             pool.shutdown();
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
