@@ -39,6 +39,11 @@ CREATE OR REPLACE FUNCTION impact_temp_changes() RETURNS void LANGUAGE plpgsql A
 BEGIN
     IF to_regclass('pg_temp.impact_batch') IS NULL THEN
         CREATE TEMP TABLE impact_batch (kind text, node_type text, node_id uuid) ON COMMIT DELETE ROWS;
+        -- the subjects a recompute's searches or outages touched (the others it tells only of a severity)
+        CREATE TEMP TABLE impact_touched (subject_type text, subject_id uuid) ON COMMIT DELETE ROWS;
+        -- the severities a recompute compares with what pairs were told, read once: the events then carry exactly
+        -- what was compared, even if the incident changes again meanwhile (that change is recorded and applied next)
+        CREATE TEMP TABLE impact_sev (incident_id uuid PRIMARY KEY, severity int) ON COMMIT DELETE ROWS;
     END IF;
 END $$;
 
@@ -225,6 +230,9 @@ BEGIN
     END IF;
     PERFORM impact_lock(org);
     PERFORM impact_temp();
+    PERFORM impact_temp_changes();
+    DELETE FROM impact_touched;
+    DELETE FROM impact_sev;
     DELETE FROM impact_fresh;
     DELETE FROM impact_diff;
     DELETE FROM impact_ev;
@@ -287,19 +295,22 @@ BEGIN
            CASE op WHEN 'end' THEN 1 WHEN 'update' THEN 2 ELSE 3 END, path, distance
     FROM impact_diff WHERE node_type IN ('asset', 'intel_request');
 
+    INSERT INTO impact_touched SELECT DISTINCT subject_type, subject_id FROM impact_ev;
+    INSERT INTO impact_sev SELECT id, severity FROM incidents WHERE id = ANY (severity_of);
+
     INSERT INTO impact_ev
     SELECT r.node_type, r.node_id, r.incident_id, 'impact.updated', 2, r.path, r.distance
     FROM impact_reach r
     WHERE r.incident_id = ANY (severity_of) AND r.node_type IN ('asset', 'intel_request')
-      AND r.severity IS DISTINCT FROM (SELECT i.severity FROM incidents i WHERE i.id = r.incident_id)
+      AND r.severity IS DISTINCT FROM (SELECT v.severity FROM impact_sev v WHERE v.incident_id = r.incident_id)
       AND NOT EXISTS (SELECT 1 FROM impact_ev e WHERE e.subject_type = r.node_type AND e.subject_id = r.node_id
                       AND e.incident_id = r.incident_id);
 
-    -- the subjects this change can touch (those with events so far, those reached by an incident whose outages
-    -- changed): whether each is still affected and its estimated restoration, each incident's computed once
+    -- the subjects this change can touch (those with events from the searches, those reached by an incident whose
+    -- outages changed): whether each is still affected and its estimated restoration, each incident's computed once
     INSERT INTO impact_rest
     WITH t AS (
-        SELECT subject_type AS st, subject_id AS sid FROM impact_ev
+        SELECT subject_type AS st, subject_id AS sid FROM impact_touched
         UNION SELECT node_type, node_id FROM impact_reach
               WHERE incident_id = ANY (restoration_of) AND node_type IN ('asset', 'intel_request')),
     pairs AS (
@@ -314,6 +325,15 @@ BEGIN
     FROM pairs p LEFT JOIN ir ON ir.incident_id = p.incident_id
     GROUP BY p.st, p.sid;
     GET DIAGNOSTICS n = ROW_COUNT;
+    -- the subjects told only of a severity: neither their incidents nor those incidents' outages changed, so they are
+    -- still affected with the stored restoration (not recomputed: a severity change of a wide incident touches
+    -- hundreds of subjects, each reached by many incidents)
+    INSERT INTO impact_rest
+    SELECT DISTINCT e.subject_type, e.subject_id, s.estimated_restoration, true
+    FROM impact_ev e JOIN impact_subjects s ON s.subject_type = e.subject_type AND s.subject_id = e.subject_id
+    WHERE NOT EXISTS (SELECT 1 FROM impact_rest t WHERE t.subject_type = e.subject_type AND t.subject_id = e.subject_id);
+    GET DIAGNOSTICS k = ROW_COUNT;
+    n := n + k;
     IF n > 500 THEN ANALYZE impact_rest; ANALYZE impact_ev; END IF;
 
     INSERT INTO impact_subjects (organization_id, subject_type, subject_id)
@@ -358,7 +378,7 @@ BEGIN
                                                                                   'name', e.name)),
                                   'estimated_restoration', impact_ts(e.rest), 'sequence', e.seq, 'occurred_at', impact_ts(at))
                || CASE WHEN e.type = 'impact.cleared' THEN '{}'::jsonb ELSE jsonb_build_object('incident', jsonb_build_object(
-                      'id', e.incident_id, 'kind', i.kind, 'severity', i.severity,
+                      'id', e.incident_id, 'kind', i.kind, 'severity', coalesce(v.severity, i.severity),
                       'status', CASE WHEN i.id IS NULL OR i.deleted_at IS NOT NULL THEN 'deleted' ELSE i.status END)) END
                || CASE WHEN e.type IN ('impact.started', 'impact.updated')
                        THEN jsonb_build_object('path', e.path, 'distance', e.distance) ELSE '{}'::jsonb END
@@ -371,13 +391,13 @@ BEGIN
                                 SELECT 1 FROM intel_requests q WHERE e.subject_type = 'intel_request' AND q.id = e.subject_id
                                   AND q.deleted_at IS NULL) THEN 'subject_deleted'
                            ELSE 'unreachable' END) ELSE '{}'::jsonb END
-        FROM numbered e LEFT JOIN incidents i ON i.id = e.incident_id
+        FROM numbered e LEFT JOIN incidents i ON i.id = e.incident_id LEFT JOIN impact_sev v ON v.incident_id = e.incident_id
         WHERE emit
         ORDER BY e.subject_type, e.subject_id, e.seq
         RETURNING 1
     ), told AS (
-        UPDATE impact_reach r SET severity = i.severity
-        FROM numbered e JOIN incidents i ON i.id = e.incident_id
+        UPDATE impact_reach r SET severity = coalesce(v.severity, i.severity)
+        FROM numbered e JOIN incidents i ON i.id = e.incident_id LEFT JOIN impact_sev v ON v.incident_id = e.incident_id
         WHERE emit AND e.type IN ('impact.started', 'impact.updated')
           AND r.incident_id = e.incident_id AND r.node_type = e.subject_type AND r.node_id = e.subject_id
         RETURNING 1

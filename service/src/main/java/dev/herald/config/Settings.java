@@ -157,6 +157,8 @@ public final class Settings {
             "statement_timeout of an impact rebuild of one organization (./herald rebuild-impact; the start after graph.default-max-distance changed).");
     public static final Setting<Duration> IMPACT_APPLY_INTERVAL = Setting.duration("impact.apply-interval", "1s", ms(10), s(300),
             "How often the impact applier (in every process running consumers) looks for recorded impact changes when no notification woke it; a notification on herald_impact wakes it at once.");
+    public static final Setting<Double> IMPACT_APPLY_DUTY_CYCLE = Setting.decimal("impact.apply-duty-cycle", 0.5, 0.05, 1.0,
+            "Most share of its time the impact applier spends applying while changes keep coming: after an apply of d ms it waits d x (1 - c) / c before the next, so a storm of changes cannot take the database from deliveries; the changes recorded meanwhile are applied together (net effect). 1 = no wait.");
     public static final Setting<Integer> IMPACT_APPLY_BATCH = Setting.integer("impact.apply-batch", 500, 1, 100_000,
             "Most recorded impact changes of one organization applied in one transaction (one recompute); more wait for the next.");
 
@@ -346,7 +348,7 @@ public final class Settings {
             GRAPH_DEFAULT_MAX_DISTANCE, GRAPH_MAX_DISTANCE_CAP,
             GRAPH_SNAPSHOTS, GRAPH_SNAPSHOT_MAX_EDGES, GRAPH_SNAPSHOT_IDLE,
             CACHE_TTL_REFERENCE, CACHE_TTL_CURRENT, CACHE_TTL_CONTEXT, CACHE_TTL_METRICS, CACHE_MAX_ENTRIES, CACHE_SHARED_LOCAL_ENTRIES, CACHE_SHARED_LOCAL_TTL, CACHE_TTL_API_KEYS,
-            CURRENT_LISTEN_RECONNECT_DELAY, CURRENT_CONSISTENCY, CURRENT_FEED_MAX_SILENCE, CURRENT_REBUILD_TIMEOUT, IMPACT_REBUILD_TIMEOUT, IMPACT_APPLY_INTERVAL, IMPACT_APPLY_BATCH,
+            CURRENT_LISTEN_RECONNECT_DELAY, CURRENT_CONSISTENCY, CURRENT_FEED_MAX_SILENCE, CURRENT_REBUILD_TIMEOUT, IMPACT_REBUILD_TIMEOUT, IMPACT_APPLY_INTERVAL, IMPACT_APPLY_BATCH, IMPACT_APPLY_DUTY_CYCLE,
             DELIVERY_ALLOW_PRIVATE_TARGETS, DELIVERY_WEBHOOK_CONNECT_TIMEOUT, DELIVERY_WEBHOOK_REQUEST_TIMEOUT,
             DELIVERY_WEBHOOK_MAX_BODY_BYTES, DELIVERY_RETRY_AFTER_MAX, DELIVERY_OAUTH_REFRESH_MARGIN, DELIVERY_OAUTH_DEFAULT_LIFETIME,
             DELIVERY_MAX_RETRY_HORIZON, DELIVERY_RETRY_SCHEDULE, DELIVERY_RETRY_JITTER, DELIVERY_CONTACT_CONCURRENCY, DELIVERY_SLOW_SEND,

@@ -15,7 +15,10 @@ import org.slf4j.LoggerFactory;
  * {@code impact.apply-interval} in case a notification was lost. Each organization's changes are applied oldest first,
  * {@code impact.apply-batch} per transaction, under that organization's lock, so several processes may run an applier
  * on one database: they take turns per organization and never apply a change twice (the apply deletes what it
- * consumes in its own transaction).
+ * consumes in its own transaction). While changes keep coming it applies at most {@code impact.apply-duty-cycle} of its
+ * time (after an apply of d it waits d x (1 - c) / c), so a storm of changes to wide incidents, each telling hundreds
+ * of subjects, cannot starve the deliveries of the database; the changes recorded during the wait are applied
+ * together, and the longer the backlog the more of them net out.
  *
  * <p><b>Hazard.</b> A failing apply (statement timeout, lost connection) rolls back whole: its changes stay recorded
  * and the next round retries them, so an organization whose apply always fails stays stale (logged at each failure)
@@ -51,7 +54,13 @@ final class ImpactApplier implements AutoCloseable {
         while (!closed) {
             try {
                 wake.drainPermits();
-                applyPending(store, settings.applyBatch());
+                long t0 = System.nanoTime();
+                int applied = applyPending(store, settings.applyBatch());
+                long busy = System.nanoTime() - t0;
+                if (applied > 0 && settings.dutyCycle() < 1.0) {
+                    // yield to deliveries: changes recorded meanwhile wait and are applied together
+                    TimeUnit.NANOSECONDS.sleep((long) (busy * (1 - settings.dutyCycle()) / settings.dutyCycle()));
+                }
                 wake.tryAcquire(interval, TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 return;

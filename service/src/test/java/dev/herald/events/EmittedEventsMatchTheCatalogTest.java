@@ -65,10 +65,13 @@ class EmittedEventsMatchTheCatalogTest {
             app.sql("INSERT INTO incidents (id, organization_id, location_id, kind, severity, title) VALUES (?, ?, ?, 'power', 3, 'Substation')", incident, org, location);
             app.sql("INSERT INTO dependencies (organization_id, blocker_type, blocker_id, dependent_type, dependent_id) VALUES (?, 'incident', ?, 'asset', ?)", org, incident, asset);
             app.sql("INSERT INTO dependencies (organization_id, blocker_type, blocker_id, dependent_type, dependent_id) VALUES (?, 'incident', ?, 'intel_request', ?)", org, incident, intel);
+            // impact changes are applied in batches (net effect): apply here so the pair starts before it is updated and ends
+            app.herald.impact().applyPending();
             app.sql("INSERT INTO outages (id, organization_id, incident_id, location_id, utility, customers_affected) VALUES (?, ?, ?, ?, 'Grid', 120)", outage, org, incident, location);
             app.sql("UPDATE outages SET estimated_restoration = now() + interval '3 hours' WHERE id = ?", outage);
             app.sql("INSERT INTO internet_outages (id, organization_id, incident_id, provider, service) VALUES (?, ?, ?, 'ExampleNet', 'fibre')", UUID.randomUUID(), org, incident);
             app.sql("UPDATE incidents SET severity = 4 WHERE id = ?", incident);
+            app.herald.impact().applyPending();
             app.sql("UPDATE intel_requests SET status = 'answered' WHERE id = ?", intel);
             app.sql("UPDATE incidents SET status = 'resolved', resolved_at = now() WHERE id = ?", incident);
             // Operational events about the other contact, and a delivery of the receiver's once one exists.

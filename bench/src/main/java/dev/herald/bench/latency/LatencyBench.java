@@ -49,8 +49,9 @@ public final class LatencyBench implements Callable<Integer> {
     private static final String INCIDENTS = """
             SELECT id, severity FROM incidents WHERE organization_id = ? AND status = 'open' AND deleted_at IS NULL ORDER BY id LIMIT ?""";
     private static final String OLDEST = """
-            SELECT coalesce(extract(epoch FROM now() - min(created_at)), 0) FROM work_units
-            WHERE organization_id = ? AND state IN ('queued', 'running')""";
+            SELECT coalesce(extract(epoch FROM now() - min(w.created_at)), 0) FROM work_units w
+            JOIN contacts c ON c.id = w.contact_id AND c.disabled_at IS NULL
+            WHERE w.organization_id = ? AND w.state IN ('queued', 'running')""";
 
     @Mixin DbOptions db;
 
