@@ -296,13 +296,17 @@ BEGIN
     FROM impact_diff WHERE node_type IN ('asset', 'intel_request');
 
     INSERT INTO impact_touched SELECT DISTINCT subject_type, subject_id FROM impact_ev;
+    GET DIAGNOSTICS n = ROW_COUNT;
+    IF n > 500 THEN ANALYZE impact_ev; END IF;
     INSERT INTO impact_sev SELECT id, severity FROM incidents WHERE id = ANY (severity_of);
 
+    -- a join, not a subquery per pair: an apply can carry hundreds of severity changes (temp tables have no statistics
+    -- until analyzed, and a per-row lookup in one was planned as a scan of it)
+    IF cardinality(severity_of) > 50 THEN ANALYZE impact_sev; END IF;
     INSERT INTO impact_ev
     SELECT r.node_type, r.node_id, r.incident_id, 'impact.updated', 2, r.path, r.distance
-    FROM impact_reach r
-    WHERE r.incident_id = ANY (severity_of) AND r.node_type IN ('asset', 'intel_request')
-      AND r.severity IS DISTINCT FROM (SELECT v.severity FROM impact_sev v WHERE v.incident_id = r.incident_id)
+    FROM impact_sev v JOIN impact_reach r ON r.incident_id = v.incident_id
+    WHERE r.node_type IN ('asset', 'intel_request') AND r.severity IS DISTINCT FROM v.severity
       AND NOT EXISTS (SELECT 1 FROM impact_ev e WHERE e.subject_type = r.node_type AND e.subject_id = r.node_id
                       AND e.incident_id = r.incident_id);
 
