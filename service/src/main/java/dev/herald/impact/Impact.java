@@ -55,7 +55,7 @@ public final class Impact implements AutoCloseable {
      * write committed before the call is reflected in the state and the event log.
      */
     public int applyPending() {
-        return ImpactApplier.applyPending(store, settings.applyBatch());
+        return ImpactApplier.applyPending(store, settings.applyBatch(), true);
     }
 
     @Override

@@ -55,7 +55,7 @@ final class ImpactApplier implements AutoCloseable {
             try {
                 wake.drainPermits();
                 long t0 = System.nanoTime();
-                int applied = applyPending(store, settings.applyBatch());
+                int applied = applyPending(store, settings.applyBatch(), false);
                 long busy = System.nanoTime() - t0;
                 if (applied > 0 && settings.dutyCycle() < 1.0) {
                     // yield to deliveries: changes recorded meanwhile wait and are applied together
@@ -76,13 +76,17 @@ final class ImpactApplier implements AutoCloseable {
         }
     }
 
-    /** Applies every change recorded so far, organization by organization; returns how many it consumed. */
-    static int applyPending(ImpactStore store, int batch) {
+    /**
+     * Applies the changes recorded so far, organization by organization; returns how many it consumed. {@code wait}:
+     * wait for another applier at work on an organization (then every change committed before the call is applied
+     * when this returns), instead of leaving that organization to it.
+     */
+    static int applyPending(ImpactStore store, int batch, boolean wait) {
         int total = 0;
         for (UUID org : store.organizations(ImpactStore.PENDING_ORGANIZATIONS)) {
             int n;
             do {
-                n = store.apply(org, batch);
+                n = store.apply(org, batch, wait);
                 total += n;
             } while (n >= batch);
         }

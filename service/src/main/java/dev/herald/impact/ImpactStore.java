@@ -42,6 +42,8 @@ final class ImpactStore {
     static final String OF_SUBJECT = "SELECT item::text FROM impact_subject_view WHERE subject_type = ? AND id = ? AND organization_id = ?";
     static final String REBUILD = "SELECT impact_rebuild(?)";
     static final String APPLY = "SELECT impact_apply(?, ?)";
+    /** impact_lock's key, tried: an applier finding another one at work on the organization leaves it to that one. */
+    static final String TRY_LOCK = "SELECT pg_try_advisory_xact_lock(1769235233, hashtext(?::text))";
     static final String PENDING_ORGANIZATIONS = "SELECT DISTINCT organization_id FROM impact_changes ORDER BY 1";
     static final String OLDEST_PENDING = "SELECT coalesce(extract(epoch FROM now() - min(recorded_at)), 0) FROM impact_changes";
     static final String ORGANIZATIONS = "SELECT id FROM organizations ORDER BY id";
@@ -144,9 +146,28 @@ final class ImpactStore {
         });
     }
 
-    /** Applies up to {@code max} recorded changes of {@code org} in one transaction; returns how many it consumed. */
-    int apply(UUID org, int max) {
+    /**
+     * Applies up to {@code max} recorded changes of {@code org} in one transaction; returns how many it consumed. With
+     * {@code wait} false it returns 0 at once when another transaction holds the organization's lock (another
+     * applier: it takes what is left, and the notifications of later changes wake this one again); with {@code wait}
+     * true it waits for the lock as long as the statement may run ({@code impact.rebuild-timeout}).
+     */
+    int apply(UUID org, int max, boolean wait) {
         return db.transaction("ImpactStore.APPLY", rebuildTimeout, c -> {
+            if (wait) {
+                try (var st = c.createStatement()) {
+                    // lock_timeout takes whole milliseconds; the value comes from validated settings, never input
+                    st.execute("SET LOCAL lock_timeout = " + rebuildTimeout.toMillis());
+                }
+            } else {
+                try (PreparedStatement ps = c.prepareStatement(TRY_LOCK)) {
+                    ps.setObject(1, org);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        if (!rs.getBoolean(1)) return 0;
+                    }
+                }
+            }
             try (PreparedStatement ps = c.prepareStatement(APPLY)) {
                 ps.setObject(1, org);
                 ps.setInt(2, max);
