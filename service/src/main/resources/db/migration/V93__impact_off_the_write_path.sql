@@ -78,7 +78,9 @@ BEGIN
     END IF;
     PERFORM impact_recompute(org, ARRAY(SELECT DISTINCT x FROM unnest(roots) x),
                              ARRAY(SELECT DISTINCT node_id FROM impact_batch WHERE kind = 'restoration'),
-                             ARRAY(SELECT DISTINCT node_id FROM impact_batch WHERE kind = 'severity'));
+                             -- the severity of the roots too: an incident resolved, re-rated and reopened between two
+                             -- applies keeps its pairs (no started/ended told), yet its severity changed
+                             ARRAY(SELECT DISTINCT node_id FROM impact_batch WHERE kind IN ('severity', 'root')));
     RETURN n;
 END $$;
 COMMENT ON FUNCTION impact_apply(uuid, int) IS 'applies the oldest recorded impact changes of one organization as one incremental recompute';
@@ -127,7 +129,7 @@ BEGIN
             UNION ALL
             SELECT n.organization_id, 'severity', n.id
             FROM new_rows n JOIN old_rows p ON p.id = n.id
-            WHERE n.severity IS DISTINCT FROM p.severity AND n.status = 'open' AND n.deleted_at IS NULL) x;
+            WHERE n.severity IS DISTINCT FROM p.severity) x;
     END IF;
     IF FOUND THEN PERFORM pg_notify('herald_impact', ''); END IF;
     RETURN NULL;

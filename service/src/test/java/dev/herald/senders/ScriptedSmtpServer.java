@@ -86,8 +86,9 @@ final class ScriptedSmtpServer implements AutoCloseable {
                 if (inData) {
                     if (line.equals(".")) {
                         inData = false;
-                        say(out, "DATA-END".equals(failVerb) ? failReply : "250 queued");
+                        // counted before the answer: the client may check the count as soon as it reads 250
                         if (!"DATA-END".equals(failVerb)) messages.incrementAndGet();
+                        say(out, "DATA-END".equals(failVerb) ? failReply : "250 queued");
                         if (dropAfterMessage) return;
                     }
                     continue;
