@@ -4,7 +4,7 @@
 -- the writer's transaction (durable with the write, nothing to lose), and notifies herald_impact; impact_apply(org)
 -- turns the recorded changes of one organization into the same incremental recompute (V89's impact_recompute), in
 -- its own transaction under the organization's lock, in id order. The service's impact applier calls it when woken
--- (and on a poll, in case a notification was lost); a CLI or a test can call impact_apply_all().
+-- (and on a poll, in case a notification was lost); Impact.applyPending does it synchronously (tests, rebuild-impact).
 --
 -- Why deferring stays exact: the changes are turned into incidents to recompute AT APPLY TIME, against the stored
 -- impact_reach, under the organization's lock (so applies of one organization never overlap), and every search reads
@@ -85,22 +85,10 @@ BEGIN
 END $$;
 COMMENT ON FUNCTION impact_apply(uuid, int) IS 'applies the oldest recorded impact changes of one organization as one incremental recompute';
 
--- Every pending change of every organization, in batches (CLI, tests, after a restore). Returns the changes consumed.
-CREATE FUNCTION impact_apply_all(max_changes int DEFAULT 1000) RETURNS int LANGUAGE plpgsql AS $$
-DECLARE
-    o uuid;
-    k int;
-    total int := 0;
-BEGIN
-    FOR o IN SELECT DISTINCT organization_id FROM impact_changes ORDER BY 1 LOOP
-        LOOP
-            k := impact_apply(o, max_changes);
-            total := total + k;
-            EXIT WHEN k < max_changes;
-        END LOOP;
-    END LOOP;
-    RETURN total;
-END $$;
+-- impact_lock's key, tried: an applier finding another one at work on the organization leaves it to that one.
+CREATE FUNCTION impact_try_lock(org uuid) RETURNS boolean LANGUAGE sql AS $$
+    SELECT pg_try_advisory_xact_lock(1769235233, hashtext(org::text))
+$$;
 
 -- The triggers: record, notify, return. One notification per transaction (PostgreSQL folds identical ones).
 

@@ -42,8 +42,8 @@ final class ImpactStore {
     static final String OF_SUBJECT = "SELECT item::text FROM impact_subject_view WHERE subject_type = ? AND id = ? AND organization_id = ?";
     static final String REBUILD = "SELECT impact_rebuild(?)";
     static final String APPLY = "SELECT impact_apply(?, ?)";
-    /** impact_lock's key, tried: an applier finding another one at work on the organization leaves it to that one. */
-    static final String TRY_LOCK = "SELECT pg_try_advisory_xact_lock(1769235233, hashtext(?::text))";
+    /** impact_lock, tried: an applier finding another one at work on the organization leaves it to that one. */
+    static final String TRY_LOCK = "SELECT impact_try_lock(?)";
     static final String PENDING_ORGANIZATIONS = "SELECT DISTINCT organization_id FROM impact_changes ORDER BY 1";
     static final String OLDEST_PENDING = "SELECT coalesce(extract(epoch FROM now() - min(recorded_at)), 0) FROM impact_changes";
     static final String ORGANIZATIONS = "SELECT id FROM organizations ORDER BY id";
