@@ -22,7 +22,8 @@ import org.postgresql.copy.CopyManager;
  * recomputed row by row; foreign keys still checked, tables in their order), verifies each table's rows and SHA-256
  * against the manifest, and only then, still in that transaction, puts back what the triggers and the running system
  * kept: sequences, work units that were running as queued (their lease belonged to a process of the old system),
- * statistics (ANALYZE), graph versions and the current-incidents view. A mismatch rolls everything back. Finally it
+ * statistics (ANALYZE), graph versions and the current-incidents view (impact comes back with its pending changes,
+ * which the applier applies). A mismatch rolls everything back. Finally it
  * migrates forward to this code's version. Thread-safe (no shared state).
  */
 public final class Restore {
@@ -32,13 +33,15 @@ public final class Restore {
                    last_error = 'running when the backup was taken; queued again by the restore'
             WHERE state = 'running'""";
     /**
-     * Derived state, recomputed from the restored rows: every organization's graph version, current-incidents view and
-     * impact state (restored with the rest, so its rebuild writes no events unless the backup caught it mid-change).
+     * Derived state, recomputed from the restored rows: every organization's graph version and current-incidents view.
+     * Impact state is not recomputed: it comes back from the same snapshot as everything else, together with the changes
+     * recorded but not yet applied when the backup was taken ({@code impact_changes}). The applier applies those once
+     * consumers run, as the source would have, so they are told once, in sequence, and the restored rows stay exactly the
+     * backup's until then. (A rebuild here used to tell them during the restore, leaving them pending as well.)
      */
     static final String REBUILD_DERIVED = """
             SELECT graph_bump(coalesce((SELECT array_agg(id) FROM organizations), '{}')),
-                   (SELECT count(current_incidents_rebuild(id)) FROM organizations),
-                   (SELECT count(impact_rebuild(id)) FROM organizations)""";
+                   (SELECT count(current_incidents_rebuild(id)) FROM organizations)""";
     static final String HAS_ROWS = "SELECT EXISTS (SELECT 1 FROM %s)";
 
     private Restore() {}

@@ -153,12 +153,15 @@ final class BackupDrillCommand implements Callable<Integer> {
             try (Herald copy = Herald.open(copyConfig)) {
                 Map<String, Long> rowsPerTable = new LinkedHashMap<>();
                 int mismatches = restored.mismatches();
+                List<String> mismatched = new java.util.ArrayList<>();
                 for (Manifest.Table t : manifest.tables()) {
                     long n = count(copy.db(), "SELECT count(*) FROM \"" + t.name() + "\"");
                     rowsPerTable.put(t.name(), n);
-                    if (n != t.rows()) mismatches++;
+                    if (n != t.rows()) mismatched.add(t.name() + " (" + n + " rows, backup " + t.rows() + ")");
                 }
+                mismatches += mismatched.size();
                 r.put("mismatches", mismatches);
+                r.put("mismatched_tables", mismatched);
                 r.put("rows_per_table", rowsPerTable);
                 long queued = count(copy.db(), "SELECT count(*) FROM work_units WHERE state = 'queued'");
                 r.put("queued_on_copy", queued);
@@ -273,6 +276,7 @@ final class BackupDrillCommand implements Callable<Integer> {
         System.out.printf("Backup drill (%s profile): %s%n", r.get("profile"), Boolean.TRUE.equals(r.get("ok")) ? "PASSED" : "FAILED");
         System.out.printf("  backup under traffic  %8.2f s, %,d bytes, %d tables, %,d rows%n", r.get("backup_s"), r.get("bytes"), r.get("tables"), r.get("rows"));
         System.out.printf("  restore (checked)     %8.2f s, %s mismatches, %s running units queued again%n", r.get("restore_s"), r.get("mismatches"), r.get("requeued"));
+        if (!((List<?>) r.get("mismatched_tables")).isEmpty()) System.out.printf("  mismatched            %s%n", r.get("mismatched_tables"));
         System.out.printf("  source delivered      %8d (%s changes streamed, drained: %s)%n", r.get("source_delivered"), r.get("traffic_changes"), r.get("source_drained"));
         System.out.printf("  copy delivered        %8d of %s queued (drained: %s): %s again under their original webhook-id, %s outside them%n",
                 r.get("delivered"), r.get("queued_on_copy"), r.get("copy_drained"), r.get("duplicates_under_original_ids"), r.get("duplicates_outside_original_ids"));

@@ -71,6 +71,8 @@ class BackupRestoreTest {
                 + "UNION ALL SELECT gen_random_uuid(), 1, organization_id, id, now(), 9, 'retry', 'new' FROM contacts");
         exec("UPDATE incidents SET severity = 1 + severity % 5, version = version + 1 WHERE id IN "
                 + "(SELECT id FROM incidents WHERE status = 'open' ORDER BY id LIMIT 20)");
+        exec("UPDATE incidents SET status = 'resolved', resolved_at = now(), updated_at = now(), version = version + 1 WHERE id IN "
+                + "(SELECT incident_id FROM impact_reach ORDER BY incident_id LIMIT 2)"); // ends pairs: told on apply
         exec("UPDATE work_units SET state = 'running', lease_until = now() + interval '20 seconds', leased_by = 'old-process' "
                 + "WHERE id IN (SELECT id FROM work_units WHERE state = 'queued' ORDER BY id LIMIT 3)");
         running = count(herald.db(), "SELECT count(*) FROM work_units WHERE state = 'running'");
@@ -121,6 +123,38 @@ class BackupRestoreTest {
             assertThat(count(db, "SELECT nextval('herald_change_seq')"))
                     .isGreaterThan(count(herald.db(), "SELECT last_value FROM herald_change_seq"));
         }
+    }
+
+    @Test
+    void impactChangesNotYetAppliedAtTheBackupComeBackAndAreToldAsTheSourceTellsThem() throws Exception {
+        // The source runs no applier: the severity changes above are recorded, not applied, when the backup is taken.
+        long pending = count(herald.db(), "SELECT count(*) FROM impact_changes");
+        assertThat(pending).as("impact changes pending in the source").isPositive();
+        String target = TestPostgres.newDatabaseUrl();
+        Run r = run("restore", "--from", backup.toString(), "--json", "--database-url", target);
+        assertThat(r.exit).as(r.err).isZero();
+        try (Herald copy = Herald.open(TestPostgres.freshConfig(Map.of("database.url", target)))) {
+            assertThat(count(copy.db(), "SELECT count(*) FROM impact_changes")).as("pending changes restored").isEqualTo(pending);
+            long backedUp = count(copy.db(), "SELECT coalesce(max(id), 0) FROM impact_events");
+            assertThat(count(herald.db(), "SELECT coalesce(max(id), 0) FROM impact_events")).as("nothing told since the backup").isEqualTo(backedUp);
+            copy.impact().applyPending();
+            herald.impact().applyPending();
+            String told = "SELECT type || ' ' || subject_type || ' ' || subject_id || ' ' || coalesce(incident_id::text, '-') || ' #' || sequence"
+                    + " || ' ' || coalesce(data->>'severity', '-') FROM impact_events WHERE id > " + backedUp + " ORDER BY subject_type, subject_id, sequence";
+            List<String> byCopy = strings(copy.db(), told), bySource = strings(herald.db(), told);
+            assertThat(byCopy).as("events the restored copy tells").isNotEmpty().isEqualTo(bySource);
+            assertThat(count(copy.db(), "SELECT count(*) FROM impact_changes")).isZero();
+        }
+    }
+
+    static List<String> strings(Database db, String sql) {
+        return db.read("test.strings", c -> {
+            List<String> out = new ArrayList<>();
+            try (ResultSet rs = c.createStatement().executeQuery(sql)) {
+                while (rs.next()) out.add(rs.getString(1));
+            }
+            return out;
+        });
     }
 
     @Test
