@@ -70,6 +70,9 @@ public final class BurstBench implements Callable<Integer> {
             + "process; then this JVM's CPU is Herald's and the receivers' together")
     boolean receiversInProcess;
 
+    @Option(names = "--statements", description = "Print the statements that took the most database time during the measured burst (pg_stat_statements)")
+    boolean statements;
+
     @Option(names = "--timeout-s", defaultValue = "300", description = "Give up on Herald's drain after this. Default: ${DEFAULT-VALUE}")
     long timeoutS;
 
@@ -171,12 +174,14 @@ public final class BurstBench implements Callable<Integer> {
                 });
                 CpuMeter cpu = new CpuMeter(CpuMeter.parentOf(backend), redisParent);
                 java.time.Duration receiversCpu0 = receiverCpu(f);
+                if (statements) dev.herald.bench.Statements.reset(herald);
                 long base = HeraldBurst.enqueue(herald, f);
                 double committed = Instant.now().toEpochMilli() / 1000.0;
                 if (!HeraldBurst.awaitDrained(herald, f, base, warm + f.messages(), Duration.ofSeconds(timeoutS))) {
                     System.err.printf("herald: not drained after %d s (%,d of %,d delivered)%n", timeoutS, f.distinctAccepted(), f.messages());
                 }
                 CpuMeter.Spent spent = cpu.stop();
+                if (statements) dev.herald.bench.Statements.print(herald, "measured burst");
                 java.time.Duration receiversCpu = receiverCpu(f).minus(receiversCpu0);
                 int n = f.messages();
                 cpuJson.put("machine", round3(spent.machineMs() / n));

@@ -146,7 +146,7 @@ public final class LatencyBench implements Callable<Integer> {
                             System.err.printf(Locale.ROOT, "latency [%s]: %,d incidents, %d contacts; warming up %.0f s at %d/s%n", variant, ids.size(), contacts, warm, warmUpRate);
                             gen.run(warmUpRate, warm, contacts);
                             awaitIdle(herald, org, 30);
-                            if (statements) resetStatements(herald);
+                            if (statements) dev.herald.bench.Statements.reset(herald);
                             int best = 0;
                             Integer lowestFailed = null;
                             for (int rate : offered) {
@@ -155,7 +155,7 @@ public final class LatencyBench implements Callable<Integer> {
                                 if (row.get("sustained").asBoolean()) best = Math.max(best, rate);
                                 else if (lowestFailed == null || rate < lowestFailed) lowestFailed = rate;
                             }
-                            if (statements) printStatements(herald, variant);
+                            if (statements) dev.herald.bench.Statements.print(herald, variant);
                             if (variant.equals("default")) {
                                 int lo = best, hi = lowestFailed == null ? Math.max(best, 1) * 2 : lowestFailed;
                                 ObjectNode bestRow = null;
@@ -286,33 +286,6 @@ public final class LatencyBench implements Callable<Integer> {
         row.put("load1_end", m1.load1());
         awaitIdle(herald, org, 30); // the next rate starts on an idle queue, not on this one's backlog
         return row;
-    }
-
-    private static final String STATEMENTS_RESET = "SELECT pg_stat_statements_reset()";
-    private static final String STATEMENTS_TOP = """
-            SELECT calls, round(total_exec_time::numeric, 1) AS total_ms, round((total_exec_time / calls)::numeric, 3) AS mean_ms,
-                   toplevel, left(regexp_replace(query, '\\s+', ' ', 'g'), 110) AS query
-            FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 25""";
-
-    private static void resetStatements(Herald herald) {
-        herald.db().write("LatencyBench.STATEMENTS_RESET", c -> {
-            try (var st = c.createStatement()) {
-                st.execute(STATEMENTS_RESET);
-            }
-            return null;
-        });
-    }
-
-    private static void printStatements(Herald herald, String variant) {
-        BenchReport t = new BenchReport("unused");
-        t.header("calls", "total ms", "mean ms", "top", "statement (" + variant + ")");
-        herald.db().read("LatencyBench.STATEMENTS_TOP", c -> {
-            try (var st = c.createStatement(); ResultSet rs = st.executeQuery(STATEMENTS_TOP)) {
-                while (rs.next()) t.row(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5));
-            }
-            return null;
-        });
-        t.printTable();
     }
 
     /**
