@@ -104,35 +104,49 @@ final class OpenLoop {
         }
     }
 
+    /**
+     * One write on a kept connection, else a new one. A kept connection the server has closed meanwhile (its idle
+     * timeout runs out while the bench waits for a backlog between rates) fails on its first use: the write is then sent
+     * once more on a new connection, as HTTP clients do with a stale kept connection, instead of counting as refused.
+     */
     private void sendOnConnection(Phase phase, String path, String body, long scheduled) {
-        RawHttpClient c = pool.pollFirst();
-        if (c == null) c = new RawHttpClient(host, port);
-        try {
-            RawHttpClient.Response r = c.request("PATCH", path, bearer, body);
-            long micros = (System.nanoTime() - scheduled) / 1000;
-            if (r.status() == 200) phase.written(micros);
-            else {
-                phase.failures.incrementAndGet();
-                if (phase.failures.get() <= 3) System.err.println("latency: write answered " + r.status() + ": " + r.body());
+        RawHttpClient kept = pool.pollFirst();
+        if (kept != null) {
+            try {
+                answered(phase, kept, kept.request("PATCH", path, bearer, body), scheduled);
+                return;
+            } catch (IOException stale) {
+                closeQuietly(kept);
             }
-            pool.addFirst(c);
+        }
+        RawHttpClient c = new RawHttpClient(host, port);
+        try {
+            answered(phase, c, c.request("PATCH", path, bearer, body), scheduled);
         } catch (IOException e) {
             phase.failures.incrementAndGet();
-            try {
-                c.close();
-            } catch (IOException ignored) {
-                // already broken
-            }
+            closeQuietly(c);
+        }
+    }
+
+    private void answered(Phase phase, RawHttpClient c, RawHttpClient.Response r, long scheduled) {
+        long micros = (System.nanoTime() - scheduled) / 1000;
+        if (r.status() == 200) phase.written(micros);
+        else {
+            phase.failures.incrementAndGet();
+            if (phase.failures.get() <= 3) System.err.println("latency: write answered " + r.status() + ": " + r.body());
+        }
+        pool.addFirst(c);
+    }
+
+    private static void closeQuietly(RawHttpClient c) {
+        try {
+            c.close();
+        } catch (IOException ignored) {
+            // already broken
         }
     }
 
     void close() {
-        for (RawHttpClient c; (c = pool.pollFirst()) != null; ) {
-            try {
-                c.close();
-            } catch (IOException ignored) {
-                // closing anyway
-            }
-        }
+        for (RawHttpClient c; (c = pool.pollFirst()) != null; ) closeQuietly(c);
     }
 }
