@@ -23,8 +23,8 @@ import org.postgresql.copy.CopyManager;
  * against the manifest, and only then, still in that transaction, puts back what the triggers and the running system
  * kept: sequences, work units that were running as queued (their lease belonged to a process of the old system),
  * statistics (ANALYZE), graph versions and the current-incidents view (impact comes back with its pending changes,
- * which the applier applies). A mismatch rolls everything back. Finally it
- * migrates forward to this code's version. Thread-safe (no shared state).
+ * which the applier applies). A mismatch rolls everything back. Finally it migrates forward to this code's version.
+ * Thread-safe (no shared state).
  */
 public final class Restore {
     /** Work that was claimed when the backup was taken belongs to no process now: queue it again, as a lease expiry would. */

@@ -1,6 +1,7 @@
 package dev.herald.bench.burst;
 
 import dev.herald.Herald;
+import dev.herald.bench.Statements;
 import dev.herald.bench.queue.BenchDataSources;
 import dev.herald.bench.ratelimit.Baselines;
 import dev.herald.cache.CacheKinds;
@@ -174,14 +175,14 @@ public final class BurstBench implements Callable<Integer> {
                 });
                 CpuMeter cpu = new CpuMeter(CpuMeter.parentOf(backend), redisParent);
                 java.time.Duration receiversCpu0 = receiverCpu(f);
-                if (statements) dev.herald.bench.Statements.reset(herald);
+                if (statements) Statements.reset(herald);
                 long base = HeraldBurst.enqueue(herald, f);
                 double committed = Instant.now().toEpochMilli() / 1000.0;
                 if (!HeraldBurst.awaitDrained(herald, f, base, warm + f.messages(), Duration.ofSeconds(timeoutS))) {
                     System.err.printf("herald: not drained after %d s (%,d of %,d delivered)%n", timeoutS, f.distinctAccepted(), f.messages());
                 }
                 CpuMeter.Spent spent = cpu.stop();
-                if (statements) dev.herald.bench.Statements.print(herald, "measured burst");
+                if (statements) Statements.print(herald, "measured burst");
                 java.time.Duration receiversCpu = receiverCpu(f).minus(receiversCpu0);
                 int n = f.messages();
                 cpuJson.put("machine", round3(spent.machineMs() / n));

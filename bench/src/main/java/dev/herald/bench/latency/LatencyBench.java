@@ -5,6 +5,7 @@ import dev.herald.Herald;
 import dev.herald.api.HttpServer;
 import dev.herald.bench.BenchReport;
 import dev.herald.bench.LoadSample;
+import dev.herald.bench.Statements;
 import dev.herald.bench.burst.BurstBench;
 import dev.herald.bench.burst.BurstFixture;
 import dev.herald.bench.ratelimit.Baselines;
@@ -153,7 +154,7 @@ public final class LatencyBench implements Callable<Integer> {
                             System.err.printf(Locale.ROOT, "latency [%s]: %,d incidents, %d contacts; warming up %.0f s at %d/s%n", variant, ids.size(), contacts, warm, warmUpRate);
                             gen.run(warmUpRate, warm, contacts);
                             awaitIdle(herald, org, 30);
-                            if (statements) dev.herald.bench.Statements.reset(herald);
+                            if (statements) Statements.reset(herald);
                             int best = 0;
                             Integer lowestFailed = null;
                             for (int rate : offered) {
@@ -162,7 +163,7 @@ public final class LatencyBench implements Callable<Integer> {
                                 if (row.get("sustained").asBoolean()) best = Math.max(best, rate);
                                 else if (lowestFailed == null || rate < lowestFailed) lowestFailed = rate;
                             }
-                            if (statements) dev.herald.bench.Statements.print(herald, variant);
+                            if (statements) Statements.print(herald, variant);
                             if (variant.equals("default")) {
                                 int lo = best, hi = lowestFailed == null ? Math.max(best, 1) * 2 : lowestFailed;
                                 ObjectNode bestRow = null;
