@@ -35,9 +35,11 @@ public final class Restore {
     /**
      * Derived state, recomputed from the restored rows: every organization's graph version and current-incidents view.
      * Impact state is not recomputed: it comes back from the same snapshot as everything else, together with the changes
-     * recorded but not yet applied when the backup was taken ({@code impact_changes}). The applier applies those once
-     * consumers run, as the source would have, so they are told once, in sequence, and the restored rows stay exactly the
-     * backup's until then. (A rebuild here used to tell them during the restore, leaving them pending as well.)
+     * recorded but not yet applied when the backup was taken ({@code impact_changes}). The applier applies those when
+     * consumers run, as the source would have, with the sequences the source would have given them, and the restored rows
+     * stay exactly the backup's until then. (A rebuild here used to tell them during the restore and leave them pending
+     * as well.) The source may have told the same changes after the snapshot, under other ids: a restore repeats what
+     * happened after its snapshot, as it does for queued work.
      */
     static final String REBUILD_DERIVED = """
             SELECT graph_bump(coalesce((SELECT array_agg(id) FROM organizations), '{}')),
